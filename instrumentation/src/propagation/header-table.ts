@@ -1,0 +1,59 @@
+import { MAX_HEADER_VALUE_LENGTH } from './carrier.js';
+
+/*
+ * Helpers shared by carriers whose headers are a plain object keyed by name
+ * (Kafka, AMQP). Header objects come off the wire, so every access assumes
+ * the worst: not an object, inherited keys, getters that throw.
+ */
+
+export type HeaderTable = Record<string, unknown>;
+
+export function asHeaderTable(headers: unknown): HeaderTable | undefined {
+  return typeof headers === 'object' && headers !== null && !Array.isArray(headers)
+    ? (headers as HeaderTable)
+    : undefined;
+}
+
+/**
+ * The own key matching `key`, exactly first and then ignoring case. Header
+ * names are case-insensitive in practice (clients in other languages send
+ * `Traceparent`), and only own keys count so `constructor` or `__proto__`
+ * never resolve to something inherited from Object.prototype.
+ */
+export function findOwnKey(table: HeaderTable, key: string): string | undefined {
+  if (Object.hasOwn(table, key)) return key;
+  const wanted = key.toLowerCase();
+  return Object.keys(table).find((k) => k.toLowerCase() === wanted);
+}
+
+/**
+ * A header value as text: strings as they are, byte arrays (Buffer is one)
+ * decoded as UTF-8. Anything else, or a value over the size cap, is treated as
+ * absent; the size check comes before decoding so a huge value costs nothing.
+ */
+export function decodeHeaderValue(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.length <= MAX_HEADER_VALUE_LENGTH ? value : undefined;
+  if (value instanceof Uint8Array) {
+    if (value.byteLength > MAX_HEADER_VALUE_LENGTH) return undefined;
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+  }
+  return undefined;
+}
+
+/** Sets `key`, first removing any differently-cased duplicate so readers see one value. */
+export function setReplacingCase(table: HeaderTable, key: string, value: string): void {
+  const wanted = key.toLowerCase();
+  for (const existing of Object.keys(table)) {
+    if (existing !== key && existing.toLowerCase() === wanted) delete table[existing];
+  }
+  table[key] = value;
+}
+
+/** Own string keys; never throws. */
+export function ownKeys(table: HeaderTable | undefined): string[] {
+  try {
+    return table ? Object.keys(table) : [];
+  } catch {
+    return [];
+  }
+}

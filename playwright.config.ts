@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+// Debian's Chromium by default (Playwright cannot download its own browsers
+// here); set PLAYWRIGHT_CHROMIUM_PATH to use another, or to "bundled" for
+// Playwright's own (after `npx playwright install chromium`).
+const chromiumPath = process.env.PLAYWRIGHT_CHROMIUM_PATH ?? '/usr/bin/chromium';
+const executablePath = chromiumPath === 'bundled' ? undefined : chromiumPath;
+if (executablePath && !fs.existsSync(executablePath)) {
+  throw new Error(
+    `Chromium not found at ${executablePath}: apt-get install chromium, or set PLAYWRIGHT_CHROMIUM_PATH`,
+  );
+}
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+// A fresh store per run: e2e asserts on what the demo sends, nothing older.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-e2e-'));
+
+export default defineConfig({
+  testDir: 'e2e',
+  workers: 1,
+  retries: 0,
+  timeout: 90_000,
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  outputDir: 'test-results',
+  use: {
+    baseURL: `http://localhost:${port}`,
+    screenshot: 'on',
+    trace: 'retain-on-failure',
+    viewport: { width: 1280, height: 800 },
+    launchOptions: {
+      executablePath,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    // The built app plus the demo pipeline, exactly what `npm start` runs.
+    command: 'node scripts/start.mjs --no-build',
+    url: `http://localhost:${port}/api/health`,
+    env: { PORT: String(port), SIGNALBOX_DATA_DIR: dataDir },
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'pipe',
+  },
+});

@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+# Single-node Apache Kafka (KRaft) on 127.0.0.1:9092 for tests, CI and the demo,
+# without Docker: the broker jars come from Maven Central through mvn (the only
+# way out of this network), are cached outside the repo and run with plain java.
+#
+#   usage: scripts/brokers/kafka.sh start|stop|status|fetch
+#
+# Env: SIGNALBOX_CACHE (default ~/.cache/signalbox), SIGNALBOX_KAFKA_VERSION.
+set -euo pipefail
+
+# 4.0.0 dropped JoinGroup v0/v1, which kafkajs needs; 4.0.1/4.1.0 restored
+# them. 4.3.1 is the newest release fully on Maven Central (4.4.0 lacks its
+# kafka-tools-api jar) and passes a kafkajs 2.2.4 consumer-group check. Pinned so
+# every machine runs the broker the tests were written against.
+KAFKA_VERSION="${SIGNALBOX_KAFKA_VERSION:-4.3.1}"
+# Kafka 4 logs through slf4j 1.7 -> log4j2 but does not publish a binding in its
+# pom (the distribution tarball adds it), so we add the same one ourselves.
+LOG4J_VERSION=2.24.3
+DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
+
+HOST=127.0.0.1
+PORT=9092
+CONTROLLER_PORT=9093
+START_TIMEOUT_S=60
+
+CACHE="${SIGNALBOX_CACHE:-$HOME/.cache/signalbox}"
+KAFKA_HOME="$CACHE/kafka-$KAFKA_VERSION"
+LIBS="$KAFKA_HOME/libs"
+# Data lives next to the version that formatted it: a newer broker can read an
+# older log dir, but going back is not guaranteed, so versions do not share it.
+DATA="$KAFKA_HOME/data"
+CONF="$KAFKA_HOME/server.properties"
+LOG4J_CONF="$KAFKA_HOME/log4j2.properties"
+MAVEN_LOG="$KAFKA_HOME/maven.log"
+PID_FILE="$CACHE/kafka.pid"
+LOG_FILE="$CACHE/kafka.log"
+# A fixed id (base64url of the 16 bytes "signalbox-kafka1") keeps formatting a
+# pure function of this script, with no extra JVM start for `random-uuid`.
+CLUSTER_ID=c2lnbmFsYm94LWthZmthMQ
+
+say() { printf '%s\n' "$*"; }
+die() {
+  printf 'kafka: %s\n' "$*" >&2
+  exit 1
+}
+
+# bash's /dev/tcp avoids depending on nc, which is not always installed.
+port_open() {
+  # shellcheck disable=SC2016 # $1/$2 expand in the inner bash, on purpose
+  timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
+}
+
+# The pid only counts if it is still our broker (pids get reused).
+running_pid() {
+  local pid
+  [[ -f "$PID_FILE" ]] || return 1
+  pid="$(<"$PID_FILE")"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  grep -qa 'kafka.Kafka' "/proc/$pid/cmdline" 2>/dev/null || return 1
+  printf '%s\n' "$pid"
+}
+
+show_log_tail() {
+  if [[ -f "$LOG_FILE" ]]; then
+    printf -- '--- last 30 lines of %s ---\n' "$LOG_FILE" >&2
+    tail -n 30 "$LOG_FILE" >&2
+    printf -- '---\n' >&2
+  fi
+}
+
+fetch() {
+  [[ -f "$LIBS/.complete" ]] && return 0
+  command -v java >/dev/null || die "java not found: install a JDK 17+ (apt-get install openjdk-17-jre-headless)"
+  command -v mvn >/dev/null || die "mvn not found: install Maven (apt-get install maven)"
+  mkdir -p "$KAFKA_HOME"
+  cat >"$KAFKA_HOME/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>dev.signalbox</groupId>
+  <artifactId>kafka-runtime</artifactId>
+  <version>$KAFKA_VERSION</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.apache.kafka</groupId>
+      <artifactId>kafka_2.13</artifactId>
+      <version>$KAFKA_VERSION</version>
+    </dependency>
+    <dependency>
+      <groupId>org.apache.logging.log4j</groupId>
+      <artifactId>log4j-slf4j-impl</artifactId>
+      <version>$LOG4J_VERSION</version>
+    </dependency>
+    <dependency>
+      <groupId>org.apache.logging.log4j</groupId>
+      <artifactId>log4j-core</artifactId>
+      <version>$LOG4J_VERSION</version>
+    </dependency>
+  </dependencies>
+</project>
+EOF
+  say "kafka: fetching Kafka $KAFKA_VERSION from Maven Central (first run only; log: $MAVEN_LOG)"
+  # Maven 3.8 does not lock its local repository, and ensure-all.sh runs both
+  # broker scripts at once: take turns so they never write the same jar.
+  exec 8>"$CACHE/maven.lock"
+  flock -w 600 8 || die "another download holds $CACHE/maven.lock for too long"
+  # Copy into a temp dir and rename, so an interrupted download is never
+  # mistaken for a complete one.
+  rm -rf "$LIBS.tmp"
+  if ! mvn -q -B -Dstyle.color=never -f "$KAFKA_HOME/pom.xml" "$DEP_PLUGIN:copy-dependencies" \
+    -DincludeScope=runtime -DoutputDirectory="$LIBS.tmp" >"$MAVEN_LOG" 2>&1; then
+    tail -n 30 "$MAVEN_LOG" >&2
+    die "downloading Kafka with mvn failed (see $MAVEN_LOG); check that Maven Central is reachable, then re-run"
+  fi
+  rm -rf "$LIBS"
+  mv "$LIBS.tmp" "$LIBS"
+  touch "$LIBS/.complete"
+  exec 8>&-
+}
+
+write_config() {
+  # Regenerated on every start so edits to this script take effect.
+  cat >"$CONF" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$HOST:$CONTROLLER_PORT
+listeners=PLAINTEXT://$HOST:$PORT,CONTROLLER://$HOST:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$HOST:$PORT
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$DATA
+num.partitions=1
+auto.create.topics.enable=true
+# One node: every internal topic must live with a single replica.
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+# Fewer offsets partitions than the default 50: the first consumer group of a
+# fresh broker is ready sooner, which matters for short CI runs.
+offsets.topic.num.partitions=10
+# Consumers in tests should join a group at once, not after 3 s.
+group.initial.rebalance.delay.ms=0
+# Keep the cache small on long-lived dev machines.
+log.retention.hours=24
+log.retention.check.interval.ms=300000
+EOF
+  cat >"$LOG4J_CONF" <<'EOF'
+# stdout is redirected to the log file by kafka.sh.
+status = warn
+appender.out.type = Console
+appender.out.name = OUT
+appender.out.layout.type = PatternLayout
+appender.out.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.out.ref = OUT
+logger.request.name = kafka.request.logger
+logger.request.level = WARN
+logger.state.name = state.change.logger
+logger.state.level = WARN
+EOF
+}
+
+format_storage() {
+  [[ -f "$DATA/meta.properties" ]] && return 0
+  if ! java -Xmx256m -Dlog4j2.configurationFile="$LOG4J_CONF" -cp "$LIBS/*" \
+    kafka.tools.StorageTool format --ignore-formatted \
+    --cluster-id "$CLUSTER_ID" --config "$CONF" >>"$LOG_FILE" 2>&1; then
+    show_log_tail
+    die "formatting $DATA failed; delete that directory and run '$0 start' again"
+  fi
+}
+
+start() {
+  if port_open "$HOST" "$PORT"; then
+    say "kafka already running on $HOST:$PORT"
+    return 0
+  fi
+  mkdir -p "$CACHE"
+  # Two starts at once (parallel CI steps) must not launch two brokers.
+  exec 9>"$CACHE/kafka.lock"
+  flock -w 300 9 || die "another kafka.sh holds $CACHE/kafka.lock for too long"
+  if port_open "$HOST" "$PORT"; then
+    say "kafka already running on $HOST:$PORT"
+    return 0
+  fi
+  if running_pid >/dev/null; then
+    die "a broker (pid $(running_pid)) is running but not answering on $HOST:$PORT; run '$0 stop' then '$0 start'"
+  fi
+  fetch
+  write_config
+  [[ -f "$LOG_FILE" ]] && mv -f "$LOG_FILE" "$LOG_FILE.1"
+  : >"$LOG_FILE"
+  format_storage
+
+  local started=$SECONDS
+  # setsid detaches the broker from this shell's session so it outlives CI
+  # steps and terminals. The inner shell closes every inherited fd above 2 (our
+  # lock, and any pipe a CI runner or caller left open, which would otherwise
+  # stay open as long as the broker runs and make that caller wait for EOF),
+  # records its own pid, then becomes java.
+  # shellcheck disable=SC2016 # $$ and $1 belong to the inner shell
+  setsid bash -c 'for fd in /proc/$$/fd/*; do fd=${fd##*/}; if ((fd > 2)); then eval "exec $fd>&-"; fi; done
+    echo $$ >"$1"; shift; exec "$@"' _ "$PID_FILE" \
+    java -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$LOG4J_CONF" \
+    -cp "$LIBS/*" kafka.Kafka "$CONF" \
+    </dev/null >>"$LOG_FILE" 2>&1 &
+
+  # Ready = port open AND the broker logged that startup finished (it is
+  # unfenced then, so metadata, produce and group joins work).
+  while ((SECONDS - started < START_TIMEOUT_S)); do
+    sleep 0.5
+    if ! running_pid >/dev/null && ((SECONDS - started > 2)); then
+      show_log_tail
+      die "the broker exited during startup (log: $LOG_FILE); fix the error above, or 'rm -rf $DATA' if the data dir is damaged, then run '$0 start'"
+    fi
+    if port_open "$HOST" "$PORT" && grep -q 'Kafka Server started' "$LOG_FILE"; then
+      say "kafka started on $HOST:$PORT (Kafka $KAFKA_VERSION, pid $(running_pid), $((SECONDS - started)) s, log: $LOG_FILE)"
+      return 0
+    fi
+  done
+  show_log_tail
+  die "not ready on $HOST:$PORT after ${START_TIMEOUT_S}s (log: $LOG_FILE); run '$0 stop' and '$0 start' again, or check the log"
+}
+
+stop() {
+  local pid
+  if ! pid="$(running_pid)"; then
+    rm -f "$PID_FILE"
+    if port_open "$HOST" "$PORT"; then
+      die "something else listens on $HOST:$PORT (no broker started by this script); stop it yourself"
+    fi
+    say "kafka not running"
+    return 0
+  fi
+  kill "$pid"
+  # A clean shutdown avoids log recovery on the next start; give it 30 s.
+  local i
+  for ((i = 0; i < 60; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$PID_FILE"
+  say "kafka stopped"
+}
+
+status() {
+  local pid
+  if port_open "$HOST" "$PORT"; then
+    if pid="$(running_pid)"; then
+      say "kafka running on $HOST:$PORT (pid $pid)"
+    else
+      say "kafka running on $HOST:$PORT (not started by this script)"
+    fi
+    return 0
+  fi
+  say "kafka not running"
+  return 3
+}
+
+case "${1:-}" in
+# fetch: download only, e.g. to warm a CI cache.
+fetch) mkdir -p "$CACHE" && fetch ;;
+start) start ;;
+stop) stop ;;
+status) status ;;
+*)
+  echo "usage: $0 start|stop|status|fetch" >&2
+  exit 2
+  ;;
+esac

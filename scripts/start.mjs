@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+// `npm start`: builds the dashboard, starts it on its embedded DuckDB store,
+// and runs the demo pipeline (checkout → Kafka → billing → RabbitMQ → notifier)
+// on whichever local brokers are reachable.
+//
+// Flags: --no-build (use the existing build), --no-demo (dashboard only).
+// Env: PORT (default 3000), SIGNALBOX_DATA_DIR (default ./data), plus the
+// dashboard's own settings (see .env.example).
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const port = Number(process.env.PORT ?? 3000);
+const dashboardUrl = `http://localhost:${port}`;
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+const children = [];
+
+const say = (message) => console.log(`[signalbox] ${message}`);
+
+function run(command, commandArgs, options = {}) {
+  const result = spawnSync(command, commandArgs, { cwd: root, env, stdio: 'inherit', ...options });
+  return result.status === 0;
+}
+
+function canConnect(host, portNumber, timeoutMs = 1000) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port: portNumber });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Starts a long-running child whose output is prefixed with its name. */
+function startChild(name, command, commandArgs, extraEnv = {}) {
+  const child = spawn(command, commandArgs, {
+    cwd: root,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (stream, target) => {
+    let buffered = '';
+    stream.on('data', (chunk) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) target.write(`[${name}] ${line}\n`);
+    });
+  };
+  prefix(child.stdout, process.stdout);
+  prefix(child.stderr, process.stderr);
+  child.on('exit', (code, signal) => {
+    if (!stopping) say(`${name} exited (${signal ?? `code ${code}`})`);
+    if (name === 'dashboard' && !stopping) shutdown(code ?? 1);
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function shutdown(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 3000).unref();
+  Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve())),
+    ),
+  ).then(() => process.exit(code));
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+
+async function waitForDashboard(timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${dashboardUrl}/api/health`);
+      if (response.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  return false;
+}
+
+const BROKERS = {
+  kafka: {
+    host: '127.0.0.1',
+    port: 9092,
+    // Kafka is not a Debian package: our script fetches it from Maven Central (needs java and mvn).
+    autoStart: () => run('bash', ['scripts/brokers/kafka.sh', 'start']),
+    howTo: 'npm run brokers (or: bash scripts/brokers/kafka.sh start, or docker compose up -d kafka)',
+  },
+  rabbitmq: {
+    host: '127.0.0.1',
+    port: 5672,
+    autoStart: null,
+    howTo: 'rabbitmq-server -detached (or: docker compose up -d rabbitmq)',
+  },
+};
+
+async function brokerUp(name) {
+  const broker = BROKERS[name];
+  if (await canConnect(broker.host, broker.port)) return true;
+  if (broker.autoStart && process.env.SIGNALBOX_DEMO_START_BROKERS !== '0') {
+    say(
+      `${name} is not running on ${broker.host}:${broker.port}; starting it (the first time downloads it, about a minute)`,
+    );
+    if (broker.autoStart() && (await canConnect(broker.host, broker.port))) return true;
+  }
+  say(`${name} is not reachable on ${broker.host}:${broker.port}; start it with: ${broker.howTo}`);
+  return false;
+}
+
+async function startDemo() {
+  const [kafka, rabbitmq] = await Promise.all([brokerUp('kafka'), brokerUp('rabbitmq')]);
+  const demoEnv = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    // Export every second so the demo shows up quickly.
+    OTEL_BSP_SCHEDULE_DELAY: '1000',
+  };
+  const service = (name) =>
+    startChild(name, process.execPath, [`examples/demo-pipeline/dist/${name}.js`], demoEnv);
+  if (kafka) service('checkout');
+  if (kafka && rabbitmq) service('billing');
+  if (rabbitmq) service('notifier');
+  if (!kafka || !rabbitmq) {
+    say(
+      'the demo runs partly: checkout needs Kafka, billing needs Kafka and RabbitMQ, notifier needs RabbitMQ',
+    );
+  }
+}
+
+if (!args.has('--no-build')) {
+  say('building the instrumentation package, the demo and the dashboard ...');
+  if (!run('npm', ['run', 'build', '--workspaces', '--if-present']) || !run('npx', ['next', 'build'])) {
+    say('the build failed; see the errors above');
+    process.exit(1);
+  }
+}
+
+say(`starting the dashboard on port ${port} ...`);
+startChild('dashboard', process.execPath, [
+  path.join(root, 'node_modules/next/dist/bin/next'),
+  'start',
+  '-p',
+  String(port),
+]);
+if (!(await waitForDashboard())) {
+  say(`the dashboard did not answer ${dashboardUrl}/api/health within 60 s; see its log above`);
+  shutdown(1);
+} else {
+  if (!args.has('--no-demo') && process.env.SIGNALBOX_DEMO !== '0') await startDemo();
+  say(
+    `ready: open ${dashboardUrl}/flows   (send OTLP to ${dashboardUrl}/v1/traces; Ctrl-C stops everything)`,
+  );
+}
