@@ -50,10 +50,10 @@ interface PbRequest {
 
 const TWO_POW_32 = 4294967296;
 
-/** Nanoseconds (fixed64) to microseconds. A double keeps microseconds exact until the year 2255. */
+/** Nanoseconds (fixed64) to microseconds, rounded: a double holds epoch nanoseconds to within ±128 ns. */
 function nanosToMicros(value: Long | number): number {
-  if (typeof value === 'number') return Math.floor(value / 1000);
-  return Math.floor(((value.high >>> 0) * TWO_POW_32 + (value.low >>> 0)) / 1000);
+  if (typeof value === 'number') return Math.round(value / 1000);
+  return Math.round(((value.high >>> 0) * TWO_POW_32 + (value.low >>> 0)) / 1000);
 }
 
 function longToNumber(value: Long | number): number {
