@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { SiteHeader } from '@/components/layout/site-header';
+import { ThemeScript } from '@/components/theme/theme-script';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -10,10 +11,19 @@ export const metadata: Metadata = {
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    // ThemeScript sets data-theme before hydration; React must not complain about it.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <ThemeScript />
+      </head>
       <body>
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
         <SiteHeader />
-        <main className="page">{children}</main>
+        <main id="main" className="page">
+          {children}
+        </main>
       </body>
     </html>
   );

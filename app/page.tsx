@@ -1,6 +1,102 @@
-import { redirect } from 'next/navigation';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { BadTimeRange } from '@/components/bad-time-range';
+import { EmptyFlows } from '@/components/flows/empty-flows';
+import { EdgeList } from '@/components/overview/edge-list';
+import { getFlowGraph } from '@/lib/analytics/flows';
+import { busiestEdges, failingEdges, slowestDeliveries } from '@/lib/analytics/overview';
+import { formatCount, formatMs, formatPercent, formatRate } from '@/lib/format';
+import { getStore } from '@/lib/store';
+import { pageRange } from '@/lib/ui/page-range';
+import { type SearchParams, firstValues } from '@/lib/ui/search-params';
 
-// The Overview page comes with the dashboard UI work; until then Flows is home.
-export default function Home() {
-  redirect('/flows');
+export const metadata: Metadata = { title: 'Overview' };
+export const dynamic = 'force-dynamic';
+
+export default async function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await firstValues(searchParams);
+  const parsed = pageRange(params);
+  if ('error' in parsed) return <BadTimeRange title="Overview" message={parsed.error} href="/" />;
+  const graph = await getFlowGraph(await getStore(), parsed.range);
+  const totals = graph.edges
+    .filter((e) => e.latencyKind === 'delivery')
+    .reduce((sum, e) => ({ messages: sum.messages + e.messages, errors: sum.errors + e.errors }), {
+      messages: 0,
+      errors: 0,
+    });
+
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Overview</h1>
+          <p className="muted">
+            What is busy, what is slow and what is failing, in the last {parsed.range.from}.
+          </p>
+        </div>
+        <Link className="button" href={`/flows?${new URLSearchParams(params).toString()}`}>
+          Open the flow graph
+        </Link>
+      </div>
+      {graph.edges.length === 0 ? (
+        <EmptyFlows range={parsed.range.from} />
+      ) : (
+        <>
+          <dl className="figures overview-figures" aria-label="Totals">
+            <div>
+              <dt>Services</dt>
+              <dd>{graph.nodes.filter((n) => n.kind === 'service').length}</dd>
+            </div>
+            <div>
+              <dt>Destinations</dt>
+              <dd>{graph.nodes.filter((n) => n.kind === 'destination').length}</dd>
+            </div>
+            <div>
+              <dt>Messages processed</dt>
+              <dd>{formatCount(totals.messages)}</dd>
+            </div>
+            <div>
+              <dt>Processing errors</dt>
+              <dd>
+                {formatCount(totals.errors)}{' '}
+                <span className="muted">({formatPercent(totals.errors, totals.messages)})</span>
+              </dd>
+            </div>
+          </dl>
+          <div className="grid-3">
+            <section className="panel" aria-labelledby="busiest-title">
+              <h2 id="busiest-title">Busiest edges</h2>
+              <EdgeList
+                graph={graph}
+                edges={busiestEdges(graph)}
+                figure={(e) => formatRate(e.ratePerSecond)}
+                params={params}
+                empty="No traffic."
+              />
+            </section>
+            <section className="panel" aria-labelledby="slowest-title">
+              <h2 id="slowest-title">Slowest deliveries (p99)</h2>
+              <EdgeList
+                graph={graph}
+                edges={slowestDeliveries(graph)}
+                figure={(e) => formatMs(e.p99Ms)}
+                params={params}
+                empty="No delivery could be joined to its send yet."
+              />
+            </section>
+            <section className="panel" aria-labelledby="failing-title">
+              <h2 id="failing-title">Failing edges</h2>
+              <EdgeList
+                graph={graph}
+                edges={failingEdges(graph)}
+                figure={(e) => `${formatPercent(e.errors, e.messages)} of ${formatCount(e.messages)}`}
+                params={params}
+                empty="No errors in this range."
+              />
+            </section>
+          </div>
+        </>
+      )}
+    </>
+  );
 }

@@ -1,45 +1,55 @@
 import { expect, test } from '@playwright/test';
+import { expectAccessible, keepScreenshot, waitForEdge } from './support';
 
 // Runs against the built dashboard fed by the real demo pipeline
 // (checkout → Kafka orders → billing → RabbitMQ payments → notifier).
 
-const lane = (page: import('@playwright/test').Page, name: string) =>
-  page.getByRole('listitem', { name, exact: true });
-
-/** The "N msg" figures on a lane's producer and consumer chips. */
-async function messageCounts(page: import('@playwright/test').Page, name: string): Promise<number[]> {
-  const texts = await lane(page, name).locator('.chip-meta').allInnerTexts();
-  return texts.map((text) => Number(/^([\d,]+) msg/.exec(text)?.[1]?.replace(/,/g, '') ?? 'NaN'));
-}
-
-test('Flows shows both demo pipelines with messages, and the time range lives in the URL', async ({
-  page,
-}, testInfo) => {
+test('Flows shows both demo pipelines, and an edge opens its detail', async ({ page }, testInfo) => {
   await page.goto('/flows?from=5m');
   await expect(page.getByRole('heading', { name: 'Flows', level: 1 })).toBeVisible();
 
-  // The demo exports spans every second; the page refreshes itself every 5 s.
-  await expect(lane(page, 'checkout → orders → billing')).toBeVisible({ timeout: 60_000 });
-  await expect(lane(page, 'billing → payments → notifier')).toBeVisible({ timeout: 30_000 });
+  // checkout → orders → billing and billing → payments → notifier, every edge with messages.
+  await waitForEdge(page, 'checkout', 'orders');
+  await waitForEdge(page, 'orders', 'billing');
+  await waitForEdge(page, 'billing', 'payments');
+  await waitForEdge(page, 'payments', 'notifier');
 
-  for (const name of ['checkout → orders → billing', 'billing → payments → notifier']) {
-    const counts = await messageCounts(page, name);
-    expect(counts, name).toHaveLength(2);
-    for (const count of counts) expect(count, name).toBeGreaterThan(0);
+  const graph = page.getByTestId('flow-graph');
+  for (const name of ['checkout', 'orders', 'billing', 'payments', 'notifier']) {
+    await expect(graph.locator('.graph-node-name', { hasText: new RegExp(`^${name}$`) })).toBeVisible();
   }
-  await expect(page.getByRole('row', { name: /checkout\s+orders\s+publish/ })).toBeVisible();
-  await expect(page.getByRole('row', { name: /payments\s+notifier\s+send → process/ })).toBeVisible();
+  await keepScreenshot(page, testInfo, 'flows');
+  await expectAccessible(page);
 
-  await page.screenshot({ path: testInfo.outputPath('flows.png'), fullPage: true });
-  await testInfo.attach('flows', { path: testInfo.outputPath('flows.png'), contentType: 'image/png' });
+  // Clicking the graph edge checkout → orders opens its detail, kept in the URL.
+  await graph
+    .locator('.react-flow__edge[data-id="service:checkout->destination:kafka:orders"] .react-flow__edge-textbg')
+    .click();
+  await expect(page).toHaveURL(/edge=service%3Acheckout-%3Edestination%3Akafka%3Aorders/);
+  const detail = page.getByRole('region', { name: /checkout → orders/ });
+  await expect(detail).toBeVisible();
+  await expect(detail.getByText('Messages', { exact: true })).toBeVisible();
+  await keepScreenshot(page, testInfo, 'flows-edge');
 
-  // Changing the range rewrites the URL, marks the choice, and the back button returns.
-  await page.getByRole('link', { name: 'Last 1h' }).click();
-  await expect(page).toHaveURL(/\/flows\?from=1h$/);
-  await expect(page.getByRole('link', { name: 'Last 1h' })).toHaveAttribute('aria-current', 'true');
-  await expect(lane(page, 'checkout → orders → billing')).toBeVisible();
+  // The time range rewrites the URL, keeps the open edge, and the back button returns.
+  await page.getByRole('navigation', { name: 'Time range' }).getByRole('link', { name: '1h' }).click();
+  await expect(page).toHaveURL(/from=1h/);
+  await expect(page).toHaveURL(/edge=/);
+  await expect(page.getByRole('link', { name: '1h' })).toHaveAttribute('aria-current', 'true');
   await page.goBack();
-  await expect(page).toHaveURL(/\/flows\?from=5m$/);
+  await expect(page).toHaveURL(/from=5m/);
+});
+
+test('dark theme renders and is remembered', async ({ page }, testInfo) => {
+  await page.goto('/flows?from=15m');
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByRole('heading', { name: 'Flows', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('flow-graph')).toBeVisible();
+  await keepScreenshot(page, testInfo, 'flows-dark');
+  await expectAccessible(page);
 });
 
 test('a range with no data explains how to send telemetry', async ({ page }) => {
@@ -48,6 +58,7 @@ test('a range with no data explains how to send telemetry', async ({ page }) => 
   await page.goto(`/flows?from=${from}&to=${to}`);
   await expect(page.getByRole('heading', { name: /No messages/ })).toBeVisible();
   await expect(page.getByText('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Time range' }).getByText('custom')).toBeVisible();
 });
 
 test('a bad time range says what is wrong', async ({ page }) => {

@@ -1,74 +1,53 @@
 import type { Metadata } from 'next';
+import { BadTimeRange } from '@/components/bad-time-range';
+import { EdgeSummary } from '@/components/flows/edge-summary';
 import { EdgeTable } from '@/components/flows/edge-table';
 import { EmptyFlows } from '@/components/flows/empty-flows';
-import { FlowLanes } from '@/components/flows/flow-lanes';
-import { LiveRefresh } from '@/components/live-refresh';
-import { TimeRangePicker } from '@/components/time-range-picker';
+import { FlowGraphView } from '@/components/flows/flow-graph';
 import { getFlowGraph } from '@/lib/analytics/flows';
-import { TimeRangeError, parseTimeRange } from '@/lib/analytics/time-range';
 import { getStore } from '@/lib/store';
+import { pageRange } from '@/lib/ui/page-range';
+import { type SearchParams, firstValues } from '@/lib/ui/search-params';
 
 export const metadata: Metadata = { title: 'Flows' };
 export const dynamic = 'force-dynamic';
 
-type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-function firstValues(params: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(params)) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[key] = first;
-  }
-  return out;
-}
-
-function BadTimeRange({ message }: { message: string }) {
-  return (
-    <section className="panel empty" role="alert">
-      <h1>Flows</h1>
-      <p>{message}</p>
-      <p>
-        <a href="/flows">Show the last 15 minutes</a>
-      </p>
-    </section>
-  );
-}
-
 export default async function FlowsPage({ searchParams }: { searchParams: SearchParams }) {
-  const params = firstValues(await searchParams);
-  let range;
-  try {
-    range = parseTimeRange(params.from, params.to);
-  } catch (error) {
-    if (!(error instanceof TimeRangeError)) throw error;
-    return <BadTimeRange message={error.message} />;
-  }
+  const params = await firstValues(searchParams);
+  const parsed = pageRange(params);
+  if ('error' in parsed) return <BadTimeRange title="Flows" message={parsed.error} href="/flows" />;
+  const { range } = parsed;
   const graph = await getFlowGraph(await getStore(), range);
+  const selected = graph.edges.find((edge) => edge.id === params.edge) ?? null;
+  const withoutEdge = new URLSearchParams(params);
+  withoutEdge.delete('edge');
+
   return (
     <>
       <div className="page-head">
         <div>
           <h1>Flows</h1>
           <p className="muted">
-            Who publishes where, who consumes it, and how long messages take on the way.
+            Who publishes where, who consumes it, and how long messages take on the way. Click an edge for its
+            detail.
           </p>
-        </div>
-        <div className="toolbar">
-          <TimeRangePicker pathname="/flows" params={params} current={range.from} />
-          <LiveRefresh />
         </div>
       </div>
       {graph.edges.length === 0 ? (
         <EmptyFlows range={range.from} />
       ) : (
         <>
-          <section className="panel" aria-labelledby="lanes-title">
-            <h2 id="lanes-title">Pipelines</h2>
-            <FlowLanes graph={graph} />
+          <section className="panel" aria-label="Flow graph">
+            <FlowGraphView graph={graph} selectedEdgeId={selected?.id ?? null} />
           </section>
+          {selected ? (
+            <section className="panel" aria-labelledby="edge-title">
+              <EdgeSummary graph={graph} edge={selected} closeHref={`/flows?${withoutEdge.toString()}`} />
+            </section>
+          ) : null}
           <section className="panel" aria-labelledby="edges-title">
             <h2 id="edges-title">Edges</h2>
-            <EdgeTable graph={graph} />
+            <EdgeTable graph={graph} params={params} />
           </section>
         </>
       )}

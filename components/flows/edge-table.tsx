@@ -1,26 +1,24 @@
+import Link from 'next/link';
 import type { FlowEdge, FlowGraph } from '@/lib/analytics/flows';
 import { formatCount, formatMs, formatPercent, formatRate } from '@/lib/format';
-
-function health(edge: FlowEdge): 'ok' | 'warn' | 'bad' {
-  const errorRate = edge.messages === 0 ? 0 : edge.errors / edge.messages;
-  if (errorRate >= 0.05) return 'bad';
-  if (errorRate >= 0.01) return 'warn';
-  return 'ok';
-}
+import { edgeHealth } from './health';
 
 const LATENCY_LABEL: Record<FlowEdge['latencyKind'], string> = {
   publish: 'publish',
   delivery: 'send → process',
 };
 
-export function EdgeTable({ graph }: { graph: FlowGraph }) {
+/** Every edge as a row; the first cell links to the edge's detail (the keyboard path into the graph). */
+export function EdgeTable({ graph, params }: { graph: FlowGraph; params: Record<string, string> }) {
   const names = new Map(graph.nodes.map((node) => [node.id, node.name]));
+  const detailHref = (edge: FlowEdge) =>
+    `/flows?${new URLSearchParams({ ...params, edge: edge.id }).toString()}`;
   return (
     <div className="table-wrap">
       <table className="table">
         <caption>
-          Every edge in the window. Latency is the send span for publishes, send → start of processing for
-          deliveries.
+          Latency is the send span for publishes, send → start of processing for deliveries. Avg rate is over
+          the whole time range.
         </caption>
         <thead>
           <tr>
@@ -30,7 +28,7 @@ export function EdgeTable({ graph }: { graph: FlowGraph }) {
             <th scope="col" className="num">
               Messages
             </th>
-            <th scope="col" className="num" title="Messages per second, averaged over the whole time range">
+            <th scope="col" className="num">
               Avg rate
             </th>
             <th scope="col" className="num">
@@ -49,8 +47,16 @@ export function EdgeTable({ graph }: { graph: FlowGraph }) {
         </thead>
         <tbody>
           {graph.edges.map((edge) => (
-            <tr key={edge.id} data-health={health(edge)}>
-              <td>{names.get(edge.source)}</td>
+            <tr
+              key={edge.id}
+              data-health={edgeHealth(edge)}
+              aria-selected={params.edge === edge.id || undefined}
+            >
+              <td>
+                <Link href={detailHref(edge)} scroll={false}>
+                  {names.get(edge.source)}
+                </Link>
+              </td>
               <td>
                 {names.get(edge.target)}
                 {edge.consumerGroup ? <span className="muted"> ({edge.consumerGroup})</span> : null}

@@ -1,4 +1,9 @@
 import Link from 'next/link';
+import { Suspense } from 'react';
+import { LiveRefresh } from '@/components/live-refresh';
+import { ThemeToggle } from '@/components/theme/theme-toggle';
+import { TimeRangePicker } from '@/components/time-range-picker';
+import { NavLinks } from './nav-links';
 
 export function SiteHeader() {
   return (
@@ -9,9 +14,15 @@ export function SiteHeader() {
         </span>
         Signalbox
       </Link>
-      <nav aria-label="Main">
-        <Link href="/flows">Flows</Link>
-      </nav>
+      <NavLinks />
+      <div className="header-tools">
+        {/* useSearchParams needs a Suspense boundary */}
+        <Suspense fallback={null}>
+          <TimeRangePicker />
+        </Suspense>
+        <LiveRefresh />
+        <ThemeToggle />
+      </div>
     </header>
   );
 }

@@ -1,0 +1,54 @@
+import Link from 'next/link';
+import type { FlowEdge, FlowGraph } from '@/lib/analytics/flows';
+import { formatCount, formatMs, formatPercent, formatRate } from '@/lib/format';
+
+const MEANING: Record<FlowEdge['latencyKind'], string> = {
+  publish: 'Latency is the duration of the producer’s send (until the broker accepted the message).',
+  delivery:
+    'Latency runs from the producer’s send to the start of processing: time in the broker plus delivery.',
+};
+
+/** The selected edge's figures for the whole range, with a way to close it. */
+export function EdgeSummary({
+  graph,
+  edge,
+  closeHref,
+}: {
+  graph: FlowGraph;
+  edge: FlowEdge;
+  closeHref: string;
+}) {
+  const name = (id: string) => graph.nodes.find((n) => n.id === id)?.name ?? id;
+  const figures: [string, string][] = [
+    ['Messages', formatCount(edge.messages)],
+    ['Avg rate', formatRate(edge.ratePerSecond)],
+    ['Errors', `${formatCount(edge.errors)} (${formatPercent(edge.errors, edge.messages)})`],
+    ['p50', formatMs(edge.p50Ms)],
+    ['p95', formatMs(edge.p95Ms)],
+    ['p99', formatMs(edge.p99Ms)],
+  ];
+  return (
+    <div className="edge-summary">
+      <div className="edge-summary-head">
+        <h2 id="edge-title">
+          {name(edge.source)} → {name(edge.target)}
+          {edge.consumerGroup ? <span className="muted"> · group {edge.consumerGroup}</span> : null}
+        </h2>
+        <Link href={closeHref} className="button" scroll={false}>
+          Close
+        </Link>
+      </div>
+      <p className="muted">
+        {edge.system} · {MEANING[edge.latencyKind]}
+      </p>
+      <dl className="figures">
+        {figures.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}

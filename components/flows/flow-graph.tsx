@@ -1,0 +1,130 @@
+'use client';
+
+import {
+  Background,
+  Controls,
+  type Edge,
+  Handle,
+  MarkerType,
+  type Node,
+  type NodeProps,
+  Position,
+  ReactFlow,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useCallback, useMemo } from 'react';
+import type { FlowEdge, FlowGraph } from '@/lib/analytics/flows';
+import { formatMs, formatPercent, formatRate } from '@/lib/format';
+import { edgeHealth } from './health';
+import { NODE_HEIGHT, NODE_WIDTH, layoutFlowGraph, layoutHeight } from './layout';
+
+type FlowNodeData = { name: string; system: string | null; kind: 'service' | 'destination' };
+
+function FlowNodeView({ data }: NodeProps<Node<FlowNodeData>>) {
+  return (
+    <div className={`graph-node ${data.kind}`} style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}>
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <span className="graph-node-kind">{data.kind === 'service' ? 'service' : data.system}</span>
+      <span className="graph-node-name" title={data.name}>
+        {data.name}
+      </span>
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </div>
+  );
+}
+
+const nodeTypes = { flow: FlowNodeView };
+
+const STROKE = { ok: 'var(--edge-ok)', warn: 'var(--warn)', bad: 'var(--bad)' } as const;
+
+/** Short enough to sit between two ranks; the error rate only when there are errors. */
+function edgeLabel(edge: FlowEdge): string {
+  const errors = edge.errors > 0 ? ` · ${formatPercent(edge.errors, edge.messages)} err` : '';
+  return `${formatRate(edge.ratePerSecond)}${errors} · p99 ${formatMs(edge.p99Ms)}`;
+}
+
+/**
+ * The topology: services and destinations as nodes, publishes and deliveries
+ * as edges labelled with rate, error rate and p99, coloured by health.
+ * Clicking an edge puts `edge=<id>` in the URL, which opens its detail below.
+ */
+export function FlowGraphView({
+  graph,
+  selectedEdgeId,
+}: {
+  graph: FlowGraph;
+  selectedEdgeId: string | null;
+}) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+
+  const { nodes, edges, height } = useMemo(() => {
+    const laidOut = layoutFlowGraph(graph);
+    const positions = new Map(laidOut.map((p) => [p.id, p]));
+    const nodes: Node<FlowNodeData>[] = graph.nodes.map((node) => ({
+      id: node.id,
+      type: 'flow',
+      position: { x: positions.get(node.id)?.x ?? 0, y: positions.get(node.id)?.y ?? 0 },
+      data: { name: node.name, system: node.system, kind: node.kind },
+      draggable: false,
+      selectable: false,
+    }));
+    const edges: Edge[] = graph.edges.map((edge) => {
+      const selected = edge.id === selectedEdgeId;
+      const color = STROKE[edgeHealth(edge)];
+      return {
+        id: edge.id,
+        source: edge.source,
+        target: edge.target,
+        label: edgeLabel(edge),
+        ariaLabel: `Edge ${edge.source} to ${edge.target}: ${edgeLabel(edge)}. Press Enter for details.`,
+        focusable: true,
+        selected,
+        markerEnd: { type: MarkerType.ArrowClosed, color },
+        style: { stroke: color, strokeWidth: selected ? 3.5 : 2 },
+        labelStyle: { fill: 'var(--text)', fontSize: 12 },
+        labelBgStyle: { fill: 'var(--panel)', fillOpacity: 0.92 },
+        labelBgPadding: [6, 3] as [number, number],
+        labelBgBorderRadius: 4,
+        className: selected ? 'graph-edge selected' : 'graph-edge',
+      };
+    });
+    return { nodes, edges, height: layoutHeight(laidOut) };
+  }, [graph, selectedEdgeId]);
+
+  const openEdge = useCallback(
+    (edgeId: string) => {
+      const params = new URLSearchParams(searchParams.toString());
+      params.set('edge', edgeId);
+      router.push(`${pathname}?${params.toString()}`, { scroll: false });
+    },
+    [pathname, router, searchParams],
+  );
+
+  return (
+    <div className="graph" data-testid="flow-graph" style={{ height }}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onEdgeClick={(_event, edge) => openEdge(edge.id)}
+        onKeyDown={(event) => {
+          // Keyboard users: Enter on a focused edge opens it like a click.
+          const id = (event.target as HTMLElement).closest('[data-id]')?.getAttribute('data-id');
+          if (event.key === 'Enter' && id && graph.edges.some((e) => e.id === id)) openEdge(id);
+        }}
+        fitView
+        fitViewOptions={{ padding: 0.15 }}
+        minZoom={0.3}
+        maxZoom={2}
+        nodesConnectable={false}
+        elementsSelectable
+      >
+        <Background gap={24} size={1} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}
