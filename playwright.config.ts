@@ -17,6 +17,8 @@ if (executablePath && !fs.existsSync(executablePath)) {
 const port = Number(process.env.E2E_PORT ?? 3100);
 // A fresh store per run: e2e asserts on what the demo sends, nothing older.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-e2e-'));
+// The DLQ tests replay messages, which needs the operator token.
+const operatorToken = process.env.E2E_OPERATOR_TOKEN ?? 'e2e-operator-token-0123456789';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -47,7 +49,7 @@ export default defineConfig({
     // The built app plus the demo pipeline, exactly what `npm start` runs.
     command: 'node scripts/start.mjs --no-build',
     url: `http://localhost:${port}/api/health`,
-    env: { PORT: String(port), SIGNALBOX_DATA_DIR: dataDir },
+    env: { PORT: String(port), SIGNALBOX_DATA_DIR: dataDir, SIGNALBOX_OPERATOR_TOKEN: operatorToken },
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe',

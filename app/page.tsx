@@ -1,12 +1,17 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { Suspense } from 'react';
 import { BadTimeRange } from '@/components/bad-time-range';
+import { PanelSkeleton } from '@/components/panel-skeleton';
 import { EmptyFlows } from '@/components/flows/empty-flows';
+import { DeadLetterCounts } from '@/components/overview/dead-letter-counts';
 import { EdgeList } from '@/components/overview/edge-list';
+import { LagHotSpots } from '@/components/overview/lag-hot-spots';
 import { getFlowGraph } from '@/lib/analytics/flows';
 import { busiestEdges, failingEdges, slowestDeliveries } from '@/lib/analytics/overview';
 import { formatCount, formatMs, formatPercent, formatRate } from '@/lib/format';
 import { getStore } from '@/lib/store';
+import { latestLag } from '@/lib/ui/lag-snapshot';
 import { pageRange } from '@/lib/ui/page-range';
 import { type SearchParams, firstValues } from '@/lib/ui/search-params';
 
@@ -17,7 +22,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
   const params = await firstValues(searchParams);
   const parsed = pageRange(params);
   if ('error' in parsed) return <BadTimeRange title="Overview" message={parsed.error} href="/" />;
-  const graph = await getFlowGraph(await getStore(), parsed.range);
+  const [graph, lag] = await Promise.all([getFlowGraph(await getStore(), parsed.range), latestLag()]);
   const totals = graph.edges
     .filter((e) => e.latencyKind === 'delivery')
     .reduce((sum, e) => ({ messages: sum.messages + e.messages, errors: sum.errors + e.errors }), {
@@ -83,6 +88,16 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
                 params={params}
                 empty="No delivery could be joined to its send yet."
               />
+            </section>
+            <section className="panel" aria-labelledby="lag-title">
+              <h2 id="lag-title">Lag hot spots</h2>
+              <LagHotSpots snapshot={lag} />
+            </section>
+            <section className="panel" aria-labelledby="dlq-title">
+              <h2 id="dlq-title">Dead letters</h2>
+              <Suspense fallback={<PanelSkeleton height={80} label="Loading dead-letter queues" />}>
+                <DeadLetterCounts />
+              </Suspense>
             </section>
             <section className="panel" aria-labelledby="failing-title">
               <h2 id="failing-title">Failing edges</h2>

@@ -23,7 +23,9 @@ test('Flows shows both demo pipelines, and an edge opens its detail', async ({ p
 
   // Clicking the graph edge checkout → orders opens its detail, kept in the URL.
   await graph
-    .locator('.react-flow__edge[data-id="service:checkout->destination:kafka:orders"] .react-flow__edge-textbg')
+    .locator(
+      '.react-flow__edge[data-id="service:checkout->destination:kafka:orders"] .react-flow__edge-textbg',
+    )
     .click();
   await expect(page).toHaveURL(/edge=service%3Acheckout-%3Edestination%3Akafka%3Aorders/);
   const detail = page.getByRole('region', { name: /checkout → orders/ });

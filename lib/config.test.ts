@@ -5,8 +5,16 @@ import { ConfigError, parseConfig } from './config';
 describe('parseConfig', () => {
   it('has working defaults', () => {
     const config = parseConfig({});
-    expect(config.databasePath).toBe(path.resolve('data', 'signalbox.duckdb'));
-    expect(config.otlpMaxBodyBytes).toBe(16 * 1024 * 1024);
+    expect(config).toMatchObject({
+      databasePath: path.resolve('data', 'signalbox.duckdb'),
+      otlpMaxBodyBytes: 16 * 1024 * 1024,
+      otlpPort: 4318,
+      otlpHost: '0.0.0.0',
+      ingestToken: null,
+      retentionHours: 168,
+      retentionMaxBytes: 0,
+      traceLinks: undefined,
+    });
   });
 
   it('names the key of a bad value', () => {
@@ -17,5 +25,25 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ SIGNALBOX_OTLP_MAX_BODY_BYTES: '10' })).toThrow(
       /SIGNALBOX_OTLP_MAX_BODY_BYTES/,
     );
+    expect(() => parseConfig({ SIGNALBOX_OTLP_PORT: '70000' })).toThrow(
+      /SIGNALBOX_OTLP_PORT="70000".*0\/off/,
+    );
+    expect(() => parseConfig({ SIGNALBOX_RETENTION_HOURS: '-1' })).toThrow(/SIGNALBOX_RETENTION_HOURS/);
+    expect(() => parseConfig({ SIGNALBOX_DUCKDB_MEMORY_LIMIT: 'lots' })).toThrow(/2GB/);
+  });
+
+  it('turns the OTLP listener off with 0 or off', () => {
+    expect(parseConfig({ SIGNALBOX_OTLP_PORT: 'off' }).otlpPort).toBeNull();
+    expect(parseConfig({ SIGNALBOX_OTLP_PORT: '0' }).otlpPort).toBeNull();
+    expect(parseConfig({ SIGNALBOX_OTLP_PORT: '14318' }).otlpPort).toBe(14318);
+  });
+
+  it('wants a real ingest token and never echoes it', () => {
+    expect(parseConfig({ SIGNALBOX_INGEST_TOKEN: 'x'.repeat(24) }).ingestToken).toBe('x'.repeat(24));
+    expect(parseConfig({ SIGNALBOX_INGEST_TOKEN: '  ' }).ingestToken).toBeNull();
+    expect(() => parseConfig({ SIGNALBOX_INGEST_TOKEN: 'short-secret' })).toThrow(
+      /SIGNALBOX_INGEST_TOKEN=\(hidden\)/,
+    );
+    expect(() => parseConfig({ SIGNALBOX_INGEST_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
   });
 });

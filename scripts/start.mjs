@@ -69,7 +69,11 @@ function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 3000).unref();
+  // Children get a few seconds to flush telemetry; then nothing is left behind.
+  setTimeout(() => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    process.exit(code);
+  }, 6000).unref();
   Promise.all(
     children.map(
       (child) =>
@@ -128,12 +132,14 @@ async function startDemo() {
   const demoEnv = {
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-    // Export every second so the demo shows up quickly.
+    // Export spans every second and metrics every 5 s so the demo shows up quickly.
     OTEL_BSP_SCHEDULE_DELAY: '1000',
+    OTEL_METRIC_EXPORT_INTERVAL: '5000',
   };
   const service = (name) =>
     startChild(name, process.execPath, [`examples/demo-pipeline/dist/${name}.js`], demoEnv);
   if (kafka) service('checkout');
+  if (kafka) service('auditor');
   if (kafka && rabbitmq) service('billing');
   if (rabbitmq) service('notifier');
   if (!kafka || !rabbitmq) {
@@ -152,17 +158,27 @@ if (!args.has('--no-build')) {
 }
 
 say(`starting the dashboard on port ${port} ...`);
-startChild('dashboard', process.execPath, [
-  path.join(root, 'node_modules/next/dist/bin/next'),
-  'start',
-  '-p',
-  String(port),
-]);
+const demo = !args.has('--no-demo') && process.env.SIGNALBOX_DEMO !== '0';
+// With the demo, the dashboard reads the demo's brokers for lag and dead
+// letters unless the user configured brokers of their own.
+const demoBrokers = demo
+  ? {
+      SIGNALBOX_KAFKA_BROKERS: process.env.SIGNALBOX_KAFKA_BROKERS ?? '127.0.0.1:9092',
+      SIGNALBOX_RABBITMQ_URL: process.env.SIGNALBOX_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+      SIGNALBOX_RABBITMQ_QUEUES: process.env.SIGNALBOX_RABBITMQ_QUEUES ?? 'payments,payments.dlq',
+    }
+  : {};
+startChild(
+  'dashboard',
+  process.execPath,
+  [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port)],
+  demoBrokers,
+);
 if (!(await waitForDashboard())) {
   say(`the dashboard did not answer ${dashboardUrl}/api/health within 60 s; see its log above`);
   shutdown(1);
 } else {
-  if (!args.has('--no-demo') && process.env.SIGNALBOX_DEMO !== '0') await startDemo();
+  if (demo) await startDemo();
   say(
     `ready: open ${dashboardUrl}/flows   (send OTLP to ${dashboardUrl}/v1/traces; Ctrl-C stops everything)`,
   );

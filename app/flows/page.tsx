@@ -1,11 +1,15 @@
 import type { Metadata } from 'next';
+import { Suspense } from 'react';
 import { BadTimeRange } from '@/components/bad-time-range';
-import { EdgeSummary } from '@/components/flows/edge-summary';
+import { EdgeDetailPanel } from '@/components/flows/edge-detail-panel';
 import { EdgeTable } from '@/components/flows/edge-table';
 import { EmptyFlows } from '@/components/flows/empty-flows';
 import { FlowGraphView } from '@/components/flows/flow-graph';
+import { PanelSkeleton } from '@/components/panel-skeleton';
 import { getFlowGraph } from '@/lib/analytics/flows';
+import { lagByFlowEdge } from '@/lib/lag/flows';
 import { getStore } from '@/lib/store';
+import { latestLag } from '@/lib/ui/lag-snapshot';
 import { pageRange } from '@/lib/ui/page-range';
 import { type SearchParams, firstValues } from '@/lib/ui/search-params';
 
@@ -17,7 +21,8 @@ export default async function FlowsPage({ searchParams }: { searchParams: Search
   const parsed = pageRange(params);
   if ('error' in parsed) return <BadTimeRange title="Flows" message={parsed.error} href="/flows" />;
   const { range } = parsed;
-  const graph = await getFlowGraph(await getStore(), range);
+  const [graph, lagSnapshot] = await Promise.all([getFlowGraph(await getStore(), range), latestLag()]);
+  const lag = lagSnapshot ? Object.fromEntries(lagByFlowEdge(graph, lagSnapshot)) : {};
   const selected = graph.edges.find((edge) => edge.id === params.edge) ?? null;
   const withoutEdge = new URLSearchParams(params);
   withoutEdge.delete('edge');
@@ -38,11 +43,22 @@ export default async function FlowsPage({ searchParams }: { searchParams: Search
       ) : (
         <>
           <section className="panel" aria-label="Flow graph">
-            <FlowGraphView graph={graph} selectedEdgeId={selected?.id ?? null} />
+            <FlowGraphView graph={graph} selectedEdgeId={selected?.id ?? null} lag={lag} />
           </section>
           {selected ? (
             <section className="panel" aria-labelledby="edge-title">
-              <EdgeSummary graph={graph} edge={selected} closeHref={`/flows?${withoutEdge.toString()}`} />
+              <Suspense
+                key={selected.id}
+                fallback={<PanelSkeleton height={240} label="Loading the edge detail" />}
+              >
+                <EdgeDetailPanel
+                  graph={graph}
+                  lag={lag[selected.id] ?? null}
+                  range={range}
+                  edgeId={selected.id}
+                  closeHref={`/flows?${withoutEdge.toString()}`}
+                />
+              </Suspense>
             </section>
           ) : null}
           <section className="panel" aria-labelledby="edges-title">

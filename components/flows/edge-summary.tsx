@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { FlowEdge, FlowGraph } from '@/lib/analytics/flows';
 import { formatCount, formatMs, formatPercent, formatRate } from '@/lib/format';
+import type { EdgeLag } from '@/lib/lag/flows';
 
 const MEANING: Record<FlowEdge['latencyKind'], string> = {
   publish: 'Latency is the duration of the producer’s send (until the broker accepted the message).',
@@ -12,10 +13,12 @@ const MEANING: Record<FlowEdge['latencyKind'], string> = {
 export function EdgeSummary({
   graph,
   edge,
+  lag,
   closeHref,
 }: {
   graph: FlowGraph;
   edge: FlowEdge;
+  lag: EdgeLag | null;
   closeHref: string;
 }) {
   const name = (id: string) => graph.nodes.find((n) => n.id === id)?.name ?? id;
@@ -49,6 +52,14 @@ export function EdgeSummary({
           </div>
         ))}
       </dl>
+      {lag ? (
+        <p>
+          Consumer group <strong>{lag.group}</strong>: {lag.status}, {formatCount(lag.lagMessages)} messages
+          behind
+          {lag.lagSeconds !== null ? ` (${formatMs(lag.lagSeconds * 1000)})` : ''}.{' '}
+          <Link href={lag.href}>Open its lag</Link>
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -15,7 +15,8 @@ import '@xyflow/react/dist/style.css';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo } from 'react';
 import type { FlowEdge, FlowGraph } from '@/lib/analytics/flows';
-import { formatMs, formatPercent, formatRate } from '@/lib/format';
+import { formatCount, formatMs, formatPercent, formatRate } from '@/lib/format';
+import type { EdgeLag } from '@/lib/lag/flows';
 import { edgeHealth } from './health';
 import { NODE_HEIGHT, NODE_WIDTH, layoutFlowGraph, layoutHeight } from './layout';
 
@@ -38,11 +39,14 @@ const nodeTypes = { flow: FlowNodeView };
 
 const STROKE = { ok: 'var(--edge-ok)', warn: 'var(--warn)', bad: 'var(--bad)' } as const;
 
-/** Short enough to sit between two ranks; the error rate only when there are errors. */
-function edgeLabel(edge: FlowEdge): string {
+/** Short enough to sit between two ranks; errors and lag only when there are some. */
+function edgeLabel(edge: FlowEdge, lag: EdgeLag | undefined): string {
   const errors = edge.errors > 0 ? ` · ${formatPercent(edge.errors, edge.messages)} err` : '';
-  return `${formatRate(edge.ratePerSecond)}${errors} · p99 ${formatMs(edge.p99Ms)}`;
+  const behind = lag && lag.lagMessages > 0 ? ` · lag ${formatCount(lag.lagMessages)}` : '';
+  return `${formatRate(edge.ratePerSecond)}${errors} · p99 ${formatMs(edge.p99Ms)}${behind}`;
 }
+
+const LAGGING = new Set(['WARN', 'STALL', 'STOP', 'REWIND']);
 
 /**
  * The topology: services and destinations as nodes, publishes and deliveries
@@ -52,9 +56,12 @@ function edgeLabel(edge: FlowEdge): string {
 export function FlowGraphView({
   graph,
   selectedEdgeId,
+  lag,
 }: {
   graph: FlowGraph;
   selectedEdgeId: string | null;
+  /** Consumer lag per delivery edge id, when brokers are configured. */
+  lag: Record<string, EdgeLag>;
 }) {
   const router = useRouter();
   const pathname = usePathname();
@@ -73,13 +80,17 @@ export function FlowGraphView({
     }));
     const edges: Edge[] = graph.edges.map((edge) => {
       const selected = edge.id === selectedEdgeId;
-      const color = STROKE[edgeHealth(edge)];
+      const edgeLag = lag[edge.id];
+      // A consumer falling behind colours its edge like a warning even when nothing fails.
+      const health = edgeHealth(edge);
+      const color = STROKE[health === 'ok' && edgeLag && LAGGING.has(edgeLag.status) ? 'warn' : health];
+      const label = edgeLabel(edge, edgeLag);
       return {
         id: edge.id,
         source: edge.source,
         target: edge.target,
-        label: edgeLabel(edge),
-        ariaLabel: `Edge ${edge.source} to ${edge.target}: ${edgeLabel(edge)}. Press Enter for details.`,
+        label,
+        ariaLabel: `Edge ${edge.source} to ${edge.target}: ${label}. Press Enter for details.`,
         focusable: true,
         selected,
         markerEnd: { type: MarkerType.ArrowClosed, color },
@@ -92,7 +103,7 @@ export function FlowGraphView({
       };
     });
     return { nodes, edges, height: layoutHeight(laidOut) };
-  }, [graph, selectedEdgeId]);
+  }, [graph, selectedEdgeId, lag]);
 
   const openEdge = useCallback(
     (edgeId: string) => {

@@ -7,6 +7,10 @@ import { Suspense } from 'react';
 const PAGES = [
   { href: '/', label: 'Overview' },
   { href: '/flows', label: 'Flows' },
+  { href: '/latency', label: 'Latency' },
+  { href: '/lag', label: 'Lag' },
+  { href: '/dlq', label: 'Dead letters' },
+  { href: '/search', label: 'Search' },
 ] as const;
 
 function Links() {

@@ -1,4 +1,4 @@
-import { diag, trace, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { diag, trace, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { VERSION } from './version.js';
 
 /**
@@ -23,6 +23,11 @@ export type ParentMode = 'link' | 'parent' | 'parent+ambient-link';
 export interface MessagingInstrumentationOptions {
   /** Tracer provider to use; defaults to the globally registered one. */
   tracerProvider?: TracerProvider;
+  /**
+   * Meter provider to use; defaults to the globally registered one (looked up
+   * at each operation, so an SDK started after wrapping is still picked up).
+   */
+  meterProvider?: MeterProvider;
   /** How process spans relate to the producer's context. Defaults to `'link'`. */
   parentMode?: ParentMode;
   /**
@@ -31,6 +36,25 @@ export interface MessagingInstrumentationOptions {
    * you pass it.
    */
   server?: { address: string; port?: number };
+  /**
+   * This service's name, used in the pathway hash (PATHWAY.md). Defaults to
+   * `OTEL_SERVICE_NAME`, else `unknown_service:node` as the OTel resource does.
+   * Set it when your SDK names the service in code rather than in the environment.
+   */
+  serviceName?: string;
+  /**
+   * Batch sends (more than one message per call) get a `create` span per
+   * message, whose context goes into that message, plus one CLIENT `send`
+   * span linking to them, as the conventions ask. `false` skips the create
+   * spans: one PRODUCER `send` span whose context goes into every message.
+   * Defaults to `true`.
+   */
+  batchCreateSpans?: boolean;
+  /**
+   * Write and read the `signalbox-pathway` header and record the latency
+   * metrics built on it (PATHWAY.md). Defaults to `true`.
+   */
+  pathway?: boolean;
 }
 
 export const DEFAULT_PARENT_MODE: ParentMode = 'link';

@@ -27,6 +27,8 @@ beforeEach(() => tracing.reset());
 const options = { tracerProvider: tracing.provider };
 
 const USER_TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+// Asymmetric matchers are typed `any`; typed once here.
+const HASH: unknown = expect.stringMatching(/^[0-9a-f]{16}$/);
 const headerContext = (message: Message | undefined) =>
   extractSpanContext(kafkaHeadersCarrier(message?.headers));
 
@@ -75,6 +77,8 @@ describe('instrumentKafkaProducer: send', () => {
       'messaging.destination.name': 'orders',
       'messaging.destination.partition.id': '2',
       'messaging.kafka.message.key': 'customer-7',
+      'signalbox.pathway.hash': HASH,
+      'signalbox.pathway.parent_hash': '',
     });
     expect(span?.instrumentationScope.name).toBe('@signalbox/instrumentation');
     expect(sameSpan(headerContext(fake.records[0]?.messages[0]), span?.spanContext())).toBe(true);
@@ -93,15 +97,40 @@ describe('instrumentKafkaProducer: send', () => {
     expect(fake.records[0]?.messages[0]?.headers).toMatchObject({ tenant: 'eu' });
   });
 
-  it('counts messages on multi-message sends and gives every message the span context', async () => {
+  it('gives multi-message sends a create span per message and one CLIENT send span linking to them', async () => {
     const fake = fakeProducer();
     await instrumentKafkaProducer(fake.producer, options).send({
       topic: 'orders',
       messages: [{ value: 'a' }, { value: 'b' }, { value: 'c', key: 'k' }],
     });
+    const creates = tracing.spans().filter((s) => s.name === 'create orders');
+    const send = tracing.spans().find((s) => s.name === 'send orders');
+    expect(creates).toHaveLength(3);
+    expect(send?.kind).toBe(SpanKind.CLIENT);
+    expect(send?.attributes['messaging.batch.message_count']).toBe(3);
+    expect(send?.attributes['messaging.kafka.message.key']).toBeUndefined();
+    // Per-message attributes go on that message's create span.
+    expect(creates[2]?.attributes).toMatchObject({
+      'messaging.operation.type': 'create',
+      'messaging.kafka.message.key': 'k',
+    });
+    const sent = fake.records[0]?.messages ?? [];
+    sent.forEach((message, i) => {
+      expect(creates[i]?.kind).toBe(SpanKind.PRODUCER);
+      expect(sameSpan(headerContext(message), creates[i]?.spanContext())).toBe(true);
+    });
+    expect(send?.links.map((l) => l.context.spanId)).toEqual(creates.map((c) => c.spanContext().spanId));
+  });
+
+  it('with batchCreateSpans: false, one PRODUCER send span goes into every message', async () => {
+    const fake = fakeProducer();
+    await instrumentKafkaProducer(fake.producer, { ...options, batchCreateSpans: false }).send({
+      topic: 'orders',
+      messages: [{ value: 'a' }, { value: 'b' }],
+    });
     const [span] = tracing.spans();
-    expect(span?.attributes['messaging.batch.message_count']).toBe(3);
-    expect(span?.attributes['messaging.kafka.message.key']).toBeUndefined();
+    expect(tracing.spans()).toHaveLength(1);
+    expect(span?.kind).toBe(SpanKind.PRODUCER);
     for (const sent of fake.records[0]?.messages ?? []) {
       expect(sameSpan(headerContext(sent), span?.spanContext())).toBe(true);
     }
@@ -113,11 +142,16 @@ describe('instrumentKafkaProducer: send', () => {
       topic: 'orders',
       messages: [{ value: 'mine', headers: { traceparent: USER_TRACEPARENT } }, { value: 'ours' }],
     });
-    const [span] = tracing.spans();
+    const send = tracing.spans().find((s) => s.name === 'send orders');
+    const creates = tracing.spans().filter((s) => s.name === 'create orders');
     const [mine, ours] = fake.records[0]?.messages ?? [];
     expect(mine?.headers?.traceparent).toBe(USER_TRACEPARENT);
-    expect(sameSpan(headerContext(ours), span?.spanContext())).toBe(true);
-    expect(span?.links.map((l) => l.context.spanId)).toEqual(['b7ad6b7169203331']);
+    // Only the message without a creation context gets a create span.
+    expect(creates).toHaveLength(1);
+    expect(sameSpan(headerContext(ours), creates[0]?.spanContext())).toBe(true);
+    expect(send?.links.map((l) => l.context.spanId).sort()).toEqual(
+      ['b7ad6b7169203331', creates[0]?.spanContext().spanId].sort(),
+    );
   });
 
   it('omits a binary key that has no UTF-8 form, and marks tombstones', async () => {
@@ -155,14 +189,17 @@ describe('instrumentKafkaProducer: sendBatch, transactions, pass-through', () =>
         { topic: 'audit', messages: [{ value: 'c' }] },
       ],
     });
-    const byName = new Map(tracing.spans().map((s) => [s.name, s]));
-    expect([...byName.keys()].sort()).toEqual(['send audit', 'send orders']);
-    expect(byName.get('send orders')?.attributes['messaging.batch.message_count']).toBe(2);
+    const names = tracing.spans().map((s) => s.name);
+    expect(names.filter((n) => n.startsWith('send')).sort()).toEqual(['send audit', 'send orders']);
+    expect(names.filter((n) => n === 'create orders')).toHaveLength(2);
+    const find = (name: string) => tracing.spans().find((s) => s.name === name);
+    expect(find('send orders')?.attributes['messaging.batch.message_count']).toBe(2);
     const [orders, audit] = fake.batches[0]?.topicMessages ?? [];
-    for (const m of orders?.messages ?? []) {
-      expect(sameSpan(headerContext(m), byName.get('send orders')?.spanContext())).toBe(true);
-    }
-    expect(sameSpan(headerContext(audit?.messages[0]), byName.get('send audit')?.spanContext())).toBe(true);
+    const orderCreates = tracing.spans().filter((s) => s.name === 'create orders');
+    (orders?.messages ?? []).forEach((m, i) => {
+      expect(sameSpan(headerContext(m), orderCreates[i]?.spanContext())).toBe(true);
+    });
+    expect(sameSpan(headerContext(audit?.messages[0]), find('send audit')?.spanContext())).toBe(true);
   });
 
   it('instruments sends made inside a transaction', async () => {
@@ -268,11 +305,16 @@ describe('instrumentKafkaConsumer', () => {
     expect(tracing.spans()[0]?.links).toEqual([]);
   });
 
-  it('leaves eachBatch handlers and other config untouched', async () => {
+  it('keeps the rest of the run config as given', async () => {
     const fake = fakeConsumer();
     const eachBatch = () => Promise.resolve();
-    await instrumentKafkaConsumer(fake.consumer, options).run({ eachBatch, autoCommit: false });
-    expect(fake.runs[0]).toEqual({ eachBatch, autoCommit: false });
+    await instrumentKafkaConsumer(fake.consumer, options).run({
+      eachBatch,
+      autoCommit: false,
+      partitionsConsumedConcurrently: 3,
+    });
+    expect(fake.runs[0]).toMatchObject({ autoCommit: false, partitionsConsumedConcurrently: 3 });
+    expect(typeof fake.runs[0]?.eachBatch).toBe('function');
   });
 
   it('still calls the handler when the tracing SDK itself fails', async () => {

@@ -1,7 +1,8 @@
 import { context, diag, SpanKind, SpanStatusCode, trace, type SpanContext } from '@opentelemetry/api';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resolveOptions, type ParentMode } from '../src/options.js';
-import { guarded, runInSpans, startProcessSpan } from '../src/spans.js';
+import { Operation } from '../src/messaging/operation.js';
+import { guarded, startProcessSpan } from '../src/spans.js';
 import { sameSpan, setupTracing } from './support/tracing.js';
 
 const tracing = setupTracing();
@@ -24,7 +25,7 @@ function processIn(mode: ParentMode, creation: SpanContext | undefined, withAmbi
   let activeInHandler: SpanContext | undefined;
   context.with(base, () => {
     const { span, context: handlerContext } = startProcessSpan(tracing.tracer, info, creation, mode);
-    runInSpans([span], handlerContext, () => {
+    new Operation(span, handlerContext).run(() => {
       activeInHandler = trace.getActiveSpan()?.spanContext();
     });
   });
@@ -102,21 +103,19 @@ it('an unknown parentMode from plain JS falls back to link with a warning', () =
   warn.mockRestore();
 });
 
-describe('runInSpans', () => {
+describe('Operation.run', () => {
   const start = () => tracing.tracer.startSpan('op');
 
   it('ends the span when a synchronous handler returns', () => {
     const span = start();
-    expect(runInSpans([span], context.active(), () => 7)).toBe(7);
+    expect(new Operation(span, context.active()).run(() => 7)).toBe(7);
     expect(tracing.spans()).toHaveLength(1);
   });
 
   it('ends the span only when the returned promise settles', async () => {
     const span = start();
     let release!: () => void;
-    const pending = runInSpans(
-      [span],
-      context.active(),
+    const pending = new Operation(span, context.active()).run(
       () => new Promise<string>((r) => (release = () => r('ok'))),
     );
     await Promise.resolve();
@@ -131,7 +130,7 @@ describe('runInSpans', () => {
     class PaymentDeclined extends Error {}
     const error = new PaymentDeclined('declined');
     const span = start();
-    await expect(runInSpans([span], context.active(), () => Promise.reject(error))).rejects.toBe(error);
+    await expect(new Operation(span, context.active()).run(() => Promise.reject(error))).rejects.toBe(error);
     const [ended] = tracing.spans();
     expect(ended?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'declined' });
     expect(ended?.attributes['error.type']).toBe('PaymentDeclined');
@@ -142,7 +141,7 @@ describe('runInSpans', () => {
     const span = start();
     const thrown = { code: 42 };
     expect(() =>
-      runInSpans([span], context.active(), () => {
+      new Operation(span, context.active()).run(() => {
         // eslint-disable-next-line @typescript-eslint/only-throw-error -- apps do throw non-Errors; we must pass them through
         throw thrown;
       }),

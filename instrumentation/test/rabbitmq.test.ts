@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { SpanKind, trace, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Channel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { consumeDestination, publishDestination } from '../src/brokers/rabbitmq.js';
@@ -13,6 +13,9 @@ beforeEach(() => tracing.reset());
 const options = { tracerProvider: tracing.provider };
 
 const USER_TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+// Asymmetric matchers are typed `any`; typed once here.
+const HASH: unknown = expect.stringMatching(/^[0-9a-f]{16}$/);
+const PATHWAY_VALUE: unknown = expect.stringMatching(/^1:/);
 
 type Published = { exchange: string; routingKey: string; options?: Options.Publish; rest: unknown[] };
 
@@ -95,6 +98,8 @@ describe('instrumentAmqpChannel: publish / sendToQueue', () => {
       'messaging.rabbitmq.destination.routing_key': 'payments',
       'messaging.message.id': 'm-1',
       'messaging.message.conversation_id': 'order-9',
+      'signalbox.pathway.hash': HASH,
+      'signalbox.pathway.parent_hash': '',
     });
     const sent = fake.published[0]?.options;
     expect(
@@ -103,7 +108,7 @@ describe('instrumentAmqpChannel: publish / sendToQueue', () => {
         span?.spanContext(),
       ),
     ).toBe(true);
-    expect(sent?.headers).toMatchObject({ tenant: 'eu' });
+    expect(sent?.headers).toMatchObject({ tenant: 'eu', 'signalbox-pathway': PATHWAY_VALUE });
     expect(userOptions.headers).toEqual({ tenant: 'eu' }); // caller's object untouched
   });
 
@@ -114,20 +119,34 @@ describe('instrumentAmqpChannel: publish / sendToQueue', () => {
     expect(fake.published[0]?.options?.headers).toHaveProperty('traceparent');
   });
 
-  it('keeps a user-set traceparent and links to it', () => {
+  it('keeps a user-set traceparent, links to it, and is then a CLIENT span (its context is not injected)', () => {
     const fake = new FakeChannel();
     wrap(fake).publish('', 'payments', Buffer.from('{}'), { headers: { traceparent: USER_TRACEPARENT } });
-    expect(fake.published[0]?.options?.headers).toEqual({ traceparent: USER_TRACEPARENT });
-    expect(tracing.spans()[0]?.links.map((l) => l.context.spanId)).toEqual(['b7ad6b7169203331']);
+    const headers = fake.published[0]?.options?.headers as Record<string, unknown>;
+    expect(headers.traceparent).toBe(USER_TRACEPARENT);
+    expect(Object.keys(headers).sort()).toEqual(['signalbox-pathway', 'traceparent']);
+    const [span] = tracing.spans();
+    expect(span?.links.map((l) => l.context.spanId)).toEqual(['b7ad6b7169203331']);
+    expect(span?.kind).toBe(SpanKind.CLIENT);
   });
 
-  it('passes a confirm channel callback through untouched', () => {
+  it("ends a confirm channel's send span at the broker's confirm, and records a nack", () => {
     const fake = new FakeChannel();
-    const callback = () => {};
+    const outcomes: unknown[] = [];
+    const callback = (err: unknown) => void outcomes.push(err);
     const confirm = instrumentAmqpChannel(fake as unknown as ConfirmChannel, options);
     confirm.sendToQueue('payments', Buffer.from('{}'), {}, callback);
     confirm.publish('x', 'y', Buffer.from('{}'), undefined, callback);
-    expect(fake.published.map((p) => p.rest)).toEqual([[callback], [callback]]);
+    expect(tracing.spans()).toHaveLength(0); // not confirmed yet
+    const [first, second] = fake.published.map((p) => p.rest[0] as (err: unknown, ok?: unknown) => void);
+    first?.(null, {});
+    const nacked = new Error('message nacked');
+    second?.(nacked);
+    expect(outcomes).toEqual([null, nacked]); // the application's callback still sees the outcome
+    const [ok, failed] = tracing.spans();
+    expect(ok?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(failed?.name).toBe('send x:y');
+    expect(failed?.status.code).toBe(SpanStatusCode.ERROR);
   });
 
   it('reply queues with server-generated names stay out of span names', () => {

@@ -1,44 +1,53 @@
 import { describe, expect, it } from 'vitest';
-import { buildFlowGraph } from './flows';
+import type { SeriesDims } from '@/lib/ingest/series-sample';
+import type { SeriesTotals } from '@/lib/store/types';
+import { analyseFlows } from './flows';
+import { rollupBucket } from './histogram';
 
 const range = { from: '1m', to: 'now', fromUs: 0, toUs: 60_000_000 };
-const percentiles = { p50Ms: 1.23456, p95Ms: 2, p99Ms: 3 };
+let nextId = 1;
 
-describe('buildFlowGraph', () => {
+/** A series with `latencies` (seconds) bucketed as the store does. */
+function series(
+  dims: Partial<SeriesDims> & Pick<SeriesDims, 'kind'>,
+  messages: number,
+  errors: number,
+  latencies: number[] = [],
+): SeriesTotals {
+  return {
+    seriesId: nextId++,
+    dims: {
+      source: 'spans',
+      service: 'billing',
+      system: 'kafka',
+      destination: 'orders',
+      consumerGroup: null,
+      pathwayHash: null,
+      errorType: null,
+      ...dims,
+    },
+    messages,
+    errors,
+    latencyCount: latencies.length,
+    latencySum: latencies.reduce((a, b) => a + b, 0),
+    latencyMin: latencies.length ? Math.min(...latencies) : null,
+    latencyMax: latencies.length ? Math.max(...latencies) : null,
+    buckets: latencies.map((l) => ({ ...rollupBucket(l), count: 1 })),
+  };
+}
+
+describe('analyseFlows', () => {
   it('makes services and destinations nodes, publishes and deliveries edges', () => {
-    const graph = buildFlowGraph(
-      range,
-      [
-        {
-          service: 'checkout',
-          system: 'kafka',
-          destination: 'orders',
-          messages: 120,
-          errors: 0,
-          ...percentiles,
-        },
-        {
-          service: 'billing',
-          system: 'rabbitmq',
-          destination: 'payments',
-          messages: 60,
-          errors: 1,
-          ...percentiles,
-        },
-      ],
-      [
-        {
-          system: 'kafka',
-          destination: 'orders',
-          service: 'billing',
-          consumerGroup: 'billing',
-          messages: 120,
-          errors: 2,
-          latencySamples: 120,
-          ...percentiles,
-        },
-      ],
-    );
+    const { graph } = analyseFlows(range, [
+      series({ kind: 'publish', service: 'checkout' }, 120, 0, [0.002, 0.002]),
+      series(
+        { kind: 'publish', service: 'billing', system: 'rabbitmq', destination: 'payments' },
+        60,
+        1,
+        [0.001],
+      ),
+      series({ kind: 'delivery', consumerGroup: 'billing' }, 120, 2, [0.01, 0.012, 0.014]),
+    ]);
     expect(graph.nodes.map((n) => n.id).sort()).toEqual([
       'destination:kafka:orders',
       'destination:rabbitmq:payments',
@@ -48,25 +57,73 @@ describe('buildFlowGraph', () => {
     expect(graph.edges).toHaveLength(3);
     const delivery = graph.edges.find((e) => e.latencyKind === 'delivery')!;
     expect(delivery).toMatchObject({
+      id: 'destination:kafka:orders->service:billing#billing',
       source: 'destination:kafka:orders',
       target: 'service:billing',
       consumerGroup: 'billing',
       messages: 120,
       errors: 2,
       ratePerSecond: 2,
-      p50Ms: 1.235,
+      latencySamples: 3,
+      sources: { messages: 'spans', errors: 'spans', latency: 'spans' },
+    });
+    // The median of 10, 12 and 14 ms, within the rollup buckets' relative error.
+    expect(delivery.p50Ms).toBeGreaterThan(12 * 0.95);
+    expect(delivery.p50Ms).toBeLessThan(12 * 1.05);
+    expect(graph.consumerGroups).toEqual([
+      {
+        id: 'group:kafka:orders:billing',
+        name: 'billing',
+        system: 'kafka',
+        destination: 'orders',
+        destinationId: 'destination:kafka:orders',
+        serviceIds: ['service:billing'],
+        messages: 120,
+        errors: 2,
+        ratePerSecond: 2,
+      },
+    ]);
+  });
+
+  it('prefers metrics (exact under sampling) for counts and latency, and says so', () => {
+    const { graph } = analyseFlows(range, [
+      // 1% of traces sampled: spans saw 10 deliveries; the edge.latency histogram saw all 1000.
+      series({ kind: 'delivery' }, 10, 1, [0.5]),
+      series({ kind: 'delivery', source: 'metrics', pathwayHash: 'aaaaaaaaaaaaaaaa' }, 600, 0, [0.02, 0.02]),
+      series({ kind: 'delivery', source: 'metrics', pathwayHash: 'bbbbbbbbbbbbbbbb' }, 400, 0, [0.02]),
+    ]);
+    const [edge] = graph.edges;
+    expect(edge).toMatchObject({
+      messages: 1000,
+      errors: 1,
+      sources: { messages: 'metrics', errors: 'spans', latency: 'metrics' },
+    });
+    expect(edge!.p99Ms).toBeLessThan(25);
+  });
+
+  it('counts publishes from the semconv sent counter before pathway counters and spans', () => {
+    const { graph } = analyseFlows(range, [
+      series({ kind: 'publish', service: 'checkout' }, 5, 0, [0.001]),
+      series(
+        { kind: 'sent', source: 'metrics', service: 'checkout', pathwayHash: 'aaaaaaaaaaaaaaaa' },
+        70,
+        0,
+      ),
+      series({ kind: 'sent', source: 'metrics', service: 'checkout' }, 68, 0),
+      series({ kind: 'sent', source: 'metrics', service: 'checkout', errorType: 'Timeout' }, 2, 2),
+    ]);
+    expect(graph.edges[0]).toMatchObject({
+      messages: 70,
+      errors: 2,
+      sources: { messages: 'metrics', errors: 'metrics', latency: 'spans' },
     });
   });
 
   it('keeps a destination with the same name on two systems apart', () => {
-    const graph = buildFlowGraph(
-      range,
-      [
-        { service: 'a', system: 'kafka', destination: 'events', messages: 1, errors: 0, ...percentiles },
-        { service: 'a', system: 'nats', destination: 'events', messages: 1, errors: 0, ...percentiles },
-      ],
-      [],
-    );
+    const { graph } = analyseFlows(range, [
+      series({ kind: 'publish', service: 'a', destination: 'events' }, 1, 0),
+      series({ kind: 'publish', service: 'a', system: 'nats', destination: 'events' }, 1, 0),
+    ]);
     expect(graph.nodes.filter((n) => n.kind === 'destination')).toHaveLength(2);
   });
 });

@@ -1,5 +1,10 @@
-import type { DeliveryEdgeRow, PublishEdgeRow, TelemetryStore } from '@/lib/store/types';
+import type { SeriesTotals, TelemetryStore } from '@/lib/store/types';
+import { type EdgeFigures, type EdgeKind, edgeFigures } from './edge-figures';
+import { percentilesMs } from './histogram';
+import type { Source } from './series-pick';
 import type { TimeRange } from './time-range';
+
+export type { Source };
 
 export interface FlowNode {
   id: string;
@@ -9,24 +14,49 @@ export interface FlowNode {
   system: string | null;
 }
 
+/**
+ * A consumer group reading a destination. Groups are not graph nodes (the
+ * graph stays service → destination → service, and `FlowNode.kind` keeps its
+ * two values); each delivery edge names its group in `consumerGroup`, and
+ * this list summarises the groups for views that want them as entities.
+ */
+export interface FlowConsumerGroup {
+  id: string;
+  name: string;
+  system: string;
+  destination: string;
+  /** The destination node this group reads. */
+  destinationId: string;
+  /** Services (nodes) consuming as members of this group. */
+  serviceIds: string[];
+  messages: number;
+  errors: number;
+  ratePerSecond: number;
+}
+
 export interface FlowEdge {
   id: string;
   source: string;
   target: string;
   /**
-   * What the percentiles measure: `publish` = duration of the producer's send
-   * span; `delivery` = from the send to the start of processing (queue wait
-   * and transport), the latency users feel.
+   * What the percentiles measure: `publish` = duration of the producer's send;
+   * `delivery` = from the send to the start of processing (queue wait and
+   * transport), the latency users feel.
    */
-  latencyKind: 'publish' | 'delivery';
+  latencyKind: EdgeKind;
   system: string;
   consumerGroup: string | null;
   messages: number;
   errors: number;
+  /** messages per second over the window (the edge's rate). */
   ratePerSecond: number;
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
+  /** How many latencies the percentiles summarise. */
+  latencySamples: number;
+  /** Where each figure came from: metrics (exact under sampling) or spans. */
+  sources: { messages: Source; errors: Source; latency: Source | null };
 }
 
 export interface FlowGraph {
@@ -34,19 +64,36 @@ export interface FlowGraph {
   to: string;
   nodes: FlowNode[];
   edges: FlowEdge[];
+  consumerGroups: FlowConsumerGroup[];
 }
 
 export const serviceNodeId = (name: string) => `service:${name}`;
 export const destinationNodeId = (system: string, name: string) => `destination:${system}:${name}`;
+export const consumerGroupId = (system: string, destination: string, group: string) =>
+  `group:${system}:${destination}:${group}`;
 
-const round = (ms: number | null) => (ms === null ? null : Math.round(ms * 1000) / 1000);
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
-/** Pure: builds the graph from the store's edge rows (tested with fixtures). */
-export function buildFlowGraph(
-  range: TimeRange,
-  publishes: readonly PublishEdgeRow[],
-  deliveries: readonly DeliveryEdgeRow[],
-): FlowGraph {
+/** The graph plus, per edge id, the figures behind it (series ids for timelines). */
+export interface FlowAnalysis {
+  graph: FlowGraph;
+  figures: Map<string, EdgeFigures>;
+}
+
+const PUBLISH_KINDS = new Set(['publish', 'sent']);
+const DELIVERY_KINDS = new Set(['delivery', 'consumed', 'process']);
+
+/** Pure: builds the graph from rollup series totals (tested with fixtures). */
+export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]): FlowAnalysis {
+  const publish = new Map<string, SeriesTotals[]>();
+  const delivery = new Map<string, SeriesTotals[]>();
+  for (const t of totals) {
+    const d = t.dims;
+    if (PUBLISH_KINDS.has(d.kind)) push(publish, JSON.stringify([d.service, d.system, d.destination]), t);
+    else if (DELIVERY_KINDS.has(d.kind))
+      push(delivery, JSON.stringify([d.system, d.destination, d.service, d.consumerGroup]), t);
+  }
+
   const nodes = new Map<string, FlowNode>();
   const windowSeconds = (range.toUs - range.fromUs) / 1e6;
   const addService = (name: string) => {
@@ -59,45 +106,100 @@ export function buildFlowGraph(
     if (!nodes.has(id)) nodes.set(id, { id, kind: 'destination', name, system });
     return id;
   };
-  const common = (row: PublishEdgeRow | DeliveryEdgeRow) => ({
-    system: row.system,
-    messages: row.messages,
-    errors: row.errors,
-    ratePerSecond: Math.round((row.messages / windowSeconds) * 1000) / 1000,
-    p50Ms: round(row.p50Ms),
-    p95Ms: round(row.p95Ms),
-    p99Ms: round(row.p99Ms),
-  });
   const edges: FlowEdge[] = [];
-  for (const row of publishes) {
-    const source = addService(row.service);
-    const target = addDestination(row.system, row.destination);
-    edges.push({
-      id: `${source}->${target}`,
-      source,
-      target,
-      latencyKind: 'publish',
-      consumerGroup: null,
-      ...common(row),
-    });
-  }
-  for (const row of deliveries) {
-    const source = addDestination(row.system, row.destination);
-    const target = addService(row.service);
-    const id = `${source}->${target}${row.consumerGroup ? `#${row.consumerGroup}` : ''}`;
+  const figures = new Map<string, EdgeFigures>();
+  const addEdge = (
+    kind: EdgeKind,
+    source: string,
+    target: string,
+    system: string,
+    group: string | null,
+    f: EdgeFigures,
+  ) => {
+    if (f.messages === 0 && f.latency === null) return;
+    const id = `${source}->${target}${group ? `#${group}` : ''}`;
+    const p = f.latency
+      ? percentilesMs(f.latency.buckets, { min: f.latency.latencyMin, max: f.latency.latencyMax })
+      : null;
     edges.push({
       id,
       source,
       target,
-      latencyKind: 'delivery',
-      consumerGroup: row.consumerGroup,
-      ...common(row),
+      latencyKind: kind,
+      system,
+      consumerGroup: group,
+      messages: round3(f.messages),
+      errors: round3(f.errors),
+      ratePerSecond: round3(f.messages / windowSeconds),
+      p50Ms: p?.p50Ms ?? null,
+      p95Ms: p?.p95Ms ?? null,
+      p99Ms: p?.p99Ms ?? null,
+      latencySamples: f.latency?.latencyCount ?? 0,
+      sources: f.sources,
     });
+    figures.set(id, f);
+  };
+
+  for (const [key, series] of publish) {
+    const [service, system, destination] = JSON.parse(key) as [string, string, string];
+    const f = edgeFigures('publish', series);
+    if (f.messages === 0 && f.latency === null) continue;
+    addEdge('publish', addService(service), addDestination(system, destination), system, null, f);
   }
-  return { from: range.from, to: range.to, nodes: [...nodes.values()], edges };
+  const groups = new Map<string, FlowConsumerGroup>();
+  for (const [key, series] of delivery) {
+    const [system, destination, service, group] = JSON.parse(key) as [string, string, string, string | null];
+    const f = edgeFigures('delivery', series);
+    if (f.messages === 0 && f.latency === null) continue;
+    const destinationId = addDestination(system, destination);
+    const serviceId = addService(service);
+    addEdge('delivery', destinationId, serviceId, system, group, f);
+    if (group !== null) {
+      const id = consumerGroupId(system, destination, group);
+      const g = groups.get(id) ?? {
+        id,
+        name: group,
+        system,
+        destination,
+        destinationId,
+        serviceIds: [],
+        messages: 0,
+        errors: 0,
+        ratePerSecond: 0,
+      };
+      if (!g.serviceIds.includes(serviceId)) g.serviceIds.push(serviceId);
+      g.messages = round3(g.messages + f.messages);
+      g.errors = round3(g.errors + f.errors);
+      g.ratePerSecond = round3(g.messages / windowSeconds);
+      groups.set(id, g);
+    }
+  }
+  edges.sort((a, b) => a.id.localeCompare(b.id));
+  return {
+    graph: {
+      from: range.from,
+      to: range.to,
+      nodes: [...nodes.values()],
+      edges,
+      consumerGroups: [...groups.values()],
+    },
+    figures,
+  };
 }
 
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+const FLOW_KINDS = ['publish', 'sent', 'delivery', 'consumed', 'process'] as const;
+
+export async function analyseFlowsFromStore(store: TelemetryStore, range: TimeRange): Promise<FlowAnalysis> {
+  return analyseFlows(range, await store.seriesTotals(range, { kinds: FLOW_KINDS }));
+}
+
+/** GET /api/flows: services, destinations, consumer groups and the edges between them. */
 export async function getFlowGraph(store: TelemetryStore, range: TimeRange): Promise<FlowGraph> {
-  const [publishes, deliveries] = await Promise.all([store.publishEdges(range), store.deliveryEdges(range)]);
-  return buildFlowGraph(range, publishes, deliveries);
+  return (await analyseFlowsFromStore(store, range)).graph;
 }

@@ -22,6 +22,8 @@ function edge(
     p50Ms: null,
     p95Ms: null,
     p99Ms,
+    latencySamples: messages,
+    sources: { messages: 'spans', errors: 'spans', latency: 'spans' },
   } satisfies FlowEdge;
 }
 
@@ -29,6 +31,7 @@ const graph: FlowGraph = {
   from: '15m',
   to: 'now',
   nodes: [],
+  consumerGroups: [],
   edges: [
     edge('p1', 100, 0, 50, 'publish'),
     edge('d1', 90, 9, 20, 'delivery'),

@@ -42,3 +42,26 @@ export function parseTimeRange(
   if (fromUs >= toUs) throw new TimeRangeError(`from (${fromText}) must be before to (${toText})`);
   return { from: fromText, to: toText, fromUs, toUs };
 }
+
+/**
+ * The comparison window for `compareTo`: a duration (`1d` = the same window one
+ * day earlier) or an ISO-8601 time where an equally long window starts.
+ */
+export function parseCompareTo(value: string | null | undefined, range: TimeWindow): TimeWindow | null {
+  const text = value?.trim();
+  if (!text) return null;
+  const span = range.toUs - range.fromUs;
+  const relative = RELATIVE.exec(text);
+  if (relative) {
+    const shift = Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS] * 1000;
+    if (shift === 0) throw new TimeRangeError('compareTo must shift the window: use e.g. 1h, 1d, 7d');
+    return { fromUs: range.fromUs - shift, toUs: range.toUs - shift };
+  }
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) {
+    throw new TimeRangeError(
+      `compareTo=${JSON.stringify(text)} is not a time: use a duration (1d = one day earlier) or an ISO-8601 start`,
+    );
+  }
+  return { fromUs: ms * 1000, toUs: ms * 1000 + span };
+}

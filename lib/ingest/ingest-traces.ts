@@ -1,17 +1,8 @@
-import type { TelemetryStore } from '@/lib/store/types';
-import { decodeContentEncoding, readBody } from './http-body';
 import { type MessagingSpan, toMessagingSpan } from './messaging-span';
 import type { DecodedSpan } from './model';
-import { type OtlpEncoding } from './otlp-encoding';
+import type { OtlpEncoding } from './otlp-encoding';
 import { decodeTracesJson } from './otlp-json';
 import { decodeTracesProtobuf } from './otlp-proto';
-
-export interface IngestResult {
-  /** Messaging spans now durable in the store. */
-  stored: number;
-  /** Spans without messaging.system (HTTP, DB, ...): accepted and not kept, by design. */
-  ignored: number;
-}
 
 export function decodeTraces(body: Uint8Array, encoding: OtlpEncoding): DecodedSpan[] {
   return encoding === 'protobuf'
@@ -20,25 +11,14 @@ export function decodeTraces(body: Uint8Array, encoding: OtlpEncoding): DecodedS
 }
 
 /**
- * One OTLP trace export: read (bounded), decompress (bounded), decode and
- * validate the whole body, keep the messaging spans, and resolve only once
- * they are durable. Any malformed part rejects the whole request before
- * anything is written, so a 2xx always means "all of it is stored".
+ * The messaging spans of a decoded export. Spans without messaging.system
+ * (HTTP, DB, ...) are accepted and not kept, by design.
  */
-export async function ingestTraces(
-  request: Request,
-  encoding: OtlpEncoding,
-  store: TelemetryStore,
-  maxBodyBytes: number,
-): Promise<IngestResult> {
-  const raw = await readBody(request, maxBodyBytes);
-  const body = await decodeContentEncoding(raw, request.headers.get('content-encoding'), maxBodyBytes);
-  const decoded = decodeTraces(body, encoding);
+export function messagingSpansOf(decoded: readonly DecodedSpan[]): MessagingSpan[] {
   const messaging: MessagingSpan[] = [];
   for (const span of decoded) {
     const row = toMessagingSpan(span);
     if (row) messaging.push(row);
   }
-  await store.appendSpans(messaging);
-  return { stored: messaging.length, ignored: decoded.length - messaging.length };
+  return messaging;
 }

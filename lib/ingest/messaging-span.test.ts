@@ -86,3 +86,105 @@ describe('toMessagingSpan', () => {
     expect(toMessagingSpan(span({ 'messaging.system': 'nats' }, 4, {}))?.service).toBe('unknown_service');
   });
 });
+
+describe('toMessagingSpan: Signalbox, Celery and delivery details', () => {
+  it('reads the pathway span attributes and ignores malformed ones (PATHWAY.md)', () => {
+    const at = Date.now();
+    const row = toMessagingSpan({
+      ...span({
+        'messaging.system': 'kafka',
+        'signalbox.pathway.hash': '0123456789abcdef',
+        'signalbox.pathway.origin_ms': at - 50,
+        'signalbox.pathway.send_ms': String(at - 10),
+        'signalbox.pathway.hops': 2,
+      }),
+      startTimeUs: at * 1000,
+    });
+    expect(row?.pathway).toEqual({
+      hash: '0123456789abcdef',
+      parentHash: null,
+      originMs: at - 50,
+      sendMs: at - 10,
+      hops: 2,
+    });
+    expect(
+      toMessagingSpan(span({ 'messaging.system': 'kafka', 'signalbox.pathway.hash': 'XYZ' }))?.pathway,
+    ).toBeNull();
+    const future = toMessagingSpan({
+      ...span({
+        'messaging.system': 'kafka',
+        'signalbox.pathway.hash': '0123456789abcdef',
+        'signalbox.pathway.send_ms': at + 2 * 86_400_000,
+      }),
+      startTimeUs: at * 1000,
+    });
+    expect(future?.pathway?.sendMs).toBeNull();
+  });
+
+  it('recognises Celery spans, which carry no messaging.system', () => {
+    const row = toMessagingSpan(
+      span(
+        {
+          'celery.action': 'run',
+          'celery.task_name': 't',
+          'messaging.destination': 'celery',
+          'celery.retries': 2,
+        },
+        5,
+      ),
+    );
+    expect(row).toMatchObject({
+      system: 'celery',
+      operationType: 'process',
+      destination: 'celery',
+      deliveryAttempt: 3,
+    });
+  });
+
+  it('reads partition, offset, key, redelivery, replay id and dead-lettering across conventions', () => {
+    expect(
+      toMessagingSpan(
+        span({
+          'messaging.system': 'kafka',
+          'messaging.kafka.partition': 3,
+          'messaging.kafka.message.offset': '42',
+          'messaging.kafka.message_key': 'k1',
+          'messaging.header.signalbox_replay_id': ['r-9'],
+        }),
+      ),
+    ).toMatchObject({ partition: '3', offset: 42, routingKey: 'k1', replayId: 'r-9' });
+    expect(
+      toMessagingSpan(
+        span({ 'messaging.system': 'rabbitmq', 'messaging.rabbitmq.message.redelivered': true }),
+      )?.deliveryAttempt,
+    ).toBe(2);
+    const dlq = span({
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': 'orders.DLT',
+    });
+    expect(toMessagingSpan(dlq)?.deadLetter).toBe(true);
+    expect(
+      toMessagingSpan(
+        span({
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': 'orders',
+        }),
+      )?.deadLetter,
+    ).toBe(false);
+    expect(
+      toMessagingSpan(
+        span({ 'messaging.system': 'kafka', 'messaging.gcp_pubsub.message.delivery_attempt': 1e12 }),
+      )?.deliveryAttempt,
+    ).toBeNull();
+  });
+
+  it('keeps the attributes as JSON text when they did not come as protobuf', () => {
+    const row = toMessagingSpan(span({ 'messaging.system': 'nats', n: 1 }));
+    expect(JSON.parse(Buffer.from(row!.attributes).toString('utf8'))).toEqual({
+      'messaging.system': 'nats',
+      n: 1,
+    });
+  });
+});

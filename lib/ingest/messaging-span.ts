@@ -1,4 +1,6 @@
+import { flag, hasKeyWithPrefix, integer, text } from './attribute-readers';
 import { type Attributes, type DecodedSpan, SpanKind, type SpanLink } from './model';
+import { type SpanPathway, readSpanPathway } from './pathway-attributes';
 
 /**
  * A span that is part of a message's life (create, send, receive, process,
@@ -26,25 +28,34 @@ export interface MessagingSpan {
   conversationId: string | null;
   /** messaging.batch.message_count: how many messages a batch send carried. */
   batchMessageCount: number | null;
+  /** Partition (Kafka) the message was on, when reported. */
+  partition: string | null;
+  /** Offset (Kafka) of the message in its partition, when reported. */
+  offset: number | null;
+  /** Kafka message key or RabbitMQ routing key: what per-key ordering is judged on. */
+  routingKey: string | null;
+  /** 1 for a first delivery, 2+ for redeliveries/retries when the SDK says so; null when unknown. */
+  deliveryAttempt: number | null;
+  /** The Signalbox pathway carried by the message (PATHWAY.md), when instrumented with it. */
+  pathway: SpanPathway | null;
+  /** Replay id stamped by a DLQ replay (the `signalbox-replay-id` header), when present. */
+  replayId: string | null;
+  /** The span records a dead-lettering (sent to a DLQ, or settled as dead-letter). */
+  deadLetter: boolean;
   links: SpanLink[];
-  attributesJson: string;
+  /**
+   * The full attribute set for the journey view, stored as it came: protobuf
+   * KeyValue fields when the export was protobuf (no re-serialization on the
+   * hot path), UTF-8 JSON text otherwise. decodeStoredAttributes reads both.
+   */
+  attributes: Uint8Array;
 }
 
 export type OperationType = 'create' | 'send' | 'receive' | 'process' | 'settle';
 
-function text(attributes: Attributes, ...keys: string[]): string | null {
-  for (const key of keys) {
-    const value = attributes[key];
-    if (typeof value === 'string' && value !== '') return value;
-    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  }
-  return null;
-}
-
-function integer(attributes: Attributes, key: string): number | null {
-  const value = attributes[key];
-  return typeof value === 'number' && Number.isInteger(value) ? value : null;
-}
+// Celery's instrumentation (opentelemetry-instrumentation-celery) sets no
+// messaging.system: it marks its spans with celery.action instead.
+const CELERY_ACTIONS: Record<string, OperationType> = { apply_async: 'send', run: 'process' };
 
 /**
  * Operation type from current (messaging.operation.type, semconv >= 1.26) or
@@ -66,17 +77,61 @@ function operationType(attributes: Attributes, kind: number): OperationType | nu
     case 'deliver':
       return 'process';
   }
+  const celery = CELERY_ACTIONS[text(attributes, 'celery.action') ?? ''];
+  if (celery) return celery;
   if (kind === SpanKind.PRODUCER) return 'send';
   if (kind === SpanKind.CONSUMER) return 'process';
   return null;
 }
 
-/** Returns null for spans that are not messaging spans (no messaging.system). */
+/** Dead-letter queue names by the conventions DLQ tools recognise (*.dlq, *.DLT, *_error, *.dead-letter). */
+const DLQ_NAME = /([.\-_](dlq|dlt|dead[-_.]?letters?)|_error)$/i;
+
+function isDeadLetter(attributes: Attributes, opType: OperationType | null, destination: string | null) {
+  const opName = text(attributes, 'messaging.operation.name')?.toLowerCase();
+  if (opName === 'dead_letter' || opName === 'deadletter' || opName === 'dead-letter') return true;
+  if (hasKeyWithPrefix(attributes, 'signalbox.dead_letter.', 'signalbox.dlq.')) return true;
+  return opType === 'send' && destination !== null && DLQ_NAME.test(destination);
+}
+
+/**
+ * Delivery attempt from the attributes SDKs use for it: Pub/Sub and Service
+ * Bus count attempts from 1, Celery counts retries from 0, and RabbitMQ-style
+ * `redelivered` flags only say "not the first" (reported as 2).
+ */
+function deliveryAttempt(attributes: Attributes): number | null {
+  const attempt = boundedInteger(
+    attributes,
+    'messaging.gcp_pubsub.message.delivery_attempt',
+    'messaging.servicebus.message.delivery_count',
+    'signalbox.delivery.attempt',
+  );
+  if (attempt !== null) return attempt;
+  const retries = boundedInteger(attributes, 'celery.retries');
+  if (retries !== null) return retries + 1;
+  if (flag(attributes, 'messaging.rabbitmq.message.redelivered', 'messaging.message.redelivered')) return 2;
+  return null;
+}
+
+/** A small non-negative integer attribute (counts, attempts); anything else reads as absent. */
+function boundedInteger(attributes: Attributes, k1: string, k2?: string, k3?: string): number | null {
+  const n = integer(attributes, k1, k2, k3);
+  return n !== null && n >= 0 && n <= 1_000_000_000 ? n : null;
+}
+
+/** Returns null for spans that are not messaging spans (no messaging.system, not Celery). */
 export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
   const a = span.attributes;
-  const system = text(a, 'messaging.system');
+  const system = text(a, 'messaging.system') ?? (text(a, 'celery.action') ? 'celery' : null);
   if (system === null) return null;
   const opType = operationType(a, span.kind);
+  const destination = text(
+    a,
+    'messaging.destination.name',
+    'messaging.destination', // before semconv 1.17 (still sent by Celery and Java agent 1.x)
+    'messaging.destination.template',
+    'celery.routing_key',
+  );
   return {
     traceId: span.traceId,
     spanId: span.spanId,
@@ -92,13 +147,8 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
     system,
     operationType: opType,
     // messaging.operation.name arrived in 1.27; before it the operation type was the name.
-    operationName: text(a, 'messaging.operation.name', 'messaging.operation') ?? opType,
-    destination: text(
-      a,
-      'messaging.destination.name',
-      'messaging.destination', // before semconv 1.17
-      'messaging.destination.template',
-    ),
+    operationName: text(a, 'messaging.operation.name', 'messaging.operation', 'celery.action') ?? opType,
+    destination,
     consumerGroup: text(
       a,
       'messaging.consumer.group.name', // 1.27+
@@ -107,8 +157,31 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
     ),
     messageId: text(a, 'messaging.message.id', 'messaging.message_id'),
     conversationId: text(a, 'messaging.message.conversation_id', 'messaging.conversation_id'),
-    batchMessageCount: integer(a, 'messaging.batch.message_count'),
+    batchMessageCount: boundedInteger(a, 'messaging.batch.message_count'),
+    partition: text(
+      a,
+      'messaging.destination.partition.id', // 1.24+
+      'messaging.kafka.destination.partition', // 1.17 - 1.23
+      'messaging.kafka.partition', // before 1.17
+    ),
+    offset: integer(a, 'messaging.kafka.offset', 'messaging.kafka.message.offset'),
+    routingKey: text(
+      a,
+      'messaging.kafka.message.key',
+      'messaging.kafka.message_key',
+      'messaging.rabbitmq.destination.routing_key',
+      'messaging.rabbitmq.routing_key',
+    ),
+    deliveryAttempt: deliveryAttempt(a),
+    pathway: readSpanPathway(a, span.startTimeUs / 1000),
+    replayId: text(
+      a,
+      'signalbox.replay.id',
+      'messaging.header.signalbox_replay_id',
+      'messaging.header.signalbox-replay-id',
+    ),
+    deadLetter: isDeadLetter(a, opType, destination),
     links: span.links,
-    attributesJson: JSON.stringify(a),
+    attributes: span.rawAttributes ?? Buffer.from(JSON.stringify(a)),
   };
 }

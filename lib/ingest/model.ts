@@ -41,9 +41,31 @@ export interface DecodedSpan {
   links: SpanLink[];
   statusCode: number;
   statusMessage: string | null;
+  /**
+   * The attributes exactly as they arrived in protobuf (KeyValue fields with
+   * their tags), when decoded from protobuf: stored as is instead of being
+   * re-serialized (see lib/store/stored-attributes.ts).
+   */
+  rawAttributes?: Uint8Array;
 }
 
 /** Malformed telemetry: answered 400 with this message. */
 export class OtlpDecodeError extends Error {
   override name = 'OtlpDecodeError';
+}
+
+/** The largest int64 nanosecond time in microseconds (2^63 / 1000; the store keeps BIGINT microseconds). */
+const MAX_TIME_US = 2 ** 63 / 1000;
+
+/**
+ * A time in microseconds that the store can keep: OTLP times are unsigned
+ * 64-bit nanoseconds on the wire, but a value past int64 (or a negative JSON
+ * number) is malformed input, refused with its path rather than failing the
+ * write.
+ */
+export function checkedTimeUs(us: number, path: string): number {
+  if (!Number.isFinite(us) || us < 0 || us > MAX_TIME_US) {
+    throw new OtlpDecodeError(`${path}: time out of range (expected Unix nanoseconds within int64)`);
+  }
+  return us;
 }

@@ -1,8 +1,16 @@
 import { IngestError } from './errors';
-import { ExportTraceServiceResponse, RpcStatus } from './otlp-proto-schema';
+import { ExportMetricsServiceResponse, ExportTraceServiceResponse, RpcStatus } from './otlp-proto-schema';
 
 /** The two OTLP/HTTP encodings (https://opentelemetry.io/docs/specs/otlp/#otlphttp). */
 export type OtlpEncoding = 'protobuf' | 'json';
+export type OtlpSignal = 'traces' | 'metrics';
+
+/** A transport-neutral HTTP response (the Next routes and the :4318 listener both send it). */
+export interface OtlpHttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
 
 export function encodingOf(contentType: string | null): OtlpEncoding {
   const mime = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
@@ -17,21 +25,20 @@ export function encodingOf(contentType: string | null): OtlpEncoding {
 const MIME: Record<OtlpEncoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 
 /**
- * A successful export response in the request's encoding. Spans we could not
- * keep are reported as a partial success, as the OTLP spec asks, so the
- * exporter's logs say so instead of staying silent.
+ * A successful export response in the request's encoding. Everything decoded
+ * is accepted (what Signalbox does not keep is dropped by design, not
+ * rejected), so there is never a partial success to report.
  */
-export function exportResponse(
-  encoding: OtlpEncoding,
-  rejectedSpans: number,
-  errorMessage: string,
-): Response {
-  const partialSuccess = rejectedSpans > 0 ? { rejectedSpans, errorMessage } : undefined;
-  if (encoding === 'json') return Response.json(partialSuccess ? { partialSuccess } : {});
-  const message = ExportTraceServiceResponse.create(partialSuccess ? { partialSuccess } : {});
-  return new Response(Buffer.from(ExportTraceServiceResponse.encode(message).finish()), {
+export function exportResponse(signal: OtlpSignal, encoding: OtlpEncoding): OtlpHttpResponse {
+  if (encoding === 'json') {
+    return { status: 200, headers: { 'content-type': MIME.json }, body: Buffer.from('{}') };
+  }
+  const type = signal === 'traces' ? ExportTraceServiceResponse : ExportMetricsServiceResponse;
+  return {
+    status: 200,
     headers: { 'content-type': MIME.protobuf },
-  });
+    body: type.encode(type.create({})).finish(),
+  };
 }
 
 /** An error response: a google.rpc.Status in the request's encoding (JSON when unknown). */
@@ -39,15 +46,29 @@ export function errorResponse(
   encoding: OtlpEncoding | null,
   status: number,
   message: string,
-  headers = {},
-): Response {
-  const rpcCode = status === 429 || status === 503 ? 14 /* UNAVAILABLE */ : 3; /* INVALID_ARGUMENT */
+  headers: Record<string, string> = {},
+): OtlpHttpResponse {
+  const rpcCode =
+    status === 429 || status === 503
+      ? 14 /* UNAVAILABLE */
+      : status === 401
+        ? 16 /* UNAUTHENTICATED */
+        : 3; /* INVALID_ARGUMENT */
   if (encoding === 'protobuf') {
-    const body = RpcStatus.encode(RpcStatus.create({ code: rpcCode, message })).finish();
-    return new Response(Buffer.from(body), {
+    return {
       status,
       headers: { ...headers, 'content-type': MIME.protobuf },
-    });
+      body: RpcStatus.encode(RpcStatus.create({ code: rpcCode, message })).finish(),
+    };
   }
-  return Response.json({ code: rpcCode, message }, { status, headers });
+  return {
+    status,
+    headers: { ...headers, 'content-type': MIME.json },
+    body: Buffer.from(JSON.stringify({ code: rpcCode, message })),
+  };
+}
+
+/** Adapts a transport-neutral response to the web Response the Next routes return. */
+export function toWebResponse(response: OtlpHttpResponse): Response {
+  return new Response(Buffer.from(response.body), { status: response.status, headers: response.headers });
 }

@@ -1,12 +1,14 @@
 import protobuf from 'protobufjs/light.js';
+import { metricsDescriptor } from './otlp-proto-metrics-schema';
 
 /**
  * The subset of the OTLP protobuf schema (opentelemetry-proto v1, trace and
- * common packages) that the receiver decodes, as a protobufjs descriptor.
+ * common packages; metrics in otlp-proto-metrics-schema.ts) that the receiver
+ * decodes, as a protobufjs descriptor.
  * Field numbers are the wire contract: they must match opentelemetry-proto
  * exactly. Unknown fields (e.g. entity refs, newer additions) are skipped by
  * protobuf decoding, so newer SDKs still decode. The round trip against the
- * official serializer in otlp-proto.test.ts guards these numbers.
+ * official serializer in otlp-decode.test.ts guards these numbers.
  */
 const descriptor = {
   nested: {
@@ -90,6 +92,7 @@ const descriptor = {
     ExportTraceServiceResponse: {
       fields: { partialSuccess: { type: 'ExportPartialSuccess', id: 1 } },
     },
+    ...metricsDescriptor,
   },
 };
 
@@ -98,3 +101,5 @@ const root = protobuf.Root.fromJSON(descriptor);
 export const ExportTraceServiceRequest = root.lookupType('ExportTraceServiceRequest');
 export const ExportTraceServiceResponse = root.lookupType('ExportTraceServiceResponse');
 export const RpcStatus = root.lookupType('RpcStatus');
+export const ExportMetricsServiceRequest = root.lookupType('ExportMetricsServiceRequest');
+export const ExportMetricsServiceResponse = root.lookupType('ExportMetricsServiceResponse');

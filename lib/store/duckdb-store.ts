@@ -1,176 +1,258 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { MessagingSpan } from '@/lib/ingest/messaging-span';
-import { SCHEMA_STATEMENTS } from './schema';
-import type { DeliveryEdgeRow, PublishEdgeRow, StoreStats, TelemetryStore, TimeWindow } from './types';
+import { classifyMetric } from '@/lib/ingest/messaging-metric';
+import type { MetricPoint } from '@/lib/ingest/metrics-model';
+import type { SeriesDims } from '@/lib/ingest/series-sample';
+import { DeliveryResolver } from './delivery-resolver';
+import { Dictionary } from './dictionary';
+import { HOUR_GRACE_US, HOUR_US, hourOf, missingHours, rollUpHours } from './hour-rollups';
+import { LiveCounters } from './live-counters';
+import { compactRollups, deleteOlderThan, enforceMaxBytes, usedBytes } from './maintenance';
+import { StreamStates, planMetrics } from './metric-batch';
+import { openDatabase } from './open-database';
+import { PathwayRegistry } from './pathway-registry';
+import { ReaderPool } from './reader-pool';
+import { num, readRows } from './queries/read-helpers';
+import * as seriesQueries from './queries/series-queries';
+import * as slowestQueries from './queries/slowest-queries';
+import * as spanQueries from './queries/span-queries';
+import * as windowQueries from './queries/window-queries';
+import { MINUTE_US, RollupAccumulator } from './rollup-accumulator';
+import { planSpans } from './span-batch';
+import type { SpanShape } from './span-shapes';
+import type { LiveTotals, SeriesFilter, StoreStats, TelemetryStore, TimeWindow } from './types';
+import { WriteQueue } from './write-queue';
+import { TransactionWriter } from './write-transaction';
 
-function appendNullable(appender: DuckDBAppender, value: string | null): void {
-  if (value === null) appender.appendNull();
-  else appender.appendVarchar(value);
+export interface DuckDbStoreOptions {
+  /** Rows accepted and not yet committed before appends are refused (QueueFullError). */
+  queueMaxRows: number;
+  memoryLimit: string;
+  retentionHours: number;
+  /** 0 = no size limit. */
+  retentionMaxBytes: number;
+  /** How often compaction and retention run; 0 = never (tests call maintain()). */
+  maintenanceIntervalMs: number;
 }
 
-// Percentiles as a list, unpacked by the caller's SELECT (one sort instead of three).
-const PERCENTILES = '[0.5, 0.95, 0.99]';
-
-function percentiles(row: Record<string, unknown>) {
-  const q = row.q as (number | null)[] | null;
-  return { p50Ms: q?.[0] ?? null, p95Ms: q?.[1] ?? null, p99Ms: q?.[2] ?? null };
+interface WriteItem {
+  spans: readonly MessagingSpan[];
+  metrics: readonly MetricPoint[];
 }
+
+/** Rows per write transaction: big enough to amortise the commit, small enough to keep latency low. */
+const MAX_ROWS_PER_TRANSACTION = 50_000;
+/** A delivery whose send has not arrived after this long stops waiting. */
+const PENDING_TTL_US = 15 * 60 * 1e6;
 
 /**
- * The embedded store: one DuckDB file, one writer connection whose appends are
- * serialized (DuckDB allows one writing process per file), and a separate
- * connection for reads so queries never wait behind a write batch.
+ * The embedded store: one DuckDB file, one writer connection fed by a bounded
+ * batching queue (DuckDB allows one writing process per file), and a separate
+ * connection for reads so queries never wait behind a write.
  */
 export class DuckDbStore implements TelemetryStore {
-  private writeChain: Promise<unknown> = Promise.resolve();
+  readonly engine = 'duckdb';
+  private readonly queue: WriteQueue<WriteItem>;
+  private readonly live = new LiveCounters();
+  private maintenanceTimer: NodeJS.Timeout | null = null;
+  /** Hours whose minutes changed since their hour rollup was built. */
+  private readonly dirtyHours = new Set<number>();
+  private firstMaintenance = true;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
-    private readonly reader: DuckDBConnection,
-  ) {}
+    private readonly transactions: TransactionWriter,
+    private readonly readers: ReaderPool,
+    private readonly shapes: Dictionary<SpanShape>,
+    private readonly series: Dictionary<SeriesDims>,
+    private readonly resolver: DeliveryResolver,
+    private readonly streams: StreamStates,
+    private readonly pathwayRegistry: PathwayRegistry,
+    private readonly options: DuckDbStoreOptions,
+  ) {
+    this.queue = new WriteQueue((items) => this.flush(items), options.queueMaxRows, MAX_ROWS_PER_TRANSACTION);
+    if (options.maintenanceIntervalMs > 0) {
+      this.maintenanceTimer = setInterval(() => {
+        this.maintain().catch((error: unknown) =>
+          console.error('signalbox: store maintenance failed', error),
+        );
+      }, options.maintenanceIntervalMs);
+      this.maintenanceTimer.unref();
+    }
+  }
 
-  static async open(databasePath: string): Promise<DuckDbStore> {
-    await fs.mkdir(path.dirname(databasePath), { recursive: true });
-    const instance = await DuckDBInstance.create(databasePath);
-    const writer = await instance.connect();
-    for (const statement of SCHEMA_STATEMENTS) await writer.run(statement);
-    return new DuckDbStore(instance, writer, await instance.connect());
+  /**
+   * A new connection to this store's DuckDB instance for the DuckDB-only side
+   * tables (lag history, replay jobs and audit log): one instance per process
+   * and file, each user with its own connection so no one's appends run
+   * inside another's transaction.
+   */
+  connectSideTables(): Promise<DuckDBConnection> {
+    return this.instance.connect();
+  }
+
+  static async open(databasePath: string, options: DuckDbStoreOptions): Promise<DuckDbStore> {
+    const { instance, writer, state } = await openDatabase(databasePath, options.memoryLimit);
+    return new DuckDbStore(
+      instance,
+      writer,
+      await TransactionWriter.create(writer),
+      await ReaderPool.open(instance, 3),
+      new Dictionary<SpanShape>(state.shapes, 100_000),
+      new Dictionary<SeriesDims>(state.series, 100_000),
+      new DeliveryResolver(state.pending),
+      new StreamStates(state.streams),
+      new PathwayRegistry(state.pathways),
+      options,
+    );
   }
 
   appendSpans(spans: readonly MessagingSpan[]): Promise<void> {
-    const next = this.writeChain.then(() => this.writeBatch(spans));
-    // Keep the chain alive after a failed batch; the caller still sees the error.
-    this.writeChain = next.catch(() => undefined);
-    return next;
+    if (spans.length === 0) return Promise.resolve();
+    return this.queue.enqueue({ spans, metrics: [] }, spans.length);
   }
 
-  /** One transaction per batch: spans and their links land together or not at all. */
-  private async writeBatch(spans: readonly MessagingSpan[]): Promise<void> {
-    if (spans.length === 0) return;
-    await this.writer.run('BEGIN TRANSACTION');
+  async appendMetrics(points: readonly MetricPoint[]): Promise<{ kept: number }> {
+    const kept = points.filter((p) => classifyMetric(p) !== null);
+    if (kept.length > 0) await this.queue.enqueue({ spans: [], metrics: kept }, kept.length);
+    return { kept: kept.length };
+  }
+
+  private async flush(items: WriteItem[]): Promise<void> {
+    const rollups = new RollupAccumulator();
     try {
-      const rows = await this.writer.createAppender('messaging_spans');
-      const links = await this.writer.createAppender('span_links');
-      for (const s of spans) {
-        rows.appendVarchar(s.traceId);
-        rows.appendVarchar(s.spanId);
-        appendNullable(rows, s.parentSpanId);
-        rows.appendVarchar(s.service);
-        rows.appendVarchar(s.name);
-        rows.appendUTinyInt(s.kind);
-        rows.appendBigInt(BigInt(s.startTimeUs));
-        rows.appendBigInt(BigInt(s.durationUs));
-        rows.appendUTinyInt(s.statusCode);
-        appendNullable(rows, s.statusMessage);
-        appendNullable(rows, s.errorType);
-        rows.appendVarchar(s.system);
-        appendNullable(rows, s.operationType);
-        appendNullable(rows, s.operationName);
-        appendNullable(rows, s.destination);
-        appendNullable(rows, s.consumerGroup);
-        appendNullable(rows, s.messageId);
-        appendNullable(rows, s.conversationId);
-        if (s.batchMessageCount === null) rows.appendNull();
-        else rows.appendInteger(s.batchMessageCount);
-        rows.appendVarchar(s.attributesJson);
-        rows.endRow();
-        for (const link of s.links) {
-          links.appendVarchar(s.traceId);
-          links.appendVarchar(s.spanId);
-          links.appendVarchar(link.traceId);
-          links.appendVarchar(link.spanId);
-          links.endRow();
-        }
-      }
-      rows.closeSync();
-      links.closeSync();
-      await this.writer.run('COMMIT');
+      const spanPlan = await planSpans(
+        items.flatMap((i) => i.spans),
+        {
+          shapes: this.shapes,
+          series: this.series,
+          resolver: this.resolver,
+          rollups,
+          lookupSends: (producers) => spanQueries.lookupSends(this.writer, producers),
+          nowUs: Date.now() * 1000,
+        },
+      );
+      const metricPlan = planMetrics(
+        items.flatMap((i) => i.metrics),
+        { series: this.series, rollups, streams: this.streams },
+      );
+      const minutes = rollups.minuteRows();
+      const buckets = rollups.bucketRows();
+      await this.transactions.write({
+        spans: spanPlan,
+        shapes: this.shapes.stagedEntries(),
+        series: this.series.stagedEntries(),
+        minutes,
+        buckets,
+        pathways: this.pathwayRegistry.stage([...spanPlan.pathways, ...metricPlan.pathways]),
+        streams: this.streams.stagedEntries(),
+      });
+      for (const part of [this.shapes, this.series, this.resolver, this.streams, this.pathwayRegistry])
+        part.commit();
+      this.live.add(minutes, buckets);
+      for (const minute of rollups.touchedMinutes()) this.dirtyHours.add(hourOf(minute));
     } catch (error) {
-      await this.writer.run('ROLLBACK').catch(() => undefined);
+      for (const part of [this.shapes, this.series, this.resolver, this.streams, this.pathwayRegistry])
+        part.rollback();
       throw error;
     }
   }
 
-  async publishEdges(window: TimeWindow): Promise<PublishEdgeRow[]> {
-    const result = await this.reader.runAndReadAll(
-      `SELECT service, system, destination,
-              sum(coalesce(batch_message_count, 1))::INTEGER AS messages,
-              count(*) FILTER (WHERE status_code = 2)::INTEGER AS errors,
-              quantile_cont(duration_us / 1000.0, ${PERCENTILES}) AS q
-         FROM messaging_spans
-        WHERE operation_type = 'send' AND destination IS NOT NULL
-          AND start_us >= $from AND start_us < $to
-        GROUP BY ALL
-        ORDER BY service, destination`,
-      { from: BigInt(window.fromUs), to: BigInt(window.toUs) },
-    );
-    return result.getRowObjectsJS().map((row) => ({
-      service: row.service as string,
-      system: row.system as string,
-      destination: row.destination as string,
-      messages: row.messages as number,
-      errors: row.errors as number,
-      ...percentiles(row),
-    }));
+  /** Compaction and retention, run between write transactions. */
+  maintain(nowUs = Date.now() * 1000): Promise<void> {
+    return this.queue.exclusive(async () => {
+      const cutoff = nowUs - this.options.retentionHours * 3600e6;
+      await deleteOlderThan(this.writer, cutoff, nowUs - PENDING_TTL_US);
+      this.resolver.expire(nowUs - PENDING_TTL_US);
+      this.streams.expire(cutoff);
+      this.pathwayRegistry.expire(cutoff);
+      while ((await compactRollups(this.writer, nowUs - MINUTE_US)) > 0) {
+        // Compaction works through at most a few hours of minutes per round.
+      }
+      await this.rollUpClosedHours(nowUs);
+      if (this.options.retentionMaxBytes > 0)
+        await enforceMaxBytes(this.writer, this.options.retentionMaxBytes);
+    });
   }
 
   /**
-   * Deliveries (process spans) joined to the send span that produced them,
-   * through a span link (the default) or the parent (parent-child mode), to
-   * measure latency from send to the start of processing.
+   * Builds hour rollups for closed hours whose minutes changed. After a
+   * restart the in-memory dirty set is gone, so the first run also rebuilds
+   * the last few hours and any hour that was never rolled up.
    */
-  async deliveryEdges(window: TimeWindow): Promise<DeliveryEdgeRow[]> {
-    const result = await this.reader.runAndReadAll(
-      `WITH process AS (
-         SELECT trace_id, span_id, parent_span_id, service, system, destination, consumer_group, status_code, start_us
-           FROM messaging_spans
-          WHERE operation_type = 'process' AND destination IS NOT NULL
-            AND start_us >= $from AND start_us < $to
-       ), producer_candidates AS (
-         SELECT l.trace_id, l.span_id, l.linked_trace_id AS p_trace, l.linked_span_id AS p_span
-           FROM span_links l SEMI JOIN process p ON l.trace_id = p.trace_id AND l.span_id = p.span_id
-         UNION ALL
-         SELECT trace_id, span_id, trace_id, parent_span_id FROM process WHERE parent_span_id IS NOT NULL
-       ), sent AS (
-         SELECT c.trace_id, c.span_id, min(s.start_us) AS sent_us
-           FROM producer_candidates c
-           JOIN messaging_spans s ON s.trace_id = c.p_trace AND s.span_id = c.p_span
-          WHERE s.operation_type IN ('send', 'create')
-          GROUP BY ALL
-       )
-       SELECT p.system, p.destination, p.service, p.consumer_group AS "consumerGroup",
-              count(*)::INTEGER AS messages,
-              count(*) FILTER (WHERE p.status_code = 2)::INTEGER AS errors,
-              count(sent.sent_us)::INTEGER AS "latencySamples",
-              quantile_cont((p.start_us - sent.sent_us) / 1000.0, ${PERCENTILES}) AS q
-         FROM process p LEFT JOIN sent ON sent.trace_id = p.trace_id AND sent.span_id = p.span_id
-        GROUP BY ALL
-        ORDER BY p.destination, p.service`,
-      { from: BigInt(window.fromUs), to: BigInt(window.toUs) },
-    );
-    return result.getRowObjectsJS().map((row) => ({
-      system: row.system as string,
-      destination: row.destination as string,
-      service: row.service as string,
-      consumerGroup: (row.consumerGroup as string | null) ?? null,
-      messages: row.messages as number,
-      errors: row.errors as number,
-      latencySamples: row.latencySamples as number,
-      ...percentiles(row),
-    }));
+  private async rollUpClosedHours(nowUs: number): Promise<void> {
+    const closedBefore = hourOf(nowUs - HOUR_GRACE_US);
+    const hours = new Set([...this.dirtyHours].filter((h) => h < closedBefore));
+    if (this.firstMaintenance) {
+      for (let h = closedBefore - 3 * HOUR_US; h < closedBefore; h += HOUR_US) hours.add(h);
+      for (const h of await missingHours(this.writer, closedBefore)) hours.add(h);
+      this.firstMaintenance = false;
+    }
+    const sorted = [...hours].sort((a, b) => a - b);
+    for (let i = 0; i < sorted.length; i += 48) await rollUpHours(this.writer, sorted.slice(i, i + 48));
+    for (const h of sorted) this.dirtyHours.delete(h);
+  }
+
+  seriesTotals(window: TimeWindow, filter?: SeriesFilter) {
+    return this.readers.use((c) => seriesQueries.seriesTotals(c, window, filter));
+  }
+  seriesTimeline(window: TimeWindow, stepUs: number, seriesIds: readonly number[]) {
+    return this.readers.use((c) => seriesQueries.seriesTimeline(c, window, stepUs, seriesIds));
+  }
+  pathways() {
+    return this.readers.use((c) => seriesQueries.pathways(c));
+  }
+  slowestDeliveries(window: TimeWindow, seriesIds: readonly number[], limit: number) {
+    return this.readers.use((c) => slowestQueries.slowestDeliveries(c, window, seriesIds, limit));
+  }
+  slowestSends(
+    window: TimeWindow,
+    edge: { service: string; system: string; destination: string },
+    limit: number,
+  ) {
+    return this.readers.use((c) => slowestQueries.slowestSends(c, window, edge, limit));
+  }
+  findSpans(
+    ids: { traceIds?: string[]; messageIds?: string[]; conversationIds?: string[] },
+    limit: number,
+    sinceUs?: number,
+  ) {
+    return this.readers.use((c) => spanQueries.findSpans(c, ids, limit, sinceUs));
+  }
+  linkingSpans(traceIds: readonly string[], sinceUs?: number) {
+    return this.readers.use((c) => spanQueries.linkingSpans(c, traceIds, sinceUs));
+  }
+  processSpans(window: TimeWindow, limit: number) {
+    return this.readers.use((c) => windowQueries.processSpans(c, window, limit));
+  }
+  traceRoutes(window: TimeWindow, limit: number) {
+    return this.readers.use((c) => windowQueries.traceRoutes(c, window, limit));
+  }
+
+  async liveTotals(): Promise<LiveTotals[]> {
+    const dims = await this.readers.use((c) => seriesQueries.seriesDims(c));
+    return this.live.snapshot().flatMap((t) => {
+      const d = dims.get(t.seriesId);
+      return d ? [{ ...t, dims: d }] : [];
+    });
   }
 
   async stats(): Promise<StoreStats> {
-    const result = await this.reader.runAndReadAll('SELECT count(*)::INTEGER AS n FROM messaging_spans');
-    return { messagingSpans: (result.getRowObjectsJS()[0]?.n as number) ?? 0 };
+    const [row] = await this.readers.use((c) => readRows(c, 'SELECT count(*) AS n FROM messaging_spans'));
+    return {
+      messagingSpans: row ? num(row.n) : 0,
+      queuedRows: this.queue.pendingRows,
+      pendingDeliveries: this.resolver.pendingSize,
+      databaseBytes: await this.readers.use((c) => usedBytes(c)),
+    };
   }
 
   async close(): Promise<void> {
-    await this.writeChain;
-    this.reader.closeSync();
+    if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
+    await this.queue.close();
+    this.transactions.close();
+    this.readers.close();
     this.writer.closeSync();
     this.instance.closeSync();
   }

@@ -1,4 +1,10 @@
+import type { Bucket } from '@/lib/analytics/histogram';
 import type { MessagingSpan } from '@/lib/ingest/messaging-span';
+import type { MetricPoint } from '@/lib/ingest/metrics-model';
+import type { PathwayEdge, SeriesDims, SeriesKind } from '@/lib/ingest/series-sample';
+import type { LiveSeriesTotals } from './live-counters';
+
+export type { PathwayEdge, SeriesDims, SeriesKind };
 
 /** A half-open time window [fromUs, toUs) in microseconds since the epoch. */
 export interface TimeWindow {
@@ -6,36 +12,118 @@ export interface TimeWindow {
   toUs: number;
 }
 
-/** Latency percentiles in milliseconds; null when there was nothing to measure. */
-export interface Percentiles {
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-}
-
-/** A service publishing to a destination: counts and send-span duration. */
-export interface PublishEdgeRow extends Percentiles {
-  service: string;
-  system: string;
-  destination: string;
+/** One rollup series summed over a window (latencies in seconds). */
+export interface SeriesTotals {
+  seriesId: number;
+  dims: SeriesDims;
   messages: number;
   errors: number;
+  latencyCount: number;
+  latencySum: number;
+  latencyMin: number | null;
+  latencyMax: number | null;
+  buckets: Bucket[];
 }
 
-/** A destination delivering to a consuming service: counts and send → process-start latency. */
-export interface DeliveryEdgeRow extends Percentiles {
+/** One series in one time step of a timeline. */
+export interface SeriesStep extends Omit<SeriesTotals, 'dims'> {
+  stepStartUs: number;
+}
+
+export interface SeriesFilter {
+  kinds?: readonly SeriesKind[];
+  seriesIds?: readonly number[];
+}
+
+/** A raw span as stored (shape joined back), for journeys and anomaly examples. */
+export interface StoredSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  service: string;
+  name: string;
+  kind: number;
   system: string;
-  destination: string;
+  operationType: string | null;
+  operationName: string | null;
+  destination: string | null;
+  consumerGroup: string | null;
+  statusCode: number;
+  statusMessage: string | null;
+  errorType: string | null;
+  deadLetter: boolean;
+  startUs: number;
+  durationUs: number;
+  messageId: string | null;
+  conversationId: string | null;
+  partition: string | null;
+  offset: number | null;
+  routingKey: string | null;
+  deliveryAttempt: number | null;
+  replayId: string | null;
+  /** The span's links (to the producers' sends, for consumers in link mode). */
+  links: { traceId: string; spanId: string }[];
+  /** The attributes as stored (decode with lib/ingest/stored-attributes.ts). */
+  attributes: Uint8Array;
+}
+
+export interface StoredLink {
+  traceId: string;
+  spanId: string;
+  linkedTraceId: string;
+  linkedSpanId: string;
+}
+
+/** A message's measured delivery (process span joined to its send). */
+export interface DeliveryRow {
+  seriesId: number;
+  traceId: string;
+  spanId: string;
+  messageId: string | null;
+  startUs: number;
+  latencyUs: number;
+}
+
+/** A process span as the anomaly detectors see it. */
+export interface ProcessRow {
+  traceId: string;
+  spanId: string;
   service: string;
   consumerGroup: string | null;
-  messages: number;
-  errors: number;
-  /** How many deliveries could be joined to their send span (the latency sample size). */
-  latencySamples: number;
+  system: string;
+  destination: string;
+  startUs: number;
+  messageId: string | null;
+  partition: string | null;
+  offset: number | null;
+  routingKey: string | null;
+  deliveryAttempt: number | null;
+  /** When the message was sent, if the delivery was joined to its send. */
+  sentUs: number | null;
+  failed: boolean;
+}
+
+/** A trace's messaging route, for end-to-end latency when no pathway data exists. */
+export interface TraceRouteRow {
+  /** The trace's sends in time order: who sent to which destination. */
+  route: { service: string; system: string; destination: string }[];
+  consumer: string;
+  e2eUs: number;
+  endUs: number;
 }
 
 export interface StoreStats {
   messagingSpans: number;
+  /** Rows accepted by ingest and not yet committed. */
+  queuedRows: number;
+  /** Deliveries waiting for their send span. */
+  pendingDeliveries: number;
+  /** Bytes the database uses (DuckDB's own figure, without the WAL). */
+  databaseBytes: number;
+}
+
+export interface LiveTotals extends LiveSeriesTotals {
+  dims: SeriesDims;
 }
 
 /**
@@ -44,10 +132,46 @@ export interface StoreStats {
  * are shaped by what the analytics need, not by SQL.
  */
 export interface TelemetryStore {
-  /** Resolves once the spans are durable: only then may ingest answer 2xx. */
+  readonly engine: string;
+  /** Resolves once the spans are durable: only then may ingest answer 2xx. Rejects with QueueFullError when full. */
   appendSpans(spans: readonly MessagingSpan[]): Promise<void>;
-  publishEdges(window: TimeWindow): Promise<PublishEdgeRow[]>;
-  deliveryEdges(window: TimeWindow): Promise<DeliveryEdgeRow[]>;
+  /** Resolves once the kept points are durable; `kept` = points Signalbox stores. */
+  appendMetrics(points: readonly MetricPoint[]): Promise<{ kept: number }>;
+
+  /** Rollup series summed over the window (one-minute resolution: the window is widened to whole minutes). */
+  seriesTotals(window: TimeWindow, filter?: SeriesFilter): Promise<SeriesTotals[]>;
+  /** Rollup series per time step (step ≥ 60 s). */
+  seriesTimeline(window: TimeWindow, stepUs: number, seriesIds: readonly number[]): Promise<SeriesStep[]>;
+  /** Route segments learnt from pathway metrics and send spans. */
+  pathways(): Promise<PathwayEdge[]>;
+
+  /** The slowest measured deliveries of these series in the window. */
+  slowestDeliveries(window: TimeWindow, seriesIds: readonly number[], limit: number): Promise<DeliveryRow[]>;
+  /** The slowest send spans of a publish edge in the window. */
+  slowestSends(
+    window: TimeWindow,
+    edge: { service: string; system: string; destination: string },
+    limit: number,
+  ): Promise<StoredSpan[]>;
+  /**
+   * Spans by trace, message or conversation id (any number of each), at most
+   * `limit`. `sinceUs` is a pruning hint for trace ids: only spans starting at
+   * or after it are needed (callers pass a bound that excludes nothing they need).
+   */
+  findSpans(
+    ids: { traceIds?: string[]; messageIds?: string[]; conversationIds?: string[] },
+    limit: number,
+    sinceUs?: number,
+  ): Promise<StoredSpan[]>;
+  /** Spans of other traces that link to spans of these traces (starting at or after `sinceUs`, when given). */
+  linkingSpans(traceIds: readonly string[], sinceUs?: number): Promise<StoredSpan[]>;
+  /** Process spans in the window, for the anomaly detectors (at most `limit`, newest first). */
+  processSpans(window: TimeWindow, limit: number): Promise<ProcessRow[]>;
+  /** Messaging routes of traces in the window (send … process), at most `limit` traces. */
+  traceRoutes(window: TimeWindow, limit: number): Promise<TraceRouteRow[]>;
+
+  /** Counters since this process started, for Prometheus. */
+  liveTotals(): Promise<LiveTotals[]>;
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
 }

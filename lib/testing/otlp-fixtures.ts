@@ -1,6 +1,26 @@
-import { type Attributes, type Link, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import {
+  type Attributes,
+  type Link,
+  type Meter,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+} from '@opentelemetry/api';
+import {
+  JsonMetricsSerializer,
+  JsonTraceSerializer,
+  ProtobufMetricsSerializer,
+  ProtobufTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  AggregationType,
+  InstrumentType,
+  MeterProvider,
+  MetricReader,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -78,3 +98,61 @@ export function recordHop(hop: MessageHop): { producer: ReadableSpan[]; consumer
   });
   return { producer, consumer };
 }
+
+/**
+ * Real OTLP metrics: a MeterProvider (hand it to instrumentation as
+ * `meterProvider`) whose reader collects with the given temporality, for the
+ * official serializers below.
+ */
+export function metricsRecorder(
+  serviceName: string,
+  temporality: 'delta' | 'cumulative' = 'cumulative',
+  exponential = false,
+): { meterProvider: MeterProvider; collect: () => Promise<ResourceMetrics>; shutdown: () => Promise<void> } {
+  const reader = new TestMetricReader(temporality, exponential);
+  const meterProvider = new MeterProvider({
+    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    readers: [reader],
+  });
+  return {
+    meterProvider,
+    collect: async () => (await reader.collect()).resourceMetrics,
+    shutdown: () => meterProvider.shutdown(),
+  };
+}
+
+/** Records with `run` on a fresh recorder's meter (scope `@signalbox/instrumentation`). */
+export function recordMetrics(
+  serviceName: string,
+  run: (meter: Meter) => void,
+  temporality: 'delta' | 'cumulative' = 'cumulative',
+  exponential = false,
+): { collect: () => Promise<ResourceMetrics>; shutdown: () => Promise<void> } {
+  const recorder = metricsRecorder(serviceName, temporality, exponential);
+  run(recorder.meterProvider.getMeter('@signalbox/instrumentation'));
+  return recorder;
+}
+
+class TestMetricReader extends MetricReader {
+  constructor(temporality: 'delta' | 'cumulative', exponential: boolean) {
+    super({
+      aggregationTemporalitySelector: () =>
+        temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
+      aggregationSelector: (type) =>
+        exponential && type === InstrumentType.HISTOGRAM
+          ? { type: AggregationType.EXPONENTIAL_HISTOGRAM }
+          : { type: AggregationType.DEFAULT },
+    });
+  }
+  protected override onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+  protected override onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+export const metricsToProtobuf = (metrics: ResourceMetrics): Uint8Array =>
+  ProtobufMetricsSerializer.serializeRequest(metrics)!;
+export const metricsToJson = (metrics: ResourceMetrics): string =>
+  Buffer.from(JsonMetricsSerializer.serializeRequest(metrics)!).toString('utf8');

@@ -3,7 +3,7 @@
 # ones that are down, so tests, CI and the demo can simply assume them:
 #   RabbitMQ 5672, NATS (JetStream) 4222, Redis 6379, Mosquitto 1883 - system
 #   packages started with their own daemon flags (no systemd in containers/CI);
-#   Kafka 9092, ElasticMQ (SQS) 9324 - via kafka.sh / elasticmq.sh beside this.
+#   Kafka 9092, ElasticMQ (SQS) 9324, Zipkin 9411 - via kafka.sh / elasticmq.sh / zipkin.sh beside this.
 # Prints one line per broker; exits non-zero naming any broker that is not up.
 set -euo pipefail
 
@@ -70,11 +70,15 @@ done
 
 jvm_out_kafka="$(mktemp)"
 jvm_out_emq="$(mktemp)"
-trap 'rm -f "$jvm_out_kafka" "$jvm_out_emq"' EXIT
+jvm_out_zipkin="$(mktemp)"
+trap 'rm -f "$jvm_out_kafka" "$jvm_out_emq" "$jvm_out_zipkin"' EXIT
 bash "$HERE/kafka.sh" start >"$jvm_out_kafka" 2>&1 &
 kafka_pid=$!
 bash "$HERE/elasticmq.sh" start >"$jvm_out_emq" 2>&1 &
 emq_pid=$!
+# Zipkin receives the instrumentation's Zipkin export in its integration test.
+bash "$HERE/zipkin.sh" start >"$jvm_out_zipkin" 2>&1 &
+zipkin_pid=$!
 
 for name in "${names[@]}"; do
   if [[ "${state[$name]}" == starting ]]; then
@@ -110,6 +114,7 @@ jvm_result() {
 }
 jvm_result kafka 9092 "$kafka_pid" "$jvm_out_kafka"
 jvm_result elasticmq 9324 "$emq_pid" "$jvm_out_emq"
+jvm_result zipkin 9411 "$zipkin_pid" "$jvm_out_zipkin"
 
 if ((${#failed[@]})); then
   echo "brokers not up: ${failed[*]}" >&2

@@ -5,8 +5,8 @@ export const dynamic = 'force-dynamic';
 /** GET /api/health — 200 with store figures when the store answers, 503 otherwise. */
 export async function GET(): Promise<Response> {
   try {
-    const stats = await (await getStore()).stats();
-    return Response.json({ status: 'ok', store: { engine: 'duckdb', ...stats } });
+    const store = await getStore();
+    return Response.json({ status: 'ok', store: { engine: store.engine, ...(await store.stats()) } });
   } catch (error) {
     console.error('health check failed', error);
     return Response.json(

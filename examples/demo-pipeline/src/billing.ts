@@ -1,4 +1,9 @@
-import { instrumentAmqpChannel, instrumentKafkaConsumer } from '@signalbox/instrumentation';
+import {
+  deadLetterKafka,
+  instrumentAmqpChannel,
+  instrumentKafkaConsumer,
+  REPLAY_HEADERS,
+} from '@signalbox/instrumentation';
 import { connectAmqp } from './amqp.js';
 import { demoConfig, log, onShutdown, simulateWork } from './config.js';
 import { demoKafka, ensureTopic } from './kafka.js';
@@ -16,6 +21,17 @@ await channel.assertQueue(demoConfig.paymentsQueue, { durable: true });
 
 const kafka = demoKafka(SERVICE);
 await ensureTopic(kafka, demoConfig.ordersTopic);
+// Orders billing cannot process go to orders.DLT (deadLetterKafka's default, Spring's convention).
+await ensureTopic(kafka, `${demoConfig.ordersTopic}.DLT`);
+const deadLetters = kafka.producer();
+await deadLetters.connect();
+
+/** An order that fails validation: the demo's injected failures (~2% of orders). */
+class OrderValidationError extends Error {
+  override name = 'OrderValidationError';
+}
+const FAILURE_SHARE = Number(process.env.DEMO_BILLING_FAILURE_SHARE ?? '0.02');
+
 const consumer = instrumentKafkaConsumer(kafka.consumer({ groupId: GROUP }), { groupId: GROUP });
 await consumer.connect();
 await consumer.subscribe({ topic: demoConfig.ordersTopic });
@@ -25,9 +41,16 @@ log(
 );
 
 await consumer.run({
-  eachMessage: async ({ message }) => {
+  eachMessage: async ({ topic, partition, message }) => {
     const order = JSON.parse(message.value?.toString() ?? '{}') as { orderId: string; amountCents: number };
     await simulateWork(5, 40);
+    // A replayed order (it carries a replay id) was fixed upstream, so replays succeed.
+    if (message.headers?.[REPLAY_HEADERS.id] === undefined && Math.random() < FAILURE_SHARE) {
+      const error = new OrderValidationError(`order ${order.orderId} has no billing address`);
+      // Throws if the dead letter was not written: kafkajs then retries the order, nothing is lost.
+      await deadLetterKafka(deadLetters, { topic, partition, message }, { error, groupId: GROUP });
+      return;
+    }
     const payment = {
       orderId: order.orderId,
       amountCents: order.amountCents,
@@ -44,6 +67,7 @@ await consumer.run({
 
 onShutdown(SERVICE, async () => {
   await consumer.disconnect();
+  await deadLetters.disconnect();
   await connection.close();
   await telemetry.shutdown();
 });

@@ -22,6 +22,8 @@ export function onShutdown(service: string, stop: () => Promise<void>): void {
   const handler = () => {
     if (stopping) return;
     stopping = true;
+    // A broker client that hangs while disconnecting must not leave the process behind.
+    setTimeout(() => process.exit(0), 5000).unref();
     stop()
       .catch((error: unknown) => log(service, `error while stopping: ${String(error)}`))
       .finally(() => process.exit(0));

@@ -1,21 +1,11 @@
-import { context, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
-import type { Channel, ConfirmChannel, ConsumeMessage, Options, Replies } from 'amqplib';
-import { delegate } from '../delegate.js';
-import { resolveOptions, type MessagingInstrumentationOptions, type ResolvedOptions } from '../options.js';
-import { amqpHeadersCarrier } from '../propagation/amqp-headers.js';
-import { extractSpanContext, injectContext, TRACEPARENT } from '../propagation/carrier.js';
-import { asHeaderTable } from '../propagation/header-table.js';
-import {
-  ATTR_MESSAGING_MESSAGE_CONVERSATION_ID,
-  ATTR_MESSAGING_MESSAGE_ID,
-  ATTR_MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY,
-  ATTR_MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG,
-  MESSAGING_SYSTEM_RABBITMQ,
-  RABBITMQ_DEFAULT_EXCHANGE,
-} from '../semconv.js';
-import { guarded, runInSpans, startProcessSpan, startSendSpan } from '../spans.js';
-
 /*
+ * amqplib adapter (promise API `amqplib` and callback API
+ * `amqplib/callback_api`, channels and confirm channels). Spans, metrics,
+ * propagation and the pathway header come from the broker-independent layer
+ * in ../messaging/ (see "How a broker adapter is written" in the README);
+ * this file maps amqplib's publish side onto it, ./rabbitmq-consume.ts the
+ * consume, get and settle side.
+ *
  * Destination names follow rabbitmq.md (semconv v1.44):
  * - send:    `{exchange}:{routing key}`, or whichever one is non-empty, else `amq.default`;
  * - process: `{exchange}:{routing key}:{queue}` without the empty parts, and
@@ -24,6 +14,27 @@ import { guarded, runInSpans, startProcessSpan, startSendSpan } from '../spans.j
  * a consumer of queue `payments` both report `payments`, which is what lets
  * the dashboard join producer and consumer by destination.
  */
+import { context, type Attributes } from '@opentelemetry/api';
+import type { Channel, ConfirmChannel, Options } from 'amqplib';
+import { bypassContrib, patchedOnChain, suppressOtherInstrumentation } from '../auto/coexist.js';
+import { delegate } from '../delegate.js';
+import type { MessagingOperation } from '../messaging/operation.js';
+import { beginSend } from '../messaging/produce.js';
+import { resolveRuntime, type MessagingRuntime } from '../messaging/runtime.js';
+import type { MessagingInstrumentationOptions } from '../options.js';
+import { amqpHeadersCarrier } from '../propagation/amqp-headers.js';
+import { asHeaderTable } from '../propagation/header-table.js';
+import {
+  ATTR_MESSAGING_MESSAGE_CONVERSATION_ID,
+  ATTR_MESSAGING_MESSAGE_ID,
+  ATTR_MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY,
+  MESSAGING_SYSTEM_RABBITMQ,
+  RABBITMQ_DEFAULT_EXCHANGE,
+} from '../semconv.js';
+import { guarded } from '../spans.js';
+import { consumeOverrides } from './rabbitmq-consume.js';
+
+export { processAmqpMessage } from './rabbitmq-consume.js';
 
 /** `messaging.destination.name` of a publish. */
 export function publishDestination(exchange: string, routingKey: string): string {
@@ -39,32 +50,36 @@ export function consumeDestination(exchange: string, routingKey: string, queue: 
 
 // Server-named queues (`assertQueue('')`, RPC reply queues) are created per
 // connection; RabbitMQ gives them this prefix. They mark the destination
-// anonymous so span names stay low-cardinality.
-const isGeneratedName = (name: string) => name.startsWith('amq.gen-');
+// anonymous so span names and metrics stay low-cardinality.
+export const isGeneratedName = (name: string) => name.startsWith('amq.gen-');
 
-function messageAttributes(messageId: unknown, correlationId: unknown): Attributes {
+export function messageAttributes(
+  messageId: unknown,
+  correlationId: unknown,
+  routingKey: string,
+): Attributes {
   const attributes: Attributes = {};
   if (typeof messageId === 'string' && messageId !== '') attributes[ATTR_MESSAGING_MESSAGE_ID] = messageId;
   if (typeof correlationId === 'string' && correlationId !== '') {
     attributes[ATTR_MESSAGING_MESSAGE_CONVERSATION_ID] = correlationId;
   }
+  if (routingKey) attributes[ATTR_MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY] = routingKey;
   return attributes;
 }
 
 interface PreparedPublish {
-  span: Span;
-  context: Context;
+  operation: MessagingOperation;
   options: Options.Publish | undefined;
 }
 
 /**
- * Starts the send span and returns publish options whose `headers` is a COPY
- * of the caller's with the span's context injected: callers reuse option
- * objects across publishes, and a traceparent left in a shared object would be
- * taken for a user-supplied creation context on the next publish.
+ * Starts the send and returns publish options whose `headers` is a COPY of
+ * the caller's with trace context and the pathway header added: callers reuse
+ * option objects across publishes, and a traceparent left in a shared object
+ * would be taken for a user-supplied creation context on the next publish.
  */
 function preparePublish(
-  resolved: ResolvedOptions,
+  runtime: MessagingRuntime,
   exchange: string,
   routingKey: string,
   options: Options.Publish | undefined,
@@ -72,140 +87,110 @@ function preparePublish(
   const original: unknown = options?.headers;
   const originalTable = asHeaderTable(original);
   // Headers that are not a table are the caller's business (amqplib will
-  // reject or encode them); we neither replace nor inject into them.
+  // reject or encode them); we neither replace nor write into them.
   const canInject = original === undefined || original === null || originalTable !== undefined;
-  const headers: Record<string, unknown> = { ...originalTable };
-  const carrier = amqpHeadersCarrier(headers);
-
-  const links: Link[] = [];
-  if (carrier.get(TRACEPARENT) !== undefined) {
-    const userContext = extractSpanContext(carrier);
-    if (userContext) links.push({ context: userContext });
-  }
-
-  const attributes = messageAttributes(options?.messageId, options?.correlationId);
-  if (routingKey) attributes[ATTR_MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY] = routingKey;
-  const span = startSendSpan(resolved.tracer, {
-    system: MESSAGING_SYSTEM_RABBITMQ,
-    destination: publishDestination(exchange, routingKey),
-    anonymous: exchange === '' && isGeneratedName(routingKey),
-    server: resolved.server,
-    attributes,
-    links,
-  });
-  const spanContext = trace.setSpan(context.active(), span);
-  if (!canInject) return { span, context: spanContext, options };
-  injectContext(carrier, spanContext);
-  return { span, context: spanContext, options: { ...options, headers } };
+  // Object.assign, not spread: see assignAttributes in ../spans.ts.
+  const headers: Record<string, unknown> = Object.assign({}, originalTable);
+  const operation = beginSend(
+    runtime,
+    {
+      system: MESSAGING_SYSTEM_RABBITMQ,
+      destination: publishDestination(exchange, routingKey),
+      anonymous: exchange === '' && isGeneratedName(routingKey),
+      server: runtime.server,
+      messageAttributes: [messageAttributes(options?.messageId, options?.correlationId, routingKey)],
+    },
+    [amqpHeadersCarrier(canInject ? headers : undefined)],
+  );
+  return { operation, options: canInject ? Object.assign({}, options, { headers }) : options };
 }
 
-type OnMessage = (msg: ConsumeMessage | null) => void;
-
-function wrapOnMessage(onMessage: OnMessage, queue: string, resolved: ResolvedOptions): OnMessage {
-  return (msg) => {
-    // null means RabbitMQ cancelled the consumer: not a message, no span.
-    if (msg === null) return onMessage(msg);
-    const started = guarded(
-      'amqp process instrumentation',
-      () => {
-        const { exchange, routingKey, deliveryTag } = msg.fields;
-        const attributes = messageAttributes(msg.properties.messageId, msg.properties.correlationId);
-        if (routingKey) attributes[ATTR_MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY] = routingKey;
-        attributes[ATTR_MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG] = deliveryTag;
-        return startProcessSpan(
-          resolved.tracer,
-          {
-            system: MESSAGING_SYSTEM_RABBITMQ,
-            destination: consumeDestination(exchange, routingKey, queue),
-            anonymous: isGeneratedName(queue),
-            server: resolved.server,
-            attributes,
-          },
-          extractSpanContext(amqpHeadersCarrier(msg.properties.headers)),
-          resolved.parentMode,
-        );
-      },
-      undefined,
-    );
-    if (!started) return onMessage(msg);
-    // The span covers the handler (awaited when it returns a promise), not the
-    // time until ack: acking later, in a batch or never (noAck) must not
-    // stretch or leak process spans.
-    return runInSpans([started.span], started.context, () => onMessage(msg));
-  };
-}
-
-type PublishArgs = [
+type PublishFn = (
   exchange: string,
   routingKey: string,
   content: Buffer,
   options?: Options.Publish,
-  ...rest: unknown[],
-];
-type SendToQueueArgs = [queue: string, content: Buffer, options?: Options.Publish, ...rest: unknown[]];
+  ...rest: unknown[]
+) => boolean;
 
 /**
- * Wraps an amqplib channel (or confirm channel) so that `publish` and
- * `sendToQueue` emit PRODUCER `send {destination}` spans and carry their trace
- * context in the message headers (a copy of your `options.headers`; a
- * `traceparent` you set is never overwritten), and `consume` runs your handler
- * inside a CONSUMER `process {destination}` span that ends when the handler
- * returns, or when its promise settles. Every other method, and the
- * confirm callbacks, behave exactly as on the original channel.
+ * One instrumented publish. A confirm channel's callback (promise or
+ * callback API) ends the span when the broker confirms, recording a nack as
+ * an error; without a callback the span ends when publish returns, which is
+ * all amqplib tells us (the message is then in the channel's buffer).
+ */
+function publishInstrumented(
+  runtime: MessagingRuntime,
+  publish: PublishFn,
+  suppressContrib: boolean,
+  args: Parameters<PublishFn>,
+): boolean {
+  const [exchange, routingKey, content, publishOptions, ...rest] = args;
+  const prepared = guarded(
+    'amqp publish instrumentation',
+    () => preparePublish(runtime, exchange, routingKey, publishOptions),
+    undefined,
+  );
+  if (!prepared) return publish(...args);
+  const { operation } = prepared;
+  const [callback, ...others] = rest;
+  const confirm =
+    typeof callback === 'function'
+      ? (err: unknown, ok: unknown): unknown => {
+          if (err) operation.fail(err);
+          else operation.end();
+          return (callback as (err: unknown, ok: unknown) => unknown)(err, ok);
+        }
+      : undefined;
+  const callArgs = confirm ? [confirm, ...others] : rest;
+  const callContext = suppressContrib ? suppressOtherInstrumentation(operation.context) : operation.context;
+  let result: boolean;
+  try {
+    result = context.with(callContext, () =>
+      publish(exchange, routingKey, content, prepared.options, ...callArgs),
+    );
+  } catch (err) {
+    operation.fail(err);
+    throw err;
+  }
+  if (!confirm) operation.end();
+  return result;
+}
+
+/**
+ * Wraps an amqplib channel or confirm channel, from the promise API or the
+ * callback API, so that:
+ * - `publish` / `sendToQueue` emit PRODUCER `send {destination}` spans and
+ *   carry trace context and the pathway header in a copy of your
+ *   `options.headers` (a `traceparent` you set is never overwritten); on a
+ *   confirm channel with a callback the span ends at the broker's confirm;
+ * - `consume` runs your handler inside a CONSUMER `process {destination}`
+ *   span that ends when the handler returns (or its promise settles), not at ack;
+ * - `get` emits a CLIENT `receive {queue}` span; {@link processAmqpMessage}
+ *   gives a fetched message a process span;
+ * - `ack` / `nack` / `reject` / `ackAll` / `nackAll` emit CLIENT settle spans.
+ * Every other method, and the confirm callbacks, behave exactly as on the
+ * original channel.
  */
 export function instrumentAmqpChannel<T extends Channel | ConfirmChannel>(
   channel: T,
   options?: MessagingInstrumentationOptions,
 ): T {
-  const resolved = resolveOptions(options);
-  // Call the originals on the real channel: sendToQueue's internal
-  // this.publish then does not reach our publish wrapper, and typed as
-  // variadic, ConfirmChannel's extra callback argument passes through untouched.
-  const original = channel as unknown as {
-    publish(...args: unknown[]): boolean;
-    sendToQueue(...args: unknown[]): boolean;
-  };
-  const publish = (...args: unknown[]) => original.publish(...args);
-  const sendToQueue = (...args: unknown[]) => original.sendToQueue(...args);
+  const runtime = resolveRuntime(options);
+  // The original publish on the real channel: sendToQueue is routed through
+  // it directly rather than through amqplib's own sendToQueue, whose internal
+  // this.publish would otherwise reach a contrib patch.
+  const publish = bypassContrib(channel as unknown as { publish: PublishFn }, 'publish');
+  const suppressContrib = patchedOnChain(channel, ['publish']);
 
   // Typed against Channel (what every T shares); the proxy keeps T's shape.
   const instrumented = delegate<Channel>(channel, {
-    publish: (...args: PublishArgs): boolean => {
-      const [exchange, routingKey, content, publishOptions, ...rest] = args;
-      const prepared = guarded(
-        'amqp publish instrumentation',
-        () => preparePublish(resolved, exchange, routingKey, publishOptions),
-        undefined,
-      );
-      if (!prepared) return publish(...args);
-      return runInSpans([prepared.span], prepared.context, () =>
-        publish(exchange, routingKey, content, prepared.options, ...rest),
-      );
-    },
-    sendToQueue: (...args: SendToQueueArgs): boolean => {
-      const [queue, content, publishOptions, ...rest] = args;
-      const prepared = guarded(
-        'amqp sendToQueue instrumentation',
-        () => preparePublish(resolved, '', queue, publishOptions),
-        undefined,
-      );
-      if (!prepared) return sendToQueue(...args);
-      return runInSpans([prepared.span], prepared.context, () =>
-        sendToQueue(queue, content, prepared.options, ...rest),
-      );
-    },
-    consume: (
-      queue: string,
-      onMessage: OnMessage,
-      consumeOptions?: Options.Consume,
-    ): Promise<Replies.Consume> => {
-      const wrapped = guarded(
-        'amqp consume instrumentation',
-        () => wrapOnMessage(onMessage, queue, resolved),
-        onMessage,
-      );
-      return channel.consume(queue, wrapped, consumeOptions);
-    },
+    publish: (...args: Parameters<PublishFn>): boolean =>
+      publishInstrumented(runtime, publish, suppressContrib, args),
+    // amqplib defines sendToQueue as publish('', queue, ...) on every channel kind.
+    sendToQueue: (queue: string, content: Buffer, publishOptions?: Options.Publish, ...rest: unknown[]) =>
+      publishInstrumented(runtime, publish, suppressContrib, ['', queue, content, publishOptions, ...rest]),
+    ...consumeOverrides(channel, runtime),
   });
   return instrumented as T;
 }

@@ -1,4 +1,5 @@
 import { MAX_HEADER_VALUE_LENGTH } from './carrier.js';
+import { asPlainRecord } from './plain-record.js';
 
 /*
  * Helpers shared by carriers whose headers are a plain object keyed by name
@@ -8,10 +9,9 @@ import { MAX_HEADER_VALUE_LENGTH } from './carrier.js';
 
 export type HeaderTable = Record<string, unknown>;
 
+/** Only plain objects: a Buffer where headers belong would list one key per byte. */
 export function asHeaderTable(headers: unknown): HeaderTable | undefined {
-  return typeof headers === 'object' && headers !== null && !Array.isArray(headers)
-    ? (headers as HeaderTable)
-    : undefined;
+  return asPlainRecord(headers);
 }
 
 /**

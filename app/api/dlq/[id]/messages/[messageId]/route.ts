@@ -1,0 +1,20 @@
+import { getDlqServices } from '@/lib/dlq';
+import { dlqErrorResponse, operatorOf } from '@/lib/dlq/http';
+
+export const dynamic = 'force-dynamic';
+
+/** DELETE /api/dlq/{id}/messages/{messageId} (operator token): deletes one message; audited. 409 on Kafka. */
+export async function DELETE(
+  request: Request,
+  { params }: { params: Promise<{ id: string; messageId: string }> },
+): Promise<Response> {
+  try {
+    const actor = await operatorOf(request);
+    const { id, messageId } = await params;
+    const { service } = await getDlqServices();
+    await service.deleteMessage(decodeURIComponent(id), decodeURIComponent(messageId), actor);
+    return new Response(null, { status: 204 });
+  } catch (error) {
+    return dlqErrorResponse(error, 'deleting the message');
+  }
+}

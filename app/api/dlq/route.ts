@@ -1,0 +1,17 @@
+import { getDlqServices } from '@/lib/dlq';
+import { dlqErrorResponse } from '@/lib/dlq/http';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * GET /api/dlq → `{ queues: [{ id, system, name, messages, source }], brokers: [{ system, address, error }] }`:
+ * dead-letter queues found on the configured brokers (by name, or listed in SIGNALBOX_DLQ_QUEUES).
+ */
+export async function GET(): Promise<Response> {
+  try {
+    const { service } = await getDlqServices();
+    return Response.json(await service.queues());
+  } catch (error) {
+    return dlqErrorResponse(error, 'listing dead-letter queues');
+  }
+}

@@ -1,0 +1,17 @@
+import { searchId } from '@/lib/analytics/journeys';
+import { BadRequestError, errorJson, param } from '@/lib/analytics/route-errors';
+import { getStore } from '@/lib/store';
+
+export const dynamic = 'force-dynamic';
+
+/** GET /api/search?q=<trace id, message id or conversation id> — every way the id matches, each with its journey link. */
+export async function GET(request: Request): Promise<Response> {
+  const params = new URL(request.url).searchParams;
+  try {
+    const q = param(params, 'q');
+    if (q === null) throw new BadRequestError('q is required: a trace id, message id or conversation id');
+    return Response.json({ q, matches: await searchId(await getStore(), q) });
+  } catch (error) {
+    return errorJson(error, 'search');
+  }
+}

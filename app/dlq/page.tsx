@@ -1,0 +1,136 @@
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import { AuditLog } from '@/components/dlq/audit-log';
+import { FilterForm } from '@/components/dlq/filter-form';
+import { GroupTable } from '@/components/dlq/group-table';
+import { dlqHref } from '@/components/dlq/links';
+import { MessageDetail } from '@/components/dlq/message-detail';
+import { MessageTable } from '@/components/dlq/message-table';
+import { QueueList } from '@/components/dlq/queue-list';
+import { ReplayPanel } from '@/components/dlq/replay-panel';
+import { getDlqServices } from '@/lib/dlq';
+import { type DlqFilter, filterFromParams, isEmptyFilter } from '@/lib/dlq/filter';
+import { type SearchParams, firstValues } from '@/lib/ui/search-params';
+
+export const metadata: Metadata = { title: 'Dead letters' };
+export const dynamic = 'force-dynamic';
+
+function Skeleton({ label }: { label: string }) {
+  return (
+    <section className="panel" aria-busy="true" aria-label={label}>
+      <div className="skeleton" style={{ height: 24, width: '30%' }} />
+      <div className="skeleton" style={{ height: 120, marginTop: 16 }} />
+    </section>
+  );
+}
+
+async function Queues({ selected }: { selected: string | null }) {
+  const { service } = await getDlqServices();
+  const { queues, brokers } = await service.queues();
+  return <QueueList queues={queues} brokers={brokers} selected={selected} />;
+}
+
+async function QueueContent({
+  queueId,
+  params,
+  filter,
+}: {
+  queueId: string;
+  params: Record<string, string>;
+  filter: DlqFilter;
+}) {
+  const { service } = await getDlqServices();
+  const { messages, groups, truncated, read } = await service.messages(queueId, filter);
+  const selected = params.message ? messages.find((m) => m.id === params.message) : undefined;
+  const scopes = [
+    ...(!isEmptyFilter(filter)
+      ? [{ label: `The ${messages.length} shown (current filter)`, body: { filter } }]
+      : []),
+    { label: 'Every message in the queue', body: { all: true as const } },
+    ...(selected ? [{ label: `Only message ${selected.id}`, body: { messageIds: [selected.id] } }] : []),
+  ];
+  const system = queueId.slice(0, queueId.indexOf(':'));
+  return (
+    <>
+      <section className="panel" aria-labelledby="dlq-groups-title">
+        <h2 id="dlq-groups-title">{queueId}</h2>
+        <FilterForm params={params} />
+        {params.fingerprint ? (
+          <p>
+            Showing one failure group.{' '}
+            <a href={dlqHref(params, { fingerprint: null, message: null })}>Show all groups</a>
+          </p>
+        ) : null}
+        {truncated ? (
+          <p className="notice">Only the first {read.toLocaleString('en-US')} messages were read.</p>
+        ) : null}
+        {system === 'rabbitmq' ? (
+          <p className="muted">
+            RabbitMQ has no peek: reading takes the messages and puts them back in place, marked redelivered.
+          </p>
+        ) : null}
+        {messages.length === 0 ? (
+          <p className="muted">
+            No dead letter matches
+            {isEmptyFilter(filter)
+              ? ' — this queue is empty (replayed Kafka records are hidden).'
+              : ' these filters.'}
+          </p>
+        ) : (
+          <>
+            <GroupTable groups={groups} params={params} />
+            <MessageTable messages={messages} params={params} />
+          </>
+        )}
+      </section>
+      {messages.length > 0 ? (
+        <ReplayPanel key={JSON.stringify(scopes)} queueId={queueId} scopes={scopes} />
+      ) : null}
+      {selected ? <MessageDetail queueId={queueId} system={system} message={selected} /> : null}
+    </>
+  );
+}
+
+async function Audit() {
+  const { service } = await getDlqServices();
+  const [entries, jobs] = await Promise.all([service.store.auditLog(50), service.store.listJobs(10)]);
+  return <AuditLog entries={entries} jobs={jobs} />;
+}
+
+export default async function DlqPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await firstValues(searchParams);
+  const queueId = params.queue ?? null;
+  let filter: DlqFilter = {};
+  let filterError: string | null = null;
+  try {
+    filter = filterFromParams(new URLSearchParams(params));
+  } catch (error) {
+    filterError = error instanceof Error ? error.message : String(error);
+  }
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Dead letters</h1>
+          <p className="muted">Failures grouped by cause, with a dry run before every replay.</p>
+        </div>
+      </div>
+      <Suspense fallback={<Skeleton label="Loading dead-letter queues" />}>
+        <Queues selected={queueId} />
+      </Suspense>
+      {filterError ? (
+        <p className="error-text" role="alert">
+          Bad filter: {filterError}
+        </p>
+      ) : null}
+      {queueId && !filterError ? (
+        <Suspense key={JSON.stringify(params)} fallback={<Skeleton label="Loading dead letters" />}>
+          <QueueContent queueId={queueId} params={params} filter={filter} />
+        </Suspense>
+      ) : null}
+      <Suspense fallback={<Skeleton label="Loading the audit log" />}>
+        <Audit />
+      </Suspense>
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+import type { AuditEntry, ReplayJob } from '@/lib/dlq/replay-store';
+
+/** Who replayed, deleted or purged what, and when; and the latest replay jobs with their outcome. */
+export function AuditLog({ entries, jobs }: { entries: AuditEntry[]; jobs: ReplayJob[] }) {
+  return (
+    <section className="panel" aria-labelledby="dlq-audit-title">
+      <h2 id="dlq-audit-title">Replay jobs and audit log</h2>
+      {jobs.length === 0 && entries.length === 0 ? (
+        <p className="muted">Nothing replayed, deleted or purged yet.</p>
+      ) : null}
+      {jobs.length > 0 ? (
+        <div className="table-wrap">
+          <table className="table">
+            <caption>Latest replay jobs</caption>
+            <thead>
+              <tr>
+                <th scope="col">Job</th>
+                <th scope="col">Queue</th>
+                <th scope="col">By</th>
+                <th scope="col">Started</th>
+                <th scope="col">Status</th>
+                <th scope="col">Messages</th>
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((j) => (
+                <tr key={j.id}>
+                  <td className="mono">
+                    <a href={`/api/replays/${j.id}`}>{j.id.slice(0, 8)}</a>
+                  </td>
+                  <td>{j.queueId}</td>
+                  <td>{j.actor}</td>
+                  <td className="mono">{new Date(j.createdAtMs).toISOString()}</td>
+                  <td>
+                    {j.status}
+                    {j.error ? `: ${j.error}` : ''}
+                  </td>
+                  <td className="num">{j.expected}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {entries.length > 0 ? (
+        <div className="table-wrap">
+          <table className="table">
+            <caption>Audit log</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">What</th>
+                <th scope="col">Queue</th>
+                <th scope="col">Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e, i) => (
+                <tr key={`${e.atMs}-${i}`}>
+                  <td className="mono">{new Date(e.atMs).toISOString()}</td>
+                  <td>{e.actor}</td>
+                  <td>{e.action}</td>
+                  <td>{e.queueId}</td>
+                  <td className="mono dlq-wrap">{JSON.stringify(e.detail).slice(0, 300)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,75 @@
+import Link from 'next/link';
+import { LazyHistogramChart, LazyLatencyChart, LazyThroughputChart } from '@/components/charts/lazy';
+import { type EdgeDetail, getEdgeDetail } from '@/lib/analytics/edge-detail';
+import type { FlowGraph } from '@/lib/analytics/flows';
+import type { EdgeLag } from '@/lib/lag/flows';
+import type { TimeRange } from '@/lib/analytics/time-range';
+import { parseStep } from '@/lib/analytics/time-step';
+import { formatMs } from '@/lib/format';
+import { getStore } from '@/lib/store';
+import { EdgeSummary } from './edge-summary';
+
+function SlowestMessages({ slowest }: { slowest: EdgeDetail['slowest'] }) {
+  if (slowest.length === 0) {
+    return (
+      <p className="muted">No sampled spans for this edge in the range, so no individual messages to show.</p>
+    );
+  }
+  return (
+    <table className="table">
+      <caption>Slowest messages (from sampled spans)</caption>
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">Message id</th>
+          <th scope="col" className="num">
+            Latency
+          </th>
+          <th scope="col">Journey</th>
+        </tr>
+      </thead>
+      <tbody>
+        {slowest.map((m) => (
+          <tr key={`${m.traceId}:${m.spanId}`}>
+            <td>{new Date(m.at).toLocaleTimeString()}</td>
+            <td className="mono">{m.messageId ?? <span className="muted">—</span>}</td>
+            <td className="num">{formatMs(m.latencyMs)}</td>
+            <td>
+              <Link href={m.journey}>Open journey</Link>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The selected edge: figures, percentiles over time, throughput, histogram and slowest messages. */
+export async function EdgeDetailPanel({
+  graph,
+  lag,
+  range,
+  edgeId,
+  closeHref,
+}: {
+  graph: FlowGraph;
+  lag: EdgeLag | null;
+  range: TimeRange;
+  edgeId: string;
+  closeHref: string;
+}) {
+  const detail = await getEdgeDetail(await getStore(), range, edgeId, parseStep(null, range));
+  const latencyLabel =
+    detail.edge.latencyKind === 'delivery' ? 'Send → processing start, per step' : 'Send duration, per step';
+  return (
+    <>
+      <EdgeSummary graph={graph} edge={detail.edge} lag={lag} closeHref={closeHref} />
+      <div className="chart-grid">
+        <LazyLatencyChart points={detail.points} label={latencyLabel} />
+        <LazyThroughputChart points={detail.points} />
+        <LazyHistogramChart bars={detail.histogram.bars} source={detail.histogram.source} />
+      </div>
+      <SlowestMessages slowest={detail.slowest} />
+    </>
+  );
+}

@@ -1,0 +1,79 @@
+import Link from 'next/link';
+import type { EdgeLatency } from '@/lib/analytics/latency';
+import { formatCount, formatMs } from '@/lib/format';
+import { Delta } from './delta';
+import { SourceBadge } from './source-badge';
+
+/** `service:billing` → billing, `destination:kafka:orders` → orders. */
+function nodeName(id: string): string {
+  const parts = id.split(':');
+  return parts[0] === 'destination' ? parts.slice(2).join(':') : parts.slice(1).join(':');
+}
+
+export function EdgeLatencyTable({
+  edges,
+  params,
+  comparing,
+}: {
+  edges: EdgeLatency[];
+  params: Record<string, string>;
+  comparing: boolean;
+}) {
+  const range = Object.fromEntries(Object.entries(params).filter(([k]) => k === 'from' || k === 'to'));
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <caption>Per edge: publish = the send; delivery = send → start of processing.</caption>
+        <thead>
+          <tr>
+            <th scope="col">Edge</th>
+            <th scope="col">Latency of</th>
+            <th scope="col" className="num">
+              Messages
+            </th>
+            <th scope="col" className="num">
+              p50
+            </th>
+            <th scope="col" className="num">
+              p95
+            </th>
+            <th scope="col" className="num">
+              p99
+            </th>
+            {comparing ? (
+              <th scope="col" className="num">
+                p99 vs before
+              </th>
+            ) : null}
+            <th scope="col">Source</th>
+          </tr>
+        </thead>
+        <tbody>
+          {edges.map((e) => (
+            <tr key={e.edgeId}>
+              <td>
+                <Link href={`/flows?${new URLSearchParams({ ...range, edge: e.edgeId }).toString()}`}>
+                  {nodeName(e.sourceNodeId)} → {nodeName(e.targetNodeId)}
+                </Link>
+                {e.consumerGroup ? <span className="muted"> ({e.consumerGroup})</span> : null}
+              </td>
+              <td className="muted">{e.latencyKind === 'delivery' ? 'send → process' : 'publish'}</td>
+              <td className="num">{formatCount(e.messages)}</td>
+              <td className="num">{formatMs(e.p50Ms)}</td>
+              <td className="num">{formatMs(e.p95Ms)}</td>
+              <td className="num">{formatMs(e.p99Ms)}</td>
+              {comparing ? (
+                <td className="num">
+                  <Delta now={e.p99Ms} before={e.previous?.p99Ms} />
+                </td>
+              ) : null}
+              <td>
+                <SourceBadge source={e.source} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,9 @@
+/** A panel's placeholder while its data loads (Suspense fallback). */
+export function PanelSkeleton({ height, label }: { height: number; label: string }) {
+  return (
+    <div aria-busy="true" aria-label={label}>
+      <div className="skeleton" style={{ height: 18, width: '30%' }} />
+      <div className="skeleton" style={{ height, marginTop: 12 }} />
+    </div>
+  );
+}

@@ -1,0 +1,189 @@
+import { context, SpanKind, trace, type Attributes, type Link } from '@opentelemetry/api';
+import { setConsumedPathway } from '../pathway/context.js';
+import type { MessageCarrier } from '../propagation/carrier.js';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
+  MESSAGING_OPERATION_TYPE_PROCESS,
+  MESSAGING_OPERATION_TYPE_RECEIVE,
+} from '../semconv.js';
+import {
+  errorType,
+  guarded,
+  metricAttributes,
+  processPlacement,
+  startMessagingSpan,
+  type MessagingSpanInfo,
+} from '../spans.js';
+import { pathwaySpanAttributes, recordDelivery, type Delivery, type DeliveryExtras } from './delivery.js';
+import { Operation, type MessagingOperation } from './operation.js';
+import type { MessagingRuntime } from './runtime.js';
+
+/** Extras for {@link beginProcess}. */
+export interface ProcessExtras extends DeliveryExtras {
+  /**
+   * The message was already recorded as delivered (by a receive or a batch
+   * hand-off): its consumed count and latencies are not recorded again.
+   */
+  delivery?: Delivery;
+}
+
+/** A started process operation, with what was read from the message. */
+export interface ProcessOperation extends MessagingOperation {
+  /** The message's creation context and pathway (for settle links). */
+  readonly delivery: Delivery;
+}
+
+/**
+ * Starts the CONSUMER `process {destination}` span for one message handed to
+ * a handler, placed per the runtime's parentMode, with the pathway from the
+ * message made current so sends inside the handler continue it. Records the
+ * delivery metrics (unless `extras.delivery` says they were recorded) now and
+ * `messaging.process.duration` when the operation ends. Run the handler with
+ * `run`. Adapters call it through `guarded` and fall back to the bare handler.
+ */
+export function beginProcess(
+  runtime: MessagingRuntime,
+  info: MessagingSpanInfo,
+  carrier: MessageCarrier,
+  extras?: ProcessExtras,
+): ProcessOperation {
+  const delivery =
+    extras?.delivery ?? recordDelivery(runtime, info, MESSAGING_OPERATION_TYPE_PROCESS, carrier, extras);
+  const placement = processPlacement(context.active(), delivery.creationContext, runtime.parentMode);
+  const pathwayAttributes = pathwaySpanAttributes(delivery.pathway);
+  const span = startMessagingSpan(
+    runtime.tracer,
+    info,
+    MESSAGING_OPERATION_TYPE_PROCESS,
+    SpanKind.CONSUMER,
+    placement.parent,
+    {
+      links: [...(info.links ?? []), ...placement.links],
+      semconv: runtime.semconv,
+      ...(pathwayAttributes && { attributes: pathwayAttributes }),
+    },
+  );
+  let handlerContext = trace.setSpan(placement.parent, span);
+  if (delivery.pathway) handlerContext = setConsumedPathway(handlerContext, delivery.pathway);
+  const operation = new Operation(span, handlerContext, (error, seconds) => {
+    const metric = metricAttributes(info, MESSAGING_OPERATION_TYPE_PROCESS);
+    if (error) metric[ATTR_ERROR_TYPE] = errorType(error.value);
+    runtime.instruments.processDuration.record(seconds, metric);
+  });
+  return Object.assign(operation, { delivery });
+}
+
+/**
+ * Runs `handler` for one message inside its own process span (see
+ * {@link beginProcess}): the helper for batch and pull consumers, so each
+ * message gets real process boundaries rather than the batch's timing.
+ * Returns what the handler returns; its errors are recorded and rethrown.
+ */
+export function processMessage<T>(
+  runtime: MessagingRuntime,
+  info: MessagingSpanInfo,
+  carrier: MessageCarrier,
+  handler: () => T,
+  extras?: ProcessExtras,
+): T {
+  const operation = guarded(
+    'process instrumentation',
+    () => beginProcess(runtime, info, carrier, extras),
+    undefined,
+  );
+  return operation ? operation.run(handler) : handler();
+}
+
+/** A started pull (receive) operation. */
+export interface ReceiveOperation extends MessagingOperation {
+  /**
+   * Reports the messages the pull returned: links the receive span to each
+   * one's creation context, records their delivery metrics, and returns one
+   * {@link Delivery} per carrier for `processMessage`/`beginProcess`. Call it
+   * at most once, before ending (also with an empty list).
+   */
+  received(carriers: readonly MessageCarrier[], extras?: readonly (DeliveryExtras | undefined)[]): Delivery[];
+  /** The deliveries reported so far. */
+  readonly deliveries: readonly Delivery[];
+}
+
+/** Options for {@link beginReceive}. */
+export interface ReceiveOptions {
+  /**
+   * Record `messaging.client.operation.duration` when it ends (default true).
+   * False when the span only marks a hand-off whose fetch we never saw (a
+   * kafkajs eachBatch): a near-zero duration would misstate the broker call.
+   */
+  measured?: boolean;
+}
+
+/**
+ * Starts the CLIENT `receive {destination}` span of a pull API (amqplib
+ * `get`, SQS ReceiveMessage, JetStream fetch). The messages are usually known
+ * only when the call returns: pass them to `received`, which adds a link per
+ * message (with its pathway as link attributes). Pass `carriers` here when
+ * they are known before the span starts, so samplers see the links.
+ */
+export function beginReceive(
+  runtime: MessagingRuntime,
+  info: MessagingSpanInfo,
+  carriers?: readonly MessageCarrier[],
+  options?: ReceiveOptions,
+): ReceiveOperation {
+  const ambient = context.active();
+  const deliveries: Delivery[] = [];
+  const linksFor = (batch: readonly MessageCarrier[], extras?: readonly (DeliveryExtras | undefined)[]) => {
+    const links: Link[] = [];
+    batch.forEach((carrier, i) => {
+      const delivery = recordDelivery(runtime, info, MESSAGING_OPERATION_TYPE_RECEIVE, carrier, extras?.[i]);
+      deliveries.push(delivery);
+      if (delivery.creationContext) {
+        const attributes: Attributes | undefined = pathwaySpanAttributes(delivery.pathway);
+        links.push(
+          attributes
+            ? { context: delivery.creationContext, attributes }
+            : { context: delivery.creationContext },
+        );
+      }
+    });
+    return links;
+  };
+
+  const startLinks = carriers ? linksFor(carriers) : [];
+  const attributes: Attributes = {};
+  if (carriers && carriers.length !== 1) attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = carriers.length;
+  const span = startMessagingSpan(
+    runtime.tracer,
+    info,
+    MESSAGING_OPERATION_TYPE_RECEIVE,
+    SpanKind.CLIENT,
+    ambient,
+    { links: [...(info.links ?? []), ...startLinks], attributes, semconv: runtime.semconv },
+  );
+  let reported = carriers !== undefined;
+  const measured = options?.measured ?? true;
+  const operation = new Operation(span, trace.setSpan(ambient, span), (error, seconds) => {
+    if (!measured) return;
+    const metric = metricAttributes(info, MESSAGING_OPERATION_TYPE_RECEIVE);
+    if (error) metric[ATTR_ERROR_TYPE] = errorType(error.value);
+    runtime.instruments.operationDuration.record(seconds, metric);
+  });
+  return Object.assign(operation, {
+    deliveries,
+    received(batch: readonly MessageCarrier[], extras?: readonly (DeliveryExtras | undefined)[]): Delivery[] {
+      if (reported) return deliveries;
+      reported = true;
+      return guarded(
+        'receive instrumentation',
+        () => {
+          const links = linksFor(batch, extras);
+          if (links.length > 0) span.addLinks(links);
+          if (batch.length !== 1) span.setAttribute(ATTR_MESSAGING_BATCH_MESSAGE_COUNT, batch.length);
+          return deliveries;
+        },
+        deliveries,
+      );
+    },
+  });
+}

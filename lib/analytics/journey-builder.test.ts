@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredLink, StoredSpan } from '@/lib/store/types';
+import { buildJourney } from './journey-builder';
+
+const T = 1_800_000_000_000_000;
+function span(
+  over: Partial<StoredSpan> & Pick<StoredSpan, 'traceId' | 'spanId' | 'operationType'>,
+): StoredSpan {
+  return {
+    parentSpanId: null,
+    service: 'svc',
+    name: 'x',
+    kind: 0,
+    system: 'rabbitmq',
+    operationName: over.operationType,
+    destination: 'orders',
+    consumerGroup: null,
+    statusCode: 0,
+    statusMessage: null,
+    errorType: null,
+    deadLetter: false,
+    startUs: T,
+    durationUs: 1000,
+    messageId: 'm-1',
+    conversationId: null,
+    partition: null,
+    offset: null,
+    routingKey: null,
+    deliveryAttempt: null,
+    replayId: null,
+    links: [],
+    attributes: Buffer.from('{"k":"v"}'),
+    ...over,
+  };
+}
+
+describe('buildJourney', () => {
+  // checkout sends; billing fails once, is redelivered, then dead-letters it; a replay later succeeds.
+  const send = span({
+    traceId: 'a'.repeat(32),
+    spanId: '1'.repeat(16),
+    operationType: 'send',
+    service: 'checkout',
+  });
+  const first = span({
+    traceId: 'b'.repeat(32),
+    spanId: '2'.repeat(16),
+    operationType: 'process',
+    service: 'billing',
+    startUs: T + 5000,
+    statusCode: 2,
+    errorType: 'Timeout',
+    statusMessage: 'db down',
+  });
+  const second = span({
+    traceId: 'c'.repeat(32),
+    spanId: '3'.repeat(16),
+    operationType: 'process',
+    service: 'billing',
+    startUs: T + 9000,
+    deliveryAttempt: 2,
+    statusCode: 2,
+  });
+  const toDlq = span({
+    traceId: 'c'.repeat(32),
+    spanId: '4'.repeat(16),
+    parentSpanId: '3'.repeat(16),
+    operationType: 'send',
+    service: 'billing',
+    destination: 'orders.dlq',
+    deadLetter: true,
+    startUs: T + 9500,
+  });
+  const replay = span({
+    traceId: 'd'.repeat(32),
+    spanId: '5'.repeat(16),
+    operationType: 'send',
+    service: 'signalbox',
+    replayId: 'r-1',
+    startUs: T + 60_000_000,
+  });
+  const replayed = span({
+    traceId: 'e'.repeat(32),
+    spanId: '6'.repeat(16),
+    operationType: 'process',
+    service: 'billing',
+    startUs: T + 60_002_000,
+  });
+  const links: StoredLink[] = [
+    { traceId: first.traceId, spanId: first.spanId, linkedTraceId: send.traceId, linkedSpanId: send.spanId },
+    {
+      traceId: second.traceId,
+      spanId: second.spanId,
+      linkedTraceId: send.traceId,
+      linkedSpanId: send.spanId,
+    },
+    {
+      traceId: replay.traceId,
+      spanId: replay.spanId,
+      linkedTraceId: toDlq.traceId,
+      linkedSpanId: toDlq.spanId,
+    },
+    {
+      traceId: replayed.traceId,
+      spanId: replayed.spanId,
+      linkedTraceId: replay.traceId,
+      linkedSpanId: replay.spanId,
+    },
+  ];
+  const journey = buildJourney(
+    { messageId: 'm-1' },
+    [send, first, second, toDlq, replay, replayed],
+    links,
+    false,
+  );
+
+  it('groups attempts per consumer with queue wait, retries and the dead-letter outcome', () => {
+    const [hop] = journey.hops;
+    expect(hop).toMatchObject({ destination: 'orders', send: { service: 'checkout' }, causedBy: null });
+    expect(hop!.deliveries).toHaveLength(1);
+    expect(hop!.deliveries[0]).toMatchObject({
+      service: 'billing',
+      retries: 1,
+      redelivered: true,
+      outcome: 'dead-lettered',
+    });
+    expect(hop!.deliveries[0]!.attempts.map((a) => [a.queueWaitMs, a.status, a.statusMessage])).toEqual([
+      [5, 'error', 'db down'],
+      [9, 'error', null],
+    ]);
+  });
+
+  it('shows the dead-letter send as a hop caused by the failed processing, and the replay after it', () => {
+    const dlq = journey.hops.find((h) => h.destination === 'orders.dlq');
+    expect(dlq).toMatchObject({ deadLetter: true, causedBy: 0 });
+    const replayHop = journey.hops.find((h) => h.replayId === 'r-1');
+    expect(replayHop?.deliveries[0]).toMatchObject({ service: 'billing', outcome: 'processed' });
+    expect(journey.traceIds).toHaveLength(5);
+    expect(journey.spans[0]!.attributes).toEqual({ k: 'v' });
+  });
+
+  it('keeps a consumer-only hop when the producer was not instrumented', () => {
+    const lonely = span({ traceId: 'f'.repeat(32), spanId: '7'.repeat(16), operationType: 'process' });
+    const only = buildJourney({ traceId: lonely.traceId }, [lonely], [], false);
+    expect(only.hops).toEqual([
+      expect.objectContaining({
+        send: null,
+        deliveries: [expect.objectContaining({ outcome: 'processed' })],
+      }),
+    ]);
+  });
+});

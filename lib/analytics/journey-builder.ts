@@ -1,0 +1,206 @@
+import { decodeStoredAttributes } from '@/lib/ingest/stored-attributes';
+import type { StoredLink, StoredSpan } from '@/lib/store/types';
+import type {
+  DeliveryOutcome,
+  Journey,
+  JourneyAttempt,
+  JourneyDelivery,
+  JourneyHop,
+  JourneySpan,
+} from './journey-model';
+
+const iso = (us: number) => new Date(us / 1000).toISOString();
+const key = (traceId: string, spanId: string) => traceId + spanId;
+const statusOf = (code: number): JourneySpan['status'] =>
+  code === 2 ? 'error' : code === 1 ? 'ok' : 'unset';
+const ms = (us: number) => Math.round(us) / 1000;
+
+/**
+ * Pure: turns the spans and links of a message's traces into hops. A hop is
+ * one send and the deliveries it caused: process spans that link to the send
+ * (link mode) or are its children (parent mode), grouped per consumer service
+ * and group, each attempt in time order (several = retries/redeliveries).
+ * Settle spans attach to the attempt they belong to (child or link). A send
+ * made while processing another hop's message is "caused by" that hop.
+ */
+export function buildJourney(
+  query: Journey['query'],
+  spans: readonly StoredSpan[],
+  links: readonly StoredLink[],
+  truncated: boolean,
+): Journey {
+  const byKey = new Map(spans.map((s) => [key(s.traceId, s.spanId), s]));
+  const linksFrom = new Map<string, StoredLink[]>();
+  for (const l of links) {
+    const k = key(l.traceId, l.spanId);
+    linksFrom.set(k, [...(linksFrom.get(k) ?? []), l]);
+  }
+  const upstream = (s: StoredSpan): StoredSpan[] => {
+    const out = (linksFrom.get(key(s.traceId, s.spanId)) ?? []).flatMap(
+      (l) => byKey.get(key(l.linkedTraceId, l.linkedSpanId)) ?? [],
+    );
+    const parent = s.parentSpanId ? byKey.get(key(s.traceId, s.parentSpanId)) : undefined;
+    return parent ? [...out, parent] : out;
+  };
+
+  const sends = spans.filter((s) => s.operationType === 'send' || s.operationType === 'create');
+  const hopBySend = new Map<string, JourneyHop>();
+  const hops: JourneyHop[] = [];
+  for (const s of sends.filter((x) => x.operationType === 'send')) {
+    const hop: JourneyHop = {
+      index: hops.length,
+      system: s.system,
+      destination: s.destination ?? '(unknown)',
+      messageId: s.messageId,
+      send: {
+        service: s.service,
+        traceId: s.traceId,
+        spanId: s.spanId,
+        sentAt: iso(s.startUs),
+        durationMs: ms(s.durationUs),
+        status: statusOf(s.statusCode),
+      },
+      deliveries: [],
+      causedBy: null,
+      deadLetter: s.deadLetter,
+      replayId: s.replayId,
+    };
+    hops.push(hop);
+    hopBySend.set(key(s.traceId, s.spanId), hop);
+  }
+  // Batch "create" spans name the messages; a process span may link to one of them.
+  for (const c of sends.filter((x) => x.operationType === 'create')) {
+    const send = spans.find((x) => x.operationType === 'send' && upstream(c).includes(x)) ?? null;
+    const hop = send ? hopBySend.get(key(send.traceId, send.spanId)) : undefined;
+    if (hop) hopBySend.set(key(c.traceId, c.spanId), hop);
+  }
+
+  const attemptsByHop = new Map<
+    JourneyHop,
+    Map<string, { service: string; group: string | null; spans: StoredSpan[] }>
+  >();
+  const hopOfProcess = new Map<string, JourneyHop>();
+  for (const p of spans.filter((s) => s.operationType === 'process' || s.operationType === 'receive')) {
+    let hop = upstream(p)
+      .map((u) => hopBySend.get(key(u.traceId, u.spanId)))
+      .find((h) => h !== undefined);
+    if (!hop && p.operationType === 'receive') continue; // a receive without its send adds nothing
+    if (!hop) {
+      // The producer was not instrumented (or its span is gone): a hop with only a consumer side.
+      hop = {
+        index: hops.length,
+        system: p.system,
+        destination: p.destination ?? '(unknown)',
+        messageId: p.messageId,
+        send: null,
+        deliveries: [],
+        causedBy: null,
+        deadLetter: false,
+        replayId: p.replayId,
+      };
+      hops.push(hop);
+    }
+    if (p.operationType === 'receive') continue; // receive spans are shown in `spans`; attempts are process spans
+    hopOfProcess.set(key(p.traceId, p.spanId), hop);
+    const groups =
+      attemptsByHop.get(hop) ??
+      new Map<string, { service: string; group: string | null; spans: StoredSpan[] }>();
+    attemptsByHop.set(hop, groups);
+    const g = `${p.service}\u0000${p.consumerGroup ?? ''}`;
+    const entry = groups.get(g) ?? { service: p.service, group: p.consumerGroup, spans: [] };
+    entry.spans.push(p);
+    groups.set(g, entry);
+  }
+
+  const settles = spans.filter((s) => s.operationType === 'settle');
+  for (const hop of hops) {
+    const sentUs = hop.send ? Date.parse(hop.send.sentAt) * 1000 : null;
+    for (const { service, group, spans: attempts } of attemptsByHop.get(hop)?.values() ?? []) {
+      attempts.sort((a, b) => a.startUs - b.startUs);
+      const list: JourneyAttempt[] = attempts.map((p) => {
+        const settle = settles.find((s) => upstream(s).includes(p));
+        return {
+          traceId: p.traceId,
+          spanId: p.spanId,
+          startedAt: iso(p.startUs),
+          queueWaitMs: sentUs === null ? null : ms(p.startUs - sentUs),
+          processingMs: ms(p.durationUs),
+          status: statusOf(p.statusCode),
+          errorType: p.errorType,
+          statusMessage: p.statusMessage,
+          deliveryAttempt: p.deliveryAttempt,
+          settle: settle ? { operation: settle.operationName ?? 'settle', at: iso(settle.startUs) } : null,
+        };
+      });
+      hop.deliveries.push(delivery(service, group, list, attempts, spans, upstream));
+    }
+  }
+  // Causality: a send whose parent (or link) is a process span of another hop.
+  for (const hop of hops) {
+    if (!hop.send) continue;
+    const send = byKey.get(key(hop.send.traceId, hop.send.spanId))!;
+    const cause = upstream(send)
+      .map((u) => hopOfProcess.get(key(u.traceId, u.spanId)))
+      .find((h) => h && h !== hop);
+    hop.causedBy = cause ? cause.index : null;
+  }
+
+  const startUs = Math.min(...spans.map((s) => s.startUs));
+  const endUs = Math.max(...spans.map((s) => s.startUs + s.durationUs));
+  return {
+    query,
+    traceIds: [...new Set(spans.map((s) => s.traceId))],
+    startedAt: iso(startUs),
+    endedAt: iso(endUs),
+    totalMs: ms(endUs - startUs),
+    hops,
+    spans: spans.map((s) => journeySpan(s, linksFrom.get(key(s.traceId, s.spanId)) ?? [])),
+    truncated,
+  };
+}
+
+function delivery(
+  service: string,
+  group: string | null,
+  attempts: JourneyAttempt[],
+  spans: StoredSpan[],
+  all: readonly StoredSpan[],
+  upstream: (s: StoredSpan) => StoredSpan[],
+): JourneyDelivery {
+  const last = attempts.at(-1)!;
+  const deadLettered = all.some(
+    (s) => s.deadLetter && s.operationType === 'send' && upstream(s).some((u) => spans.includes(u)),
+  );
+  const settleDead = attempts.some((a) => /dead/i.test(a.settle?.operation ?? ''));
+  let outcome: DeliveryOutcome = last.status === 'error' ? 'failed' : 'processed';
+  if (deadLettered || settleDead) outcome = 'dead-lettered';
+  return {
+    service,
+    consumerGroup: group,
+    attempts,
+    outcome,
+    retries: attempts.length - 1,
+    redelivered: attempts.length > 1 || attempts.some((a) => (a.deliveryAttempt ?? 1) > 1),
+  };
+}
+
+function journeySpan(s: StoredSpan, links: StoredLink[]): JourneySpan {
+  return {
+    traceId: s.traceId,
+    spanId: s.spanId,
+    parentSpanId: s.parentSpanId,
+    links: links.map((l) => ({ traceId: l.linkedTraceId, spanId: l.linkedSpanId })),
+    service: s.service,
+    name: s.name,
+    operation: s.operationType,
+    system: s.system,
+    destination: s.destination,
+    startedAt: iso(s.startUs),
+    startUs: s.startUs,
+    durationMs: ms(s.durationUs),
+    status: statusOf(s.statusCode),
+    errorType: s.errorType,
+    statusMessage: s.statusMessage,
+    attributes: decodeStoredAttributes(s.attributes),
+  };
+}

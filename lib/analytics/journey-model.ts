@@ -1,0 +1,89 @@
+/** The journey of a message (or of every message of a trace/conversation), hop by hop. */
+
+export interface JourneySpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  links: { traceId: string; spanId: string }[];
+  service: string;
+  name: string;
+  operation: string | null;
+  system: string;
+  destination: string | null;
+  startedAt: string;
+  startUs: number;
+  durationMs: number;
+  status: 'ok' | 'error' | 'unset';
+  errorType: string | null;
+  statusMessage: string | null;
+  /** The span's attributes, for "show attributes". */
+  attributes: Record<string, unknown>;
+}
+
+export interface JourneyAttempt {
+  traceId: string;
+  spanId: string;
+  startedAt: string;
+  /** Send start → this processing start (time in the broker plus delivery); null without a send. */
+  queueWaitMs: number | null;
+  processingMs: number;
+  status: 'ok' | 'error' | 'unset';
+  errorType: string | null;
+  statusMessage: string | null;
+  /** 1 = first delivery, 2+ = redelivery, when the SDK reports it. */
+  deliveryAttempt: number | null;
+  /** The settle operation recorded for this attempt (ack, nack, reject, dead_letter, ...). */
+  settle: { operation: string; at: string } | null;
+}
+
+export type DeliveryOutcome = 'processed' | 'failed' | 'dead-lettered';
+
+export interface JourneyDelivery {
+  service: string;
+  consumerGroup: string | null;
+  attempts: JourneyAttempt[];
+  /** processed: last attempt succeeded; failed: it failed; dead-lettered: a dead-letter send followed. */
+  outcome: DeliveryOutcome;
+  retries: number;
+  redelivered: boolean;
+}
+
+export interface JourneyHop {
+  index: number;
+  system: string;
+  destination: string;
+  messageId: string | null;
+  /** The send; null when only the consumer side was recorded (an uninstrumented producer). */
+  send: {
+    service: string;
+    traceId: string;
+    spanId: string;
+    sentAt: string;
+    durationMs: number;
+    status: 'ok' | 'error' | 'unset';
+  } | null;
+  deliveries: JourneyDelivery[];
+  /** The hop whose processing sent this message, if any. */
+  causedBy: number | null;
+  /** This send moved the message to a dead-letter queue. */
+  deadLetter: boolean;
+  /** Set when the message was replayed from a DLQ (the signalbox-replay-id header). */
+  replayId: string | null;
+}
+
+export interface Journey {
+  query: { traceId?: string; messageId?: string; conversationId?: string };
+  traceIds: string[];
+  startedAt: string;
+  endedAt: string;
+  /** First send (or span) start → last processing end. */
+  totalMs: number;
+  hops: JourneyHop[];
+  spans: JourneySpan[];
+  /** True when the journey was cut at the size limit. */
+  truncated: boolean;
+}
+
+export class JourneyNotFoundError extends Error {
+  override name = 'JourneyNotFoundError';
+}

@@ -1,0 +1,42 @@
+import { BullMqLagAdapter } from './bullmq';
+import type { BrokerSettings } from './config';
+import { KafkaLagAdapter } from './kafka';
+import { NatsLagAdapter } from './nats';
+import { compileFilter } from './patterns';
+import { RabbitMqLagAdapter } from './rabbitmq';
+import { RedisStreamsLagAdapter } from './redis';
+import { SqsLagAdapter } from './sqs';
+import type { BrokerAdapter } from './types';
+
+export type * from './types';
+
+/**
+ * One adapter per configured broker, each discovering every group/queue it can and keeping those the
+ * include/exclude patterns allow. Adding a broker = a file implementing BrokerAdapter + a line here.
+ * (MQTT is configured for other features; it exposes no consumer positions, so it has no lag adapter.)
+ */
+export function createBrokerAdapters(settings: BrokerSettings): BrokerAdapter[] {
+  const allowed = compileFilter(settings.filter);
+  const adapters: BrokerAdapter[] = [];
+  if (settings.kafka) {
+    adapters.push(new KafkaLagAdapter(settings.kafka, (group, topic) => allowed('kafka', group, topic)));
+  }
+  if (settings.rabbitmq) {
+    adapters.push(new RabbitMqLagAdapter(settings.rabbitmq, (queue) => allowed('rabbitmq', queue)));
+  }
+  if (settings.nats) {
+    adapters.push(new NatsLagAdapter(settings.nats, (consumer, stream) => allowed('nats', consumer, stream)));
+  }
+  if (settings.redis) {
+    adapters.push(
+      new RedisStreamsLagAdapter(settings.redis, (group, stream) => allowed('redis', group, stream)),
+    );
+  }
+  if (settings.bullmq) {
+    adapters.push(new BullMqLagAdapter(settings.bullmq, (queue) => allowed('bullmq', queue)));
+  }
+  if (settings.sqs) {
+    adapters.push(new SqsLagAdapter(settings.sqs, (queue) => allowed('aws_sqs', queue)));
+  }
+  return adapters;
+}

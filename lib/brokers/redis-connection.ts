@@ -1,0 +1,42 @@
+import { Redis } from 'ioredis';
+import type { TlsSettings } from './config';
+
+/**
+ * A Redis connection for polling: fails fast instead of queueing commands or reconnecting on its
+ * own (the poller reconnects on its next poll), and never emits an unhandled 'error'.
+ */
+export async function openRedis(url: string, tls: TlsSettings | null): Promise<Redis> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectionName: 'signalbox-lag',
+    ...(tls
+      ? { tls: { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized } }
+      : {}),
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  return redis;
+}
+
+/** Redis replies like XINFO's flat [key, value, key, value, …] as an object. */
+export function flatToObject(reply: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!Array.isArray(reply)) return out;
+  for (let i = 0; i + 1 < reply.length; i += 2) out[String(reply[i])] = reply[i + 1];
+  return out;
+}
+
+/** Redis address for display: host:port/db, no credentials. */
+export function redisAddress(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname.length > 1 ? u.pathname : ''}`;
+}

@@ -1,0 +1,23 @@
+import type { BrokerSettings } from '@/lib/brokers/config';
+import { KafkaDlqAdapter } from './kafka';
+import { RabbitMqDlqAdapter } from './rabbitmq';
+import type { DlqAdapter, DlqSystem } from './types';
+
+export type * from './types';
+export { DlqBrokerError } from './types';
+
+/**
+ * One DLQ adapter per configured broker that has one. Adding a broker = a file implementing
+ * DlqAdapter + a line here. SQS, NATS JetStream, Redis Streams and BullMQ have no adapter yet
+ * (issue #7, still open): their DLQs are not listed.
+ */
+export function createDlqAdapters(
+  settings: BrokerSettings,
+  configured: readonly { system: string; name: string }[],
+): DlqAdapter[] {
+  const names = (system: DlqSystem) => configured.filter((c) => c.system === system).map((c) => c.name);
+  const adapters: DlqAdapter[] = [];
+  if (settings.kafka) adapters.push(new KafkaDlqAdapter(settings.kafka, names('kafka')));
+  if (settings.rabbitmq) adapters.push(new RabbitMqDlqAdapter(settings.rabbitmq, names('rabbitmq')));
+  return adapters;
+}

@@ -1,0 +1,65 @@
+import 'server-only';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { parseBrokerConfig } from '@/lib/brokers/config';
+import { sideTableConnection } from '@/lib/store';
+import { createDlqAdapters } from './brokers';
+import { type DlqConfig, parseDlqConfig } from './config';
+import { DuckDbReplayStore } from './duckdb-replay-store';
+import { DlqService } from './service';
+
+export {
+  DlqConflictError,
+  DlqNotFoundError,
+  DlqRequestError,
+  type DryRun,
+  type JobView,
+  type QueueView,
+} from './service';
+export { DlqBrokerError } from './brokers';
+export { DlqConfigError } from './config';
+
+export interface DlqServices {
+  service: DlqService;
+  config: DlqConfig;
+}
+
+/**
+ * Builds the DLQ services on a DuckDB connection of the process's one instance (the lead wires this
+ * to the dashboard's store: `configureDlqConnection(() => instance.connect())`). Jobs left running
+ * by a previous process are resumed.
+ */
+export async function createDlqServices(
+  connection: DuckDBConnection,
+  env: Record<string, string | undefined>,
+): Promise<DlqServices> {
+  const dlqConfig = parseDlqConfig(env);
+  const adapters = createDlqAdapters(parseBrokerConfig(env), dlqConfig.queues);
+  const store = await DuckDbReplayStore.create(connection);
+  const service = new DlqService(adapters, store, dlqConfig);
+  await service.resumeInterrupted();
+  return { service, config: dlqConfig };
+}
+
+type ConnectionFactory = () => Promise<DuckDBConnection>;
+
+const holder = globalThis as typeof globalThis & {
+  __signalboxDlq?: Promise<DlqServices>;
+  __signalboxDlqConnection?: ConnectionFactory;
+};
+
+/** Where the DLQ tables live. Call before the first getDlqServices(). */
+export function configureDlqConnection(factory: ConnectionFactory): void {
+  holder.__signalboxDlqConnection = factory;
+}
+
+/** The process's DLQ services (a globalThis singleton: it survives Next dev reloads); opened on first use. */
+export function getDlqServices(): Promise<DlqServices> {
+  holder.__signalboxDlq ??= (async () => {
+    const connection = await (holder.__signalboxDlqConnection ?? sideTableConnection)();
+    return createDlqServices(connection, process.env);
+  })().catch((error: unknown) => {
+    holder.__signalboxDlq = undefined;
+    throw error;
+  });
+  return holder.__signalboxDlq;
+}

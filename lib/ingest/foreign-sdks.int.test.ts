@@ -1,0 +1,320 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnomalyReport } from '@/lib/analytics/anomalies';
+import type { FlowGraph } from '@/lib/analytics/flows';
+import type { Journey } from '@/lib/analytics/journeys';
+import type { LatencyReport } from '@/lib/analytics/latency';
+import {
+  type ForeignSpan,
+  foreignJson,
+  foreignProtobuf,
+  newSpanId,
+  newTraceId,
+} from './testing/foreign-spans';
+
+// OTLP in the shapes other SDKs send, with their older attribute names and
+// parent-child traces: the Java agent 1.x and 2.x on Kafka, Python Celery
+// (no messaging.system at all), and a Go NATS service. Real DuckDB, real routes.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-foreign-'));
+process.env.SIGNALBOX_DATA_DIR = dataDir;
+const routes = {
+  traces: await import('@/app/v1/traces/route'),
+  flows: await import('@/app/api/flows/route'),
+  latency: await import('@/app/api/latency/route'),
+  journeys: await import('@/app/api/journeys/route'),
+  anomalies: await import('@/app/api/anomalies/route'),
+};
+const { getStore } = await import('@/lib/store');
+
+const T = Date.now() - 5 * 60_000;
+const celeryTask = `c0ffee-${newSpanId()}`;
+const java1: ForeignSpan[] = [];
+const java2: ForeignSpan[] = [];
+const celery: ForeignSpan[] = [];
+const goNats: ForeignSpan[] = [];
+let twoHopTrace = '';
+
+/** Java agent 1.x (semconv ~1.10): messaging.destination, messaging.kafka.partition, no operation on sends. */
+function java1Hop(i: number, offset: number, processAtMs: number) {
+  const traceId = newTraceId();
+  const send: ForeignSpan = {
+    traceId,
+    spanId: newSpanId(),
+    name: 'legacy-orders send',
+    kind: 4,
+    startMs: T + i * 10,
+    durationMs: 1.5,
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.destination': 'legacy-orders',
+      'messaging.destination_kind': 'topic',
+    },
+  };
+  java1.push(send, {
+    traceId,
+    spanId: newSpanId(),
+    parentSpanId: send.spanId,
+    name: 'legacy-orders process',
+    kind: 5,
+    startMs: processAtMs,
+    durationMs: 3,
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.destination': 'legacy-orders',
+      'messaging.destination_kind': 'topic',
+      'messaging.operation': 'process',
+      'messaging.kafka.partition': 0,
+      'messaging.kafka.consumer_group': 'legacy-billing',
+      'messaging.kafka.message.offset': offset,
+      'kafka.record.queue_time_ms': 12,
+    },
+  });
+}
+
+beforeAll(async () => {
+  // Java 1.x: offsets 10..14, processed in order except 13 before 12; offset 11 processed twice.
+  [10, 11, 13, 12, 14].forEach((offset, i) => java1Hop(i, offset, T + 100 + i * 10));
+  java1Hop(5, 11, T + 200);
+
+  // Java 2.x checkout → Kafka "orders" → billing → NATS "payments" → Go notifier, one trace (parent mode).
+  twoHopTrace = newTraceId();
+  const send1: ForeignSpan = {
+    traceId: twoHopTrace,
+    spanId: newSpanId(),
+    name: 'orders publish',
+    kind: 4,
+    startMs: T,
+    durationMs: 2,
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.destination.name': 'orders',
+      'messaging.operation': 'publish',
+      'messaging.kafka.message.key': 'cust-1',
+    },
+  };
+  const process1: ForeignSpan = {
+    traceId: twoHopTrace,
+    spanId: newSpanId(),
+    parentSpanId: send1.spanId,
+    name: 'orders process',
+    kind: 5,
+    startMs: T + 40,
+    durationMs: 30,
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.destination.name': 'orders',
+      'messaging.operation': 'process',
+      'messaging.kafka.consumer.group': 'billing',
+      'messaging.destination.partition.id': '2',
+      'messaging.kafka.message.offset': 7,
+    },
+  };
+  const send2: ForeignSpan = {
+    traceId: twoHopTrace,
+    spanId: newSpanId(),
+    parentSpanId: process1.spanId,
+    name: 'payments publish',
+    kind: 4,
+    startMs: T + 50,
+    durationMs: 1,
+    attributes: {
+      'messaging.system': 'nats',
+      'messaging.destination.name': 'payments',
+      'messaging.operation.type': 'publish',
+    },
+  };
+  java2.push(send1, process1);
+  goNats.push(send2);
+  goNats.push({
+    traceId: twoHopTrace,
+    spanId: newSpanId(),
+    parentSpanId: send2.spanId,
+    name: 'payments receive',
+    kind: 5,
+    startMs: T + 65,
+    durationMs: 4,
+    attributes: {
+      'messaging.system': 'nats',
+      'messaging.destination.name': 'payments',
+      'messaging.operation.type': 'deliver',
+      'server.address': 'nats',
+    },
+  });
+
+  // Celery: apply_async, a failed run, then a retried run of the same task id.
+  const traceId = newTraceId();
+  const apply: ForeignSpan = {
+    traceId,
+    spanId: newSpanId(),
+    name: 'apply_async/tasks.charge',
+    kind: 4,
+    startMs: T + 5,
+    durationMs: 1,
+    attributes: {
+      'celery.action': 'apply_async',
+      'celery.task_name': 'tasks.charge',
+      'messaging.message_id': celeryTask,
+      'messaging.destination': 'celery',
+    },
+  };
+  const run = (startMs: number, retries: number, error?: string): ForeignSpan => ({
+    traceId,
+    spanId: newSpanId(),
+    parentSpanId: apply.spanId,
+    name: 'run/tasks.charge',
+    kind: 5,
+    startMs,
+    durationMs: 8,
+    error,
+    attributes: {
+      'celery.action': 'run',
+      'celery.task_name': 'tasks.charge',
+      'messaging.message_id': celeryTask,
+      'messaging.destination': 'celery',
+      'celery.state': error ? 'RETRY' : 'SUCCESS',
+      ...(retries > 0 ? { 'celery.retries': retries } : {}),
+    },
+  });
+  celery.push(apply, run(T + 30, 0, 'ConnectionError: card service down'), run(T + 1030, 1));
+
+  const post = (body: BodyInit, type: string) =>
+    routes.traces.POST(
+      new Request('http://localhost/v1/traces', { method: 'POST', headers: { 'content-type': type }, body }),
+    );
+  expect(
+    (
+      await post(
+        Buffer.from(
+          foreignProtobuf({
+            'checkout-java': java1.filter((s) => s.kind === 4),
+            'billing-java': java1.filter((s) => s.kind === 5),
+          }),
+        ),
+        'application/x-protobuf',
+      )
+    ).status,
+  ).toBe(200);
+  expect(
+    (
+      await post(
+        Buffer.from(foreignProtobuf({ checkout: [send1], billing: [process1] })),
+        'application/x-protobuf',
+      )
+    ).status,
+  ).toBe(200);
+  expect(
+    (await post(foreignJson({ billing: [goNats[0]!], notifier: [goNats[1]!] }), 'application/json')).status,
+  ).toBe(200);
+  expect(
+    (
+      await post(
+        foreignJson({ 'web-django': [celery[0]!], 'worker-celery': celery.slice(1) }),
+        'application/json',
+      )
+    ).status,
+  ).toBe(200);
+});
+
+afterAll(async () => {
+  await (await getStore()).close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function get<T>(
+  route: { GET: (r: Request) => Promise<Response> },
+  query: string,
+  status = 200,
+): Promise<T> {
+  const response = await route.GET(new Request(`http://localhost/api/x?${query}`));
+  expect(response.status).toBe(status);
+  return (await response.json()) as T;
+}
+
+describe('spans from other SDKs', () => {
+  it('puts Java agent 1.x/2.x, Celery and Go NATS on the flow graph', async () => {
+    const graph = await get<FlowGraph>(routes.flows, 'from=1h');
+    const edge = (id: string) => graph.edges.find((e) => e.id === id);
+    expect(edge('service:checkout-java->destination:kafka:legacy-orders')).toMatchObject({ messages: 6 });
+    // Parent-child traces: each delivery joins to its send through the parent (no links, no pathway header).
+    expect(edge('destination:kafka:legacy-orders->service:billing-java#legacy-billing')).toMatchObject({
+      messages: 6,
+      latencySamples: 6,
+    });
+    expect(edge('destination:kafka:orders->service:billing#billing')?.p50Ms).toBeGreaterThan(38);
+    expect(edge('destination:nats:payments->service:notifier')).toMatchObject({ messages: 1 });
+    expect(edge('service:web-django->destination:celery:celery')).toMatchObject({ messages: 1 });
+    expect(edge('destination:celery:celery->service:worker-celery')).toMatchObject({
+      messages: 2,
+      errors: 1,
+    });
+  });
+
+  it('derives a two-hop end-to-end pathway from a parent-child trace when no pathway data exists', async () => {
+    const report = await get<LatencyReport>(routes.latency, 'from=1h');
+    const twoHop = report.pathways.find((p) => p.route.length === 2);
+    expect(twoHop).toMatchObject({
+      route: [
+        { service: 'checkout', system: 'kafka', destination: 'orders' },
+        { service: 'billing', system: 'nats', destination: 'payments' },
+      ],
+      consumer: { service: 'notifier' },
+      messages: 1,
+      p50Ms: 65,
+      source: 'spans',
+    });
+  });
+
+  it('shows a Celery task’s retry in its journey, found by task id', async () => {
+    const journey = await get<Journey>(routes.journeys, `messageId=${celeryTask}`);
+    expect(journey.hops).toHaveLength(1);
+    const [delivery] = journey.hops[0]!.deliveries;
+    expect(delivery).toMatchObject({
+      service: 'worker-celery',
+      retries: 1,
+      redelivered: true,
+      outcome: 'processed',
+    });
+    expect(delivery!.attempts.map((a) => [a.status, a.deliveryAttempt, a.queueWaitMs])).toEqual([
+      ['error', null, 25], // Celery omits celery.retries on the first run
+      ['unset', 2, 1025],
+    ]);
+  });
+
+  it('follows a multi-hop parent-child trace end to end by trace id', async () => {
+    const journey = await get<Journey>(routes.journeys, `traceId=${twoHopTrace}`);
+    expect(
+      journey.hops.map((h) => [h.destination, h.send?.service, h.deliveries[0]?.service, h.causedBy]),
+    ).toEqual([
+      ['orders', 'checkout', 'billing', null],
+      ['payments', 'billing', 'notifier', 0],
+    ]);
+    expect(journey.totalMs).toBe(70); // first send → end of billing's processing (it outlasts the NATS hop)
+  });
+
+  it('finds duplicates, out-of-order offsets and retries', async () => {
+    const report = await get<AnomalyReport>(routes.anomalies, 'from=1h');
+    expect(report.duplicates).toContainEqual(
+      expect.objectContaining({ service: 'billing-java', message: '0@11', processed: 2 }),
+    );
+    expect(report.outOfOrder).toContainEqual(
+      expect.objectContaining({ service: 'billing-java', scope: 'partition', key: '0', count: 1 }),
+    );
+    expect(report.retries).toContainEqual(
+      expect.objectContaining({
+        service: 'worker-celery',
+        attempts: 2,
+        messages: 1,
+        retries: 1,
+        failedAttempts: 1,
+        redeliveries: 1,
+      }),
+    );
+  });
+
+  it('answers 404 with a hint for an unknown id', async () => {
+    const body = await get<{ error: string }>(routes.journeys, `traceId=${'0'.repeat(32)}`, 404);
+    expect(body.error).toMatch(/no messaging spans with trace id 0{32}.*sampled out/);
+  });
+});

@@ -1,0 +1,68 @@
+import type { MessagingSpan } from '@/lib/ingest/messaging-span';
+import type { SeriesDims } from '@/lib/ingest/series-sample';
+
+/** The low-cardinality part of a span, stored once in span_shapes (see schema.ts). */
+export interface SpanShape {
+  service: string;
+  name: string;
+  kind: number;
+  system: string;
+  operationType: string | null;
+  operationName: string | null;
+  destination: string | null;
+  consumerGroup: string | null;
+  statusCode: number;
+  errorType: string | null;
+  deadLetter: boolean;
+}
+
+export function shapeOf(s: MessagingSpan): SpanShape {
+  return {
+    service: s.service,
+    name: s.name,
+    kind: s.kind,
+    system: s.system,
+    operationType: s.operationType,
+    operationName: s.operationName,
+    destination: s.destination,
+    consumerGroup: s.consumerGroup,
+    statusCode: s.statusCode,
+    errorType: s.errorType,
+    deadLetter: s.deadLetter,
+  };
+}
+
+export function shapeKey(s: SpanShape | MessagingSpan): string {
+  return `${s.service}\u0000${s.name}\u0000${s.kind}\u0000${s.system}\u0000${s.operationType}\u0000${s.operationName}\u0000${s.destination}\u0000${s.consumerGroup}\u0000${s.statusCode}\u0000${s.errorType}\u0000${s.deadLetter}`;
+}
+
+/**
+ * When a sender ignores the semconv advice that span names be low-cardinality
+ * (ids in names), the shape dictionary would grow without bound; past its cap
+ * spans get this generic shape name instead (the attributes keep everything).
+ */
+export function genericShape(s: MessagingSpan): SpanShape {
+  return {
+    ...shapeOf(s),
+    name: `${s.operationName ?? s.operationType ?? 'messaging'} ${s.destination ?? ''}`.trim(),
+  };
+}
+
+/** The rollup series a span of this shape feeds, by kind (spans source). */
+export function spanSeriesDims(
+  shape: SpanShape,
+  kind: 'publish' | 'delivery' | 'process' | 'pathway',
+  pathwayHash: string | null = null,
+): SeriesDims | null {
+  if (shape.destination === null) return null;
+  return {
+    kind,
+    source: 'spans',
+    service: shape.service,
+    system: shape.system,
+    destination: shape.destination,
+    consumerGroup: kind === 'publish' ? null : shape.consumerGroup,
+    pathwayHash,
+    errorType: null,
+  };
+}
