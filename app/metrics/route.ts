@@ -1,14 +1,23 @@
 import { renderPrometheus } from '@/lib/analytics/prometheus';
 import { ingestStats } from '@/lib/ingest/ingest-stats';
+import { lagMetrics } from '@/lib/lag';
 import { getStore } from '@/lib/store';
+import { latestLag } from '@/lib/ui/lag-snapshot';
 
 export const dynamic = 'force-dynamic';
 
-/** GET /metrics — Prometheus text exposition: per-edge throughput, errors and latency histograms, ingest health. */
+/**
+ * GET /metrics — Prometheus text exposition: per-edge throughput, errors and
+ * latency histograms, ingest health, and consumer lag (from the poller's last
+ * snapshot, so a slow broker never delays a scrape).
+ */
 export async function GET(): Promise<Response> {
   try {
     const store = await getStore();
-    const body = renderPrometheus(await store.liveTotals(), ingestStats(), await store.stats());
+    const lag = await latestLag();
+    const body =
+      renderPrometheus(await store.liveTotals(), ingestStats(), await store.stats()) +
+      (lag ? lagMetrics(lag) : '');
     return new Response(body, { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } });
   } catch (error) {
     console.error('metrics exposition failed', error);

@@ -12,7 +12,7 @@ import { chromium } from '@playwright/test';
 
 const base = process.argv[2] ?? 'http://localhost:3000';
 const runs = Number(process.argv[3] ?? 5);
-const PAGES = ['/', '/flows'];
+const PAGES = ['/', '/flows', '/latency', '/lag', '/dlq', '/search'];
 
 const browser = await chromium.launch({
   executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? '/usr/bin/chromium',

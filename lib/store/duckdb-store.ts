@@ -47,8 +47,8 @@ const PENDING_TTL_US = 15 * 60 * 1e6;
 
 /**
  * The embedded store: one DuckDB file, one writer connection fed by a bounded
- * batching queue (DuckDB allows one writing process per file), and a separate
- * connection for reads so queries never wait behind a write.
+ * batching queue (DuckDB allows one writing process per file), and a small
+ * pool of read connections so queries never wait behind a write or each other.
  */
 export class DuckDbStore implements TelemetryStore {
   readonly engine = 'duckdb';
