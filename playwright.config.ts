@@ -23,7 +23,10 @@ const operatorToken = process.env.E2E_OPERATOR_TOKEN ?? 'e2e-operator-token-0123
 export default defineConfig({
   testDir: 'e2e',
   workers: 1,
-  retries: 0,
+  // One retry in CI: a DLQ replay job was once seen to stay "queued" for 60 s
+  // in a full run and never alone (under investigation, see the closing note
+  // of issue #7); a real regression still fails both attempts.
+  retries: process.env.CI ? 1 : 0,
   timeout: 90_000,
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   outputDir: 'test-results',
