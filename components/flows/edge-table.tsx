@@ -1,6 +1,7 @@
 import Link from 'next/link';
+import { PercentileCells, PercentileHeaders } from '@/components/percentile-columns';
 import type { FlowEdge, FlowGraph } from '@/lib/analytics/flows';
-import { formatCount, formatMs, formatPercent, formatRate } from '@/lib/format';
+import { formatCount, formatPercent, formatRate } from '@/lib/format';
 import { edgeHealth } from './health';
 
 const LATENCY_LABEL: Record<FlowEdge['latencyKind'], string> = {
@@ -34,15 +35,7 @@ export function EdgeTable({ graph, params }: { graph: FlowGraph; params: Record<
             <th scope="col" className="num">
               Errors
             </th>
-            <th scope="col" className="num">
-              p50
-            </th>
-            <th scope="col" className="num">
-              p95
-            </th>
-            <th scope="col" className="num">
-              p99
-            </th>
+            <PercentileHeaders />
           </tr>
         </thead>
         <tbody>
@@ -68,9 +61,7 @@ export function EdgeTable({ graph, params }: { graph: FlowGraph; params: Record<
                 {formatCount(edge.errors)}{' '}
                 <span className="muted">({formatPercent(edge.errors, edge.messages)})</span>
               </td>
-              <td className="num">{formatMs(edge.p50Ms)}</td>
-              <td className="num">{formatMs(edge.p95Ms)}</td>
-              <td className="num">{formatMs(edge.p99Ms)}</td>
+              <PercentileCells {...edge} />
             </tr>
           ))}
         </tbody>

@@ -1,6 +1,7 @@
 import Link from 'next/link';
+import { PercentileCells, PercentileHeaders } from '@/components/percentile-columns';
 import type { EdgeLatency } from '@/lib/analytics/latency';
-import { formatCount, formatMs } from '@/lib/format';
+import { formatCount } from '@/lib/format';
 import { Delta } from './delta';
 import { SourceBadge } from './source-badge';
 
@@ -31,15 +32,7 @@ export function EdgeLatencyTable({
             <th scope="col" className="num">
               Messages
             </th>
-            <th scope="col" className="num">
-              p50
-            </th>
-            <th scope="col" className="num">
-              p95
-            </th>
-            <th scope="col" className="num">
-              p99
-            </th>
+            <PercentileHeaders />
             {comparing ? (
               <th scope="col" className="num">
                 p99 vs before
@@ -59,9 +52,7 @@ export function EdgeLatencyTable({
               </td>
               <td className="muted">{e.latencyKind === 'delivery' ? 'send → process' : 'publish'}</td>
               <td className="num">{formatCount(e.messages)}</td>
-              <td className="num">{formatMs(e.p50Ms)}</td>
-              <td className="num">{formatMs(e.p95Ms)}</td>
-              <td className="num">{formatMs(e.p99Ms)}</td>
+              <PercentileCells {...e} />
               {comparing ? (
                 <td className="num">
                   <Delta now={e.p99Ms} before={e.previous?.p99Ms} />

@@ -1,6 +1,7 @@
 import Link from 'next/link';
+import { PercentileCells, PercentileHeaders } from '@/components/percentile-columns';
 import type { PathwayLatency } from '@/lib/analytics/latency';
-import { formatCount, formatMs } from '@/lib/format';
+import { formatCount } from '@/lib/format';
 import { Delta } from './delta';
 import { SourceBadge } from './source-badge';
 
@@ -43,15 +44,7 @@ export function PathwayTable({
             <th scope="col" className="num">
               Messages
             </th>
-            <th scope="col" className="num">
-              p50
-            </th>
-            <th scope="col" className="num">
-              p95
-            </th>
-            <th scope="col" className="num">
-              p99
-            </th>
+            <PercentileHeaders />
             {comparing ? (
               <th scope="col" className="num">
                 p99 vs before
@@ -82,9 +75,7 @@ export function PathwayTable({
               </td>
               <td className="num">{p.hops}</td>
               <td className="num">{formatCount(p.messages)}</td>
-              <td className="num">{formatMs(p.p50Ms)}</td>
-              <td className="num">{formatMs(p.p95Ms)}</td>
-              <td className="num">{formatMs(p.p99Ms)}</td>
+              <PercentileCells {...p} />
               {comparing ? (
                 <td className="num">
                   <Delta now={p.p99Ms} before={p.previous?.p99Ms} />

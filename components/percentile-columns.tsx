@@ -1,0 +1,37 @@
+import { formatMs } from '@/lib/format';
+
+/** The p50/p95/p99 header cells every latency table shares. */
+export function PercentileHeaders() {
+  return (
+    <>
+      <th scope="col" className="num">
+        p50
+      </th>
+      <th scope="col" className="num">
+        p95
+      </th>
+      <th scope="col" className="num">
+        p99
+      </th>
+    </>
+  );
+}
+
+/** The matching row cells. */
+export function PercentileCells({
+  p50Ms,
+  p95Ms,
+  p99Ms,
+}: {
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+}) {
+  return (
+    <>
+      <td className="num">{formatMs(p50Ms)}</td>
+      <td className="num">{formatMs(p95Ms)}</td>
+      <td className="num">{formatMs(p99Ms)}</td>
+    </>
+  );
+}
