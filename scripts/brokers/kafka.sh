@@ -38,35 +38,17 @@ LOG_FILE="$CACHE/kafka.log"
 # pure function of this script, with no extra JVM start for `random-uuid`.
 CLUSTER_ID=c2lnbmFsYm94LWthZmthMQ
 
-say() { printf '%s\n' "$*"; }
-die() {
-  printf 'kafka: %s\n' "$*" >&2
-  exit 1
-}
+NAME=kafka
+PROCESS_MATCH="kafka.Kafka"
+STOP_TICKS=60 # half-seconds for a clean stop before kill -9
+# A damaged data dir is the usual reason a cached broker fails to start.
+DEATH_HINT=", or 'rm -rf $DATA' if the data dir is damaged"
+# shellcheck source=scripts/brokers/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-# bash's /dev/tcp avoids depending on nc, which is not always installed.
-port_open() {
-  # shellcheck disable=SC2016 # $1/$2 expand in the inner bash, on purpose
-  timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
-}
-
-# The pid only counts if it is still our broker (pids get reused).
-running_pid() {
-  local pid
-  [[ -f "$PID_FILE" ]] || return 1
-  pid="$(<"$PID_FILE")"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  grep -qa 'kafka.Kafka' "/proc/$pid/cmdline" 2>/dev/null || return 1
-  printf '%s\n' "$pid"
-}
-
-show_log_tail() {
-  if [[ -f "$LOG_FILE" ]]; then
-    printf -- '--- last 30 lines of %s ---\n' "$LOG_FILE" >&2
-    tail -n 30 "$LOG_FILE" >&2
-    printf -- '---\n' >&2
-  fi
-}
+# Ready = port open AND the broker logged that startup finished (it is
+# unfenced then, so metadata, produce and group joins work).
+kafka_ready() { port_open "$HOST" "$PORT" && grep -q 'Kafka Server started' "$LOG_FILE"; }
 
 fetch() {
   [[ -f "$LIBS/.complete" ]] && return 0
@@ -210,69 +192,7 @@ start() {
     -cp "$LIBS/*" kafka.Kafka "$CONF" \
     </dev/null >>"$LOG_FILE" 2>&1 &
 
-  # Ready = port open AND the broker logged that startup finished (it is
-  # unfenced then, so metadata, produce and group joins work).
-  while ((SECONDS - started < START_TIMEOUT_S)); do
-    sleep 0.5
-    if ! running_pid >/dev/null && ((SECONDS - started > 2)); then
-      show_log_tail
-      die "the broker exited during startup (log: $LOG_FILE); fix the error above, or 'rm -rf $DATA' if the data dir is damaged, then run '$0 start'"
-    fi
-    if port_open "$HOST" "$PORT" && grep -q 'Kafka Server started' "$LOG_FILE"; then
-      say "kafka started on $HOST:$PORT (Kafka $KAFKA_VERSION, pid $(running_pid), $((SECONDS - started)) s, log: $LOG_FILE)"
-      return 0
-    fi
-  done
-  show_log_tail
-  die "not ready on $HOST:$PORT after ${START_TIMEOUT_S}s (log: $LOG_FILE); run '$0 stop' and '$0 start' again, or check the log"
+  wait_ready "$started" "$START_TIMEOUT_S" kafka_ready "kafka started on $HOST:$PORT (Kafka $KAFKA_VERSION"
 }
 
-stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "$PID_FILE"
-    if port_open "$HOST" "$PORT"; then
-      die "something else listens on $HOST:$PORT (no broker started by this script); stop it yourself"
-    fi
-    say "kafka not running"
-    return 0
-  fi
-  kill "$pid"
-  # A clean shutdown avoids log recovery on the next start; give it 30 s.
-  local i
-  for ((i = 0; i < 60; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.5
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PID_FILE"
-  say "kafka stopped"
-}
-
-status() {
-  local pid
-  if port_open "$HOST" "$PORT"; then
-    if pid="$(running_pid)"; then
-      say "kafka running on $HOST:$PORT (pid $pid)"
-    else
-      say "kafka running on $HOST:$PORT (not started by this script)"
-    fi
-    return 0
-  fi
-  say "kafka not running"
-  return 3
-}
-
-case "${1:-}" in
-# fetch: download only, e.g. to warm a CI cache.
-fetch) mkdir -p "$CACHE" && fetch ;;
-start) start ;;
-stop) stop ;;
-status) status ;;
-*)
-  echo "usage: $0 start|stop|status|fetch" >&2
-  exit 2
-  ;;
-esac
+main "$@"

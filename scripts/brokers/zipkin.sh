@@ -25,17 +25,11 @@ MAVEN_LOG="$ZIPKIN_HOME/maven.log"
 PID_FILE="$CACHE/zipkin.pid"
 LOG_FILE="$CACHE/zipkin.log"
 
-say() { printf '%s\n' "$*"; }
-die() {
-  printf 'zipkin: %s\n' "$*" >&2
-  exit 1
-}
-
-# bash's /dev/tcp avoids depending on nc, which is not always installed.
-port_open() {
-  # shellcheck disable=SC2016 # $1/$2 expand in the inner bash, on purpose
-  timeout 1 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
-}
+NAME=zipkin
+PROCESS_MATCH="zipkin-server"
+STOP_TICKS=40 # half-seconds for a clean stop before kill -9
+# shellcheck source=scripts/brokers/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # An open port is not enough: the server must report itself healthy.
 zipkin_answers() {
@@ -47,24 +41,6 @@ zipkin_answers() {
       exec 3<>"/dev/tcp/$1/$2"
       printf "GET /health HTTP/1.0\r\nHost: %s\r\n\r\n" "$1" >&3
       head -n1 <&3 | grep -q " 200 "' _ "$HOST" "$PORT" 2>/dev/null
-  fi
-}
-
-# The pid only counts if it is still our server (pids get reused).
-running_pid() {
-  local pid
-  [[ -f "$PID_FILE" ]] || return 1
-  pid="$(<"$PID_FILE")"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  grep -qa "zipkin-server" "/proc/$pid/cmdline" 2>/dev/null || return 1
-  printf '%s\n' "$pid"
-}
-
-show_log_tail() {
-  if [[ -f "$LOG_FILE" ]]; then
-    printf -- '--- last 30 lines of %s ---\n' "$LOG_FILE" >&2
-    tail -n 30 "$LOG_FILE" >&2
-    printf -- '---\n' >&2
   fi
 }
 
@@ -123,66 +99,7 @@ start() {
     --armeria.ports[0].protocols=http \
     </dev/null >>"$LOG_FILE" 2>&1 &
 
-  while ((SECONDS - started < START_TIMEOUT_S)); do
-    sleep 0.5
-    if ! running_pid >/dev/null && ((SECONDS - started > 2)); then
-      show_log_tail
-      die "the server exited during startup (log: $LOG_FILE); fix the error above, then run '$0 start'"
-    fi
-    if zipkin_answers; then
-      say "zipkin started on $HOST:$PORT (zipkin-server $ZIPKIN_VERSION, pid $(running_pid), $((SECONDS - started)) s, log: $LOG_FILE)"
-      return 0
-    fi
-  done
-  show_log_tail
-  die "not ready on $HOST:$PORT after ${START_TIMEOUT_S}s (log: $LOG_FILE); run '$0 stop' and '$0 start' again, or check the log"
+  wait_ready "$started" "$START_TIMEOUT_S" zipkin_answers "zipkin started on $HOST:$PORT (zipkin-server $ZIPKIN_VERSION"
 }
 
-stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "$PID_FILE"
-    if port_open "$HOST" "$PORT"; then
-      die "something else listens on $HOST:$PORT (no server started by this script); stop it yourself"
-    fi
-    say "zipkin not running"
-    return 0
-  fi
-  kill "$pid"
-  local i
-  for ((i = 0; i < 40; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.5
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PID_FILE"
-  say "zipkin stopped"
-}
-
-status() {
-  local pid
-  if port_open "$HOST" "$PORT"; then
-    if pid="$(running_pid)"; then
-      say "zipkin running on $HOST:$PORT (pid $pid)"
-    else
-      say "zipkin running on $HOST:$PORT (not started by this script)"
-    fi
-    return 0
-  fi
-  say "zipkin not running"
-  return 3
-}
-
-case "${1:-}" in
-# fetch: download only, e.g. to warm a CI cache.
-fetch) mkdir -p "$CACHE" && fetch ;;
-start) start ;;
-stop) stop ;;
-status) status ;;
-*)
-  echo "usage: $0 start|stop|status|fetch" >&2
-  exit 2
-  ;;
-esac
+main "$@"
