@@ -22,7 +22,13 @@ function cpuSecondsOf(pid: number): number {
 async function startServer(mode: 'store' | 'decode', databasePath: string) {
   const child = spawn(
     process.execPath,
-    ['lib/store/testing/run-ts.mjs', 'bench/ingest/server.ts', mode, databasePath],
+    [
+      ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      'lib/store/testing/run-ts.mjs',
+      'bench/ingest/server.ts',
+      mode,
+      databasePath,
+    ],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,7 +1,9 @@
 import 'server-only';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Tracer } from '@opentelemetry/api';
 import { parseBrokerConfig } from '@/lib/brokers/config';
-import { sideTableConnection } from '@/lib/store';
+import { createSelfTracer } from '@/lib/ingest/self-tracer';
+import { getStore, sideTableConnection } from '@/lib/store';
 import { createDlqAdapters } from './brokers';
 import { type DlqConfig, parseDlqConfig } from './config';
 import { DuckDbReplayStore } from './duckdb-replay-store';
@@ -31,11 +33,12 @@ export interface DlqServices {
 export async function createDlqServices(
   connection: DuckDBConnection,
   env: Record<string, string | undefined>,
+  tracer?: Tracer,
 ): Promise<DlqServices> {
   const dlqConfig = parseDlqConfig(env);
   const adapters = createDlqAdapters(parseBrokerConfig(env), dlqConfig.queues);
   const store = await DuckDbReplayStore.create(connection);
-  const service = new DlqService(adapters, store, dlqConfig);
+  const service = new DlqService(adapters, store, { ...dlqConfig, tracer });
   await service.resumeInterrupted();
   return { service, config: dlqConfig };
 }
@@ -56,7 +59,8 @@ export function configureDlqConnection(factory: ConnectionFactory): void {
 export function getDlqServices(): Promise<DlqServices> {
   holder.__signalboxDlq ??= (async () => {
     const connection = await (holder.__signalboxDlqConnection ?? sideTableConnection)();
-    return createDlqServices(connection, process.env);
+    // Replay spans go into the dashboard's own store, so a replay shows in journeys and flows.
+    return createDlqServices(connection, process.env, createSelfTracer(getStore).tracer);
   })().catch((error: unknown) => {
     holder.__signalboxDlq = undefined;
     throw error;

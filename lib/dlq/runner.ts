@@ -1,4 +1,5 @@
 import { type Tracer, trace } from '@opentelemetry/api';
+import { withDeadline } from './broker-deadline';
 import type { DlqAdapter, DlqRecord, DlqSession, DlqSystem, OutgoingMessage } from './brokers/types';
 import { matchesFilter } from './filter';
 import { type DlqMessageView, messageView } from './message-view';
@@ -49,11 +50,15 @@ export async function runReplayJob(
   const limiter = new RateLimiter(job.ratePerSecond);
 
   await store.updateJob(job.id, { status: 'running', error: null });
-  const session = await adapter.open(job.queue, {
-    jobId: job.id,
-    cursor: job.cursor,
-    checkpointed: new Set(done.keys()),
-  });
+  let session: DlqSession;
+  try {
+    session = await withDeadline(
+      adapter.open(job.queue, { jobId: job.id, cursor: job.cursor, checkpointed: new Set(done.keys()) }),
+      `open ${job.queue}`,
+    );
+  } catch (error) {
+    return finish(job, deps, { status: 'failed', error: errorText(error) });
+  }
   try {
     if (job.cursor === null && session.cursor !== null)
       await store.updateJob(job.id, { cursor: session.cursor });
@@ -70,7 +75,7 @@ export async function runReplayJob(
           ended = true;
           break;
         }
-        const record = await session.next();
+        const record = await withDeadline(session.next(), `read ${job.queue}`);
         if (!record) {
           ended = true;
           break;
@@ -93,23 +98,37 @@ export async function runReplayJob(
         plan.push(planned);
         if (planned.message) publishing++;
       }
-      if (alreadyReplayed.length > 0) await session.remove(alreadyReplayed);
+      if (alreadyReplayed.length > 0)
+        await withDeadline(session.remove(alreadyReplayed), `remove from ${job.queue}`);
       if (plan.length > 0) await settleBatch(job.id, session, plan, deps.store, limiter, publishing, done);
       if (ended) break;
     }
-    await session.close();
   } catch (error) {
-    await session.close();
+    await closeQuietly(session);
     const aborted = signal?.aborted === true;
-    await store.updateJob(job.id, {
+    return finish(job, deps, {
       status: aborted ? 'cancelled' : 'failed',
       error: aborted ? 'cancelled' : errorText(error),
-      finishedAtMs: now(),
     });
-    return (await store.getJob(job.id)) ?? job;
   }
-  await store.updateJob(job.id, { status: 'done', finishedAtMs: now() });
-  return (await store.getJob(job.id)) ?? job;
+  await closeQuietly(session);
+  return finish(job, deps, { status: 'done', error: null });
+}
+
+/** Ends a pass; a broker that fails to close it still gets every unremoved message back (channel close). */
+async function closeQuietly(session: DlqSession): Promise<void> {
+  await withDeadline(session.close(), 'close the pass', 10_000).catch((error: unknown) =>
+    console.error('signalbox: a replay pass did not close cleanly', error),
+  );
+}
+
+async function finish(
+  job: ReplayJob,
+  deps: RunnerDeps,
+  outcome: { status: 'done' | 'failed' | 'cancelled'; error: string | null },
+): Promise<ReplayJob> {
+  await deps.store.updateJob(job.id, { ...outcome, finishedAtMs: (deps.now ?? Date.now)() });
+  return (await deps.store.getJob(job.id)) ?? job;
 }
 
 function planRecord(
@@ -168,9 +187,12 @@ async function settleBatch(
   }
   try {
     for (const [target, group] of byTarget) {
-      await session.publish(
-        target,
-        group.flatMap((p) => (p.message ? [p.message] : [])),
+      await withDeadline(
+        session.publish(
+          target,
+          group.flatMap((p) => (p.message ? [p.message] : [])),
+        ),
+        `publish to ${target} and confirm`,
       );
     }
   } finally {
@@ -182,7 +204,10 @@ async function settleBatch(
     items.filter((i) => !done.has(i.messageKey)),
   );
   for (const item of items) done.set(item.messageKey, item);
-  await session.remove(plan.filter((p) => p.item.status === 'replayed').map((p) => p.record));
+  await withDeadline(
+    session.remove(plan.filter((p) => p.item.status === 'replayed').map((p) => p.record)),
+    'remove replayed messages from the DLQ',
+  );
 }
 
 const isContentKey = (key: string) => key.startsWith('sha256:');

@@ -77,7 +77,8 @@ interface Options {
 
 /** Everything the DLQ API and page do, on top of the adapters and the replay store. */
 export class DlqService {
-  private running: Promise<unknown> = Promise.resolve();
+  /** The last job of each queue: jobs of one queue run in order, queues do not wait for each other. */
+  private readonly running = new Map<string, Promise<unknown>>();
   private readonly controllers = new Map<string, AbortController>();
 
   constructor(
@@ -236,12 +237,13 @@ export class DlqService {
     return { ...job, counts, items };
   }
 
-  /** Runs jobs one at a time, in the order they were created. */
+  /** Runs a queue's jobs one at a time, in the order they were created. */
   private start(job: ReplayJob): void {
     const controller = new AbortController();
     this.controllers.set(job.id, controller);
     const { adapter } = this.adapter(job.queueId);
-    this.running = this.running
+    const previous = this.running.get(job.queueId) ?? Promise.resolve();
+    const run = previous
       .then(async () => {
         const current = await this.store.getJob(job.id);
         if (!current || current.status === 'cancelled') return;
@@ -252,7 +254,11 @@ export class DlqService {
         );
       })
       .catch((error: unknown) => console.error(`replay job ${job.id} failed`, error))
-      .finally(() => this.controllers.delete(job.id));
+      .finally(() => {
+        this.controllers.delete(job.id);
+        if (this.running.get(job.queueId) === run) this.running.delete(job.queueId);
+      });
+    this.running.set(job.queueId, run);
   }
 
   /** Resumes jobs a previous process left queued or running (called once at start-up). */
@@ -326,12 +332,12 @@ export class DlqService {
 
   /** Resolves when every job started so far has finished (tests, shutdown). */
   async idle(): Promise<void> {
-    await this.running.catch(() => undefined);
+    while (this.running.size > 0) await Promise.all(this.running.values());
   }
 
   async close(): Promise<void> {
     for (const c of this.controllers.values()) c.abort();
-    await this.running.catch(() => undefined);
+    await this.idle();
     await Promise.all(this.adapters.map((a) => a.close()));
   }
 }
