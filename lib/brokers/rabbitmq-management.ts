@@ -21,6 +21,8 @@ const queueSchema = z.object({
   // Seconds since the epoch: the `timestamp` property of the first message, when publishers set it
   // (and the message is paged in). Absent otherwise.
   head_message_timestamp: z.number().nullable().optional(),
+  // Queue arguments: x-dead-letter-exchange / x-dead-letter-routing-key name where rejects go.
+  arguments: z.record(z.string(), z.unknown()).optional(),
   message_stats: z
     .object({
       ack: z.number().optional(),
@@ -43,11 +45,24 @@ const COLUMNS = [
   'consumers',
   'head_message_timestamp',
   'message_stats',
+  'arguments',
 ].join(',');
 
 /** Validates a /api/queues body; throws naming what is wrong. */
 export function parseQueues(body: unknown): ManagementQueue[] {
-  const result = z.array(queueSchema).safeParse(body);
+  return parseAnswer(z.array(queueSchema), body);
+}
+
+const bindingSchema = z.object({
+  destination: z.string(),
+  destination_type: z.string(),
+  routing_key: z.string().default(''),
+});
+
+export type ManagementBinding = z.infer<typeof bindingSchema>;
+
+function parseAnswer<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new Error(
@@ -58,13 +73,34 @@ export function parseQueues(body: unknown): ManagementQueue[] {
 }
 
 /** GET /api/queues with the credentials of the URL; rejects on HTTP errors with the status. */
-export function fetchQueues(
+export async function fetchQueues(
   managementUrl: string,
   tls: TlsSettings | null,
   signal: AbortSignal,
 ): Promise<ManagementQueue[]> {
+  return parseQueues(await getJson(managementUrl, `/api/queues?columns=${COLUMNS}`, tls, signal));
+}
+
+/** GET /api/exchanges/{vhost}/{exchange}/bindings/source: where an exchange routes. */
+export async function fetchExchangeBindings(
+  managementUrl: string,
+  vhost: string,
+  exchange: string,
+  tls: TlsSettings | null,
+  signal: AbortSignal,
+): Promise<ManagementBinding[]> {
+  const path = `/api/exchanges/${encodeURIComponent(vhost)}/${encodeURIComponent(exchange)}/bindings/source`;
+  return parseAnswer(z.array(bindingSchema), await getJson(managementUrl, path, tls, signal));
+}
+
+function getJson(
+  managementUrl: string,
+  path: string,
+  tls: TlsSettings | null,
+  signal: AbortSignal,
+): Promise<unknown> {
   const base = new URL(managementUrl);
-  const target = new URL(`${base.pathname.replace(/\/$/, '')}/api/queues?columns=${COLUMNS}`, base);
+  const target = new URL(`${base.pathname.replace(/\/$/, '')}${path}`, base);
   const auth =
     base.username || base.password
       ? `${decodeURIComponent(base.username)}:${decodeURIComponent(base.password)}`
@@ -89,9 +125,10 @@ export function fetchQueues(
         response.on('end', () => {
           const status = response.statusCode ?? 0;
           if (status === 401) return reject(new Error('the management API refused the credentials (401)'));
-          if (status !== 200) return reject(new Error(`the management API answered HTTP ${status}`));
+          if (status !== 200)
+            return reject(new Error(`the management API answered HTTP ${status} for ${path.split('?')[0]}`));
           try {
-            resolve(parseQueues(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
           } catch (error) {
             reject(error instanceof Error ? error : new Error(String(error)));
           }

@@ -4,6 +4,11 @@ import net from 'node:net';
 export const BROKERS = {
   kafka: { host: '127.0.0.1', port: 9092, start: 'bash scripts/brokers/kafka.sh start' },
   rabbitmq: { host: '127.0.0.1', port: 5672, start: 'rabbitmq-server -detached' },
+  'rabbitmq-management': {
+    host: '127.0.0.1',
+    port: 15672,
+    start: 'rabbitmq-plugins enable rabbitmq_management',
+  },
   nats: { host: '127.0.0.1', port: 4222, start: 'see scripts/brokers/ensure-all.sh' },
   redis: { host: '127.0.0.1', port: 6379, start: 'see scripts/brokers/ensure-all.sh' },
   mqtt: { host: '127.0.0.1', port: 1883, start: 'mosquitto -d -c /etc/mosquitto/mosquitto.conf' },

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure every broker Signalbox talks to is up on loopback, starting the
 # ones that are down, so tests, CI and the demo can simply assume them:
-#   RabbitMQ 5672, NATS (JetStream) 4222, Redis 6379, Mosquitto 1883 - system
+#   RabbitMQ 5672 (+ management API 15672), NATS (JetStream) 4222, Redis 6379, Mosquitto 1883 - system
 #   packages started with their own daemon flags (no systemd in containers/CI);
 #   Kafka 9092, ElasticMQ (SQS) 9324, Zipkin 9411 - via kafka.sh / elasticmq.sh / zipkin.sh beside this.
 # Prints one line per broker; exits non-zero naming any broker that is not up.
@@ -95,6 +95,26 @@ for name in "${names[@]}"; do
   report "$name" "${port[$name]}" "${state[$name]}"
   [[ "${state[$name]}" == up || "${state[$name]}" == started ]] || failed+=("$name")
 done
+
+# RabbitMQ's management API (15672): the only way to list queues and read their dead-letter
+# arguments; the DLQ discovery and lag tests use it. Enabling the plugin needs no restart.
+if [[ "${state[rabbitmq]}" == up || "${state[rabbitmq]}" == started ]]; then
+  if port_open 15672; then
+    report rabbitmq-mgmt 15672 up
+  elif rabbitmq-plugins enable rabbitmq_management >>"$DAEMON_LOG" 2>&1; then
+    deadline=$((SECONDS + 30))
+    while ((SECONDS < deadline)) && ! port_open 15672; do sleep 0.5; done
+    if port_open 15672; then
+      report rabbitmq-mgmt 15672 started
+    else
+      report rabbitmq-mgmt 15672 "FAILED (not listening after 30s, see $DAEMON_LOG)"
+      failed+=(rabbitmq-management)
+    fi
+  else
+    report rabbitmq-mgmt 15672 "FAILED (rabbitmq-plugins enable failed, see $DAEMON_LOG)"
+    failed+=(rabbitmq-management)
+  fi
+fi
 
 # kafka.sh / elasticmq.sh say "already running" when there was nothing to do;
 # on failure their own output (log tail and advice) is passed on to stderr.

@@ -4,6 +4,7 @@ import type { BrokerSettings } from '@/lib/brokers/config';
 import { fetchQueues } from '@/lib/brokers/rabbitmq-management';
 import { looksLikeDlq } from '../names';
 import { contentKey, normaliseHeaders } from './headers';
+import { deadLetterTargets, targetKey } from './rabbitmq-dlx';
 import {
   type BrowseResult,
   type DlqAdapter,
@@ -24,6 +25,10 @@ type RabbitSettings = NonNullable<BrokerSettings['rabbitmq']>;
  * queue, but RabbitMQ sets `redelivered` on them, and on quorum queues each return adds 1 to
  * `x-delivery-count` (which a delivery-limit policy counts). Nothing is lost: if the dashboard dies
  * while holding them, the broker requeues them when the channel closes.
+ *
+ * Discovery: with the management API (SIGNALBOX_RABBITMQ_MANAGEMENT_URL), every queue whose name looks
+ * like a DLQ or that receives another queue's dead letters (x-dead-letter-exchange, rabbitmq-dlx.ts);
+ * without it, the configured queues' `<queue>.dlq` and the configured DLQs.
  *
  * Replay holds each DLQ message unacked while its copy is published on a confirm channel, and acks it
  * only after RabbitMQ confirmed the copy and the job checkpointed it.
@@ -82,19 +87,23 @@ export class RabbitMqDlqAdapter implements DlqAdapter {
   async discover(): Promise<DlqQueueInfo[]> {
     const found = new Map<string, DlqQueueInfo>();
     if (this.settings.managementUrl) {
-      const queues = await fetchQueues(
+      const signal = AbortSignal.timeout(5000);
+      const queues = await fetchQueues(this.settings.managementUrl, this.settings.tls, signal);
+      const dlxTargets = await deadLetterTargets(
+        queues,
         this.settings.managementUrl,
         this.settings.tls,
-        AbortSignal.timeout(5000),
+        signal,
       );
       for (const q of queues) {
         const configured = this.configured.includes(q.name);
-        if (!configured && !looksLikeDlq(q.name)) continue;
+        const byDlx = dlxTargets.has(targetKey(q.vhost, q.name));
+        if (!configured && !byDlx && !looksLikeDlq(q.name)) continue;
         found.set(q.name, {
           system: 'rabbitmq',
           name: q.name,
           messages: q.messages_ready + q.messages_unacknowledged,
-          source: configured ? 'config' : 'name',
+          source: configured ? 'config' : byDlx ? 'dead-letter-exchange' : 'name',
         });
       }
       return [...found.values()];
