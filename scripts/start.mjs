@@ -166,6 +166,8 @@ const demoBrokers = demo
       SIGNALBOX_KAFKA_BROKERS: process.env.SIGNALBOX_KAFKA_BROKERS ?? '127.0.0.1:9092',
       SIGNALBOX_RABBITMQ_URL: process.env.SIGNALBOX_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
       SIGNALBOX_RABBITMQ_QUEUES: process.env.SIGNALBOX_RABBITMQ_QUEUES ?? 'payments,payments.dlq',
+      // Archive mode, so the demo's DLQ page shows dead letters kept after a replay or purge.
+      SIGNALBOX_DLQ_ARCHIVE_INTERVAL_SECONDS: process.env.SIGNALBOX_DLQ_ARCHIVE_INTERVAL_SECONDS ?? '30',
     }
   : {};
 startChild(

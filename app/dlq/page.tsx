@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
+import { ArchivePanel } from '@/components/dlq/archive-panel';
 import { AuditLog } from '@/components/dlq/audit-log';
 import { FilterForm } from '@/components/dlq/filter-form';
 import { GroupTable } from '@/components/dlq/group-table';
@@ -91,6 +92,23 @@ async function QueueContent({
   );
 }
 
+async function Archive({ queueId }: { queueId: string }) {
+  const { archive, archiver, config } = await getDlqServices();
+  const [counts, gone] = await Promise.all([
+    archive.counts(queueId),
+    archive.list(queueId, { goneOnly: true, limit: 100 }),
+  ]);
+  return (
+    <ArchivePanel
+      enabled={config.archiveIntervalMs > 0}
+      intervalSeconds={config.archiveIntervalMs / 1000}
+      counts={counts}
+      lastPass={archiver.last.get(queueId) ?? null}
+      gone={gone}
+    />
+  );
+}
+
 async function Audit() {
   const { service } = await getDlqServices();
   const [entries, jobs] = await Promise.all([service.store.auditLog(50), service.store.listJobs(10)]);
@@ -126,6 +144,11 @@ export default async function DlqPage({ searchParams }: { searchParams: SearchPa
       {queueId && !filterError ? (
         <Suspense key={JSON.stringify(params)} fallback={<Skeleton label="Loading dead letters" />}>
           <QueueContent queueId={queueId} params={params} filter={filter} />
+        </Suspense>
+      ) : null}
+      {queueId ? (
+        <Suspense fallback={<Skeleton label="Loading the archive" />}>
+          <Archive queueId={queueId} />
         </Suspense>
       ) : null}
       <Suspense fallback={<Skeleton label="Loading the audit log" />}>

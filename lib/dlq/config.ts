@@ -30,6 +30,7 @@ const schema = z.object({
     ),
   SIGNALBOX_DLQ_MAX_REPLAYS: z.coerce.number().int().min(1).max(100).default(3),
   SIGNALBOX_DLQ_BROWSE_LIMIT: z.coerce.number().int().min(10).max(100_000).default(10_000),
+  SIGNALBOX_DLQ_ARCHIVE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
 });
 
 export interface DlqConfig {
@@ -41,6 +42,8 @@ export interface DlqConfig {
   maxReplays: number;
   /** Most messages read from one DLQ for a view or a dry run. */
   browseLimit: number;
+  /** Archive mode: copy every DLQ into the store this often (ms); 0 = off. */
+  archiveIntervalMs: number;
 }
 
 export class DlqConfigError extends Error {
@@ -62,5 +65,6 @@ export function parseDlqConfig(env: Record<string, string | undefined>): DlqConf
     queues: d.SIGNALBOX_DLQ_QUEUES,
     maxReplays: d.SIGNALBOX_DLQ_MAX_REPLAYS,
     browseLimit: d.SIGNALBOX_DLQ_BROWSE_LIMIT,
+    archiveIntervalMs: d.SIGNALBOX_DLQ_ARCHIVE_INTERVAL_SECONDS * 1000,
   };
 }

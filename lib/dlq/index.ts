@@ -4,6 +4,8 @@ import type { Tracer } from '@opentelemetry/api';
 import { parseBrokerConfig } from '@/lib/brokers/config';
 import { createSelfTracer } from '@/lib/ingest/self-tracer';
 import { getStore, sideTableConnection } from '@/lib/store';
+import { DlqArchiveStore } from './archive-store';
+import { DlqArchiver } from './archiver';
 import { createDlqAdapters } from './brokers';
 import { type DlqConfig, parseDlqConfig } from './config';
 import { DuckDbReplayStore } from './duckdb-replay-store';
@@ -23,15 +25,19 @@ export { DlqConfigError } from './config';
 export interface DlqServices {
   service: DlqService;
   config: DlqConfig;
+  archive: DlqArchiveStore;
+  archiver: DlqArchiver;
 }
 
 /**
  * Builds the DLQ services on a DuckDB connection of the process's one instance (the lead wires this
  * to the dashboard's store: `configureDlqConnection(() => instance.connect())`). Jobs left running
- * by a previous process are resumed.
+ * by a previous process are resumed; archive mode starts when configured. The archive has its own
+ * connection: DuckDB runs one statement at a time per connection.
  */
 export async function createDlqServices(
   connection: DuckDBConnection,
+  archiveConnection: DuckDBConnection,
   env: Record<string, string | undefined>,
   tracer?: Tracer,
 ): Promise<DlqServices> {
@@ -40,7 +46,10 @@ export async function createDlqServices(
   const store = await DuckDbReplayStore.create(connection);
   const service = new DlqService(adapters, store, { ...dlqConfig, tracer });
   await service.resumeInterrupted();
-  return { service, config: dlqConfig };
+  const archive = await DlqArchiveStore.create(archiveConnection);
+  const archiver = new DlqArchiver(service, archive, dlqConfig.archiveIntervalMs);
+  archiver.start();
+  return { service, config: dlqConfig, archive, archiver };
 }
 
 type ConnectionFactory = () => Promise<DuckDBConnection>;
@@ -58,9 +67,14 @@ export function configureDlqConnection(factory: ConnectionFactory): void {
 /** The process's DLQ services (a globalThis singleton: it survives Next dev reloads); opened on first use. */
 export function getDlqServices(): Promise<DlqServices> {
   holder.__signalboxDlq ??= (async () => {
-    const connection = await (holder.__signalboxDlqConnection ?? sideTableConnection)();
+    const connect = holder.__signalboxDlqConnection ?? sideTableConnection;
     // Replay spans go into the dashboard's own store, so a replay shows in journeys and flows.
-    return createDlqServices(connection, process.env, createSelfTracer(getStore).tracer);
+    return createDlqServices(
+      await connect(),
+      await connect(),
+      process.env,
+      createSelfTracer(getStore).tracer,
+    );
   })().catch((error: unknown) => {
     holder.__signalboxDlq = undefined;
     throw error;

@@ -73,8 +73,10 @@ export function bodyView(body: Buffer): BodyView {
 export function messageView(system: DlqSystem, queue: string, record: DlqRecord): DlqMessageView {
   const failure = parseDeadLetter({
     system,
-    destination: queue,
+    destination: record.parseExtras?.destination ?? queue,
     headers: record.rawHeaders,
+    job: record.parseExtras?.job,
+    advisory: record.parseExtras?.advisory,
     timestamp: record.timestamp ?? undefined,
   });
   return {

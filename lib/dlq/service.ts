@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Tracer } from '@opentelemetry/api';
-import { REPLAY_HEADERS } from '@signalbox/instrumentation';
 import { z } from 'zod';
 import type { DlqAdapter, DlqQueueInfo } from './brokers/types';
+import { type DryRun, dryRun } from './dry-run';
 import { type DlqFilter, filterSchema, isEmptyFilter, matchesFilter } from './filter';
 import { type FailureGroup, groupByFingerprint } from './grouping';
 import { type DlqMessageView, messageView } from './message-view';
-import { isBookkeepingHeader, replayHeaders, replayId } from './replay-headers';
 import type { AuditEntry, ReplayItem, ReplayJob, ReplaySelection, ReplayStore } from './replay-store';
 import { parseQueueId, queueId } from './names';
+import { QueueTurns } from './queue-turns';
 import { runReplayJob } from './runner';
 
 /** The request could not be understood (400/422). */
@@ -51,17 +51,7 @@ export interface QueueView extends DlqQueueInfo {
   id: string;
 }
 
-export interface DryRun {
-  dryRun: true;
-  messages: number;
-  targets: Record<string, number>;
-  poison: number;
-  skipped: number;
-  /** Header changes (the same for every message up to the values): names removed, and added. */
-  headerDiff: { removed: string[]; added: Record<string, string> };
-  /** The DLQ held more messages than were read: the count covers those read. */
-  truncated: boolean;
-}
+export type { DryRun };
 
 export interface JobView extends ReplayJob {
   counts: Record<ReplayItem['status'], number>;
@@ -78,7 +68,7 @@ interface Options {
 /** Everything the DLQ API and page do, on top of the adapters and the replay store. */
 export class DlqService {
   /** The last job of each queue: jobs of one queue run in order, queues do not wait for each other. */
-  private readonly running = new Map<string, Promise<unknown>>();
+  private readonly turns = new QueueTurns();
   private readonly controllers = new Map<string, AbortController>();
 
   constructor(
@@ -128,7 +118,9 @@ export class DlqService {
     read: number;
   }> {
     const { adapter, name } = this.adapter(id);
-    const { records, truncated } = await adapter.browse(name, this.options.browseLimit);
+    const { records, truncated } = await this.turns.read(id, () =>
+      adapter.browse(name, this.options.browseLimit),
+    );
     const replayed = await this.store.replayedKeys(id);
     const views = records.map((r) => ({
       ...messageView(adapter.system, name, r),
@@ -197,37 +189,12 @@ export class DlqService {
     const { messages, truncated } = await this.messages(id, 'filter' in selection ? selection.filter : {});
     const wanted = 'messageIds' in selection ? new Set(selection.messageIds) : null;
     const chosen = wanted ? messages.filter((m) => wanted.has(m.id)) : messages;
-    const result: DryRun = {
-      dryRun: true,
-      messages: 0,
-      targets: {},
-      poison: 0,
-      skipped: 0,
-      headerDiff: { removed: [], added: {} },
+    return dryRun(chosen, {
+      target,
+      dlq: parseQueueId(id)?.name ?? null,
+      maxReplays: this.options.maxReplays,
       truncated,
-    };
-    const removed = new Set<string>();
-    for (const m of chosen) {
-      const to = target ?? m.failure.source.destination;
-      const previous = m.failure.replay?.count ?? 0;
-      if (previous >= this.options.maxReplays) result.poison++;
-      else if (!to || to === parseQueueId(id)?.name) result.skipped++;
-      else {
-        result.messages++;
-        result.targets[to] = (result.targets[to] ?? 0) + 1;
-        const diff = replayHeaders(m.headers, replayId('dry-run', m.id), previous);
-        for (const n of diff.removed) removed.add(n);
-      }
-    }
-    if (result.messages > 0) {
-      result.headerDiff.added = {
-        [REPLAY_HEADERS.id]: '(one per message and job: a resent duplicate carries the same id)',
-        [REPLAY_HEADERS.count]: '(times replayed before + 1)',
-        traceparent: '(a new trace, linked to the original)',
-      };
-    }
-    result.headerDiff.removed = [...removed].filter(isBookkeepingHeader).sort();
-    return result;
+    });
   }
 
   async job(jobId: string): Promise<JobView> {
@@ -237,14 +204,18 @@ export class DlqService {
     return { ...job, counts, items };
   }
 
+  /** A replay job of this queue is queued or running (the archiver leaves the queue alone). */
+  hasActiveJob(queueId: string): boolean {
+    return this.turns.hasJob(queueId);
+  }
+
   /** Runs a queue's jobs one at a time, in the order they were created. */
   private start(job: ReplayJob): void {
     const controller = new AbortController();
     this.controllers.set(job.id, controller);
     const { adapter } = this.adapter(job.queueId);
-    const previous = this.running.get(job.queueId) ?? Promise.resolve();
-    const run = previous
-      .then(async () => {
+    this.turns.job(job.queueId, async () => {
+      try {
         const current = await this.store.getJob(job.id);
         if (!current || current.status === 'cancelled') return;
         await runReplayJob(
@@ -252,13 +223,12 @@ export class DlqService {
           { store: this.store, adapter, tracer: this.options.tracer },
           controller.signal,
         );
-      })
-      .catch((error: unknown) => console.error(`replay job ${job.id} failed`, error))
-      .finally(() => {
+      } catch (error) {
+        console.error(`replay job ${job.id} failed`, error);
+      } finally {
         this.controllers.delete(job.id);
-        if (this.running.get(job.queueId) === run) this.running.delete(job.queueId);
-      });
-    this.running.set(job.queueId, run);
+      }
+    });
   }
 
   /** Resumes jobs a previous process left queued or running (called once at start-up). */
@@ -331,8 +301,8 @@ export class DlqService {
   }
 
   /** Resolves when every job started so far has finished (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.all(this.running.values());
+  idle(): Promise<void> {
+    return this.turns.idle();
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,8 @@
 import type { BrokerSettings } from '@/lib/brokers/config';
 import { KafkaDlqAdapter } from './kafka';
 import { RabbitMqDlqAdapter } from './rabbitmq';
+import { RedisStreamsDlqAdapter } from './redis-streams';
+import { SqsDlqAdapter } from './sqs';
 import type { DlqAdapter, DlqSystem } from './types';
 
 export type * from './types';
@@ -8,8 +10,7 @@ export { DlqBrokerError } from './types';
 
 /**
  * One DLQ adapter per configured broker that has one. Adding a broker = a file implementing
- * DlqAdapter + a line here. SQS, NATS JetStream, Redis Streams and BullMQ have no adapter yet
- * (issue #7, still open): their DLQs are not listed.
+ * DlqAdapter + a line here.
  */
 export function createDlqAdapters(
   settings: BrokerSettings,
@@ -19,5 +20,7 @@ export function createDlqAdapters(
   const adapters: DlqAdapter[] = [];
   if (settings.kafka) adapters.push(new KafkaDlqAdapter(settings.kafka, names('kafka')));
   if (settings.rabbitmq) adapters.push(new RabbitMqDlqAdapter(settings.rabbitmq, names('rabbitmq')));
+  if (settings.sqs) adapters.push(new SqsDlqAdapter(settings.sqs, names('aws_sqs')));
+  if (settings.redis) adapters.push(new RedisStreamsDlqAdapter(settings.redis, names('redis')));
   return adapters;
 }

@@ -38,6 +38,13 @@ export interface DlqRecord {
   timestamp: string | null;
   /** AMQP properties worth keeping on replay (content type, message id, ...). */
   properties?: Record<string, unknown>;
+  /**
+   * What parseDeadLetter needs besides the headers where a broker keeps the failure elsewhere:
+   * BullMQ's failed job (`job`: failedReason, stacktrace, attemptsMade, opts.telemetry) and the queue
+   * it failed in (`destination`: a failed set is part of its queue, not a queue of its own); a
+   * JetStream max-deliveries or terminated advisory (`advisory`).
+   */
+  parseExtras?: { job?: unknown; advisory?: unknown; destination?: string };
 }
 
 /** What a replay publishes. */

@@ -39,16 +39,25 @@ export function tempDbPath(): { file: string; remove: () => void } {
 export async function tempDuckDb(): Promise<{
   connection: DuckDBConnection;
   file: string;
+  /** Another connection to the same instance (closed with it). */
+  connect: () => Promise<DuckDBConnection>;
   close: () => void;
 }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-dlq-'));
   const file = path.join(dir, 'dlq.duckdb');
   const instance = await DuckDBInstance.create(file);
   const connection = await instance.connect();
+  const others: DuckDBConnection[] = [];
   return {
     connection,
     file,
+    connect: async () => {
+      const other = await instance.connect();
+      others.push(other);
+      return other;
+    },
     close: () => {
+      for (const other of others) other.closeSync();
       connection.closeSync();
       instance.closeSync();
       fs.rmSync(dir, { recursive: true, force: true });

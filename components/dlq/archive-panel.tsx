@@ -1,0 +1,85 @@
+import Link from 'next/link';
+import type { ArchiveCounts, ArchivedMessage } from '@/lib/dlq/archive-store';
+import type { ArchivePass } from '@/lib/dlq/archiver';
+import { PayloadView } from './payload-view';
+
+const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+
+/**
+ * Archive mode for one DLQ: how many of its dead letters the store holds, and the ones no longer in
+ * the broker (replayed, deleted, expired) — the evidence that outlives the broker's retention.
+ */
+export function ArchivePanel({
+  enabled,
+  intervalSeconds,
+  counts,
+  lastPass,
+  gone,
+}: {
+  enabled: boolean;
+  intervalSeconds: number;
+  counts: ArchiveCounts;
+  lastPass: ArchivePass | null;
+  gone: ArchivedMessage[];
+}) {
+  return (
+    <section className="panel" aria-labelledby="dlq-archive-title">
+      <h2 id="dlq-archive-title">Archive</h2>
+      {!enabled ? (
+        <p className="muted">
+          Archive mode is off. Set <code>SIGNALBOX_DLQ_ARCHIVE_INTERVAL_SECONDS</code> (e.g. 60) to copy every
+          dead letter into the store, so it can still be read after the broker dropped, purged or replayed it.
+        </p>
+      ) : (
+        <p className="muted" role="status">
+          Copied every {intervalSeconds} s: {counts.archived.toLocaleString('en-US')} messages archived,{' '}
+          {counts.gone.toLocaleString('en-US')} no longer in the queue.
+          {lastPass
+            ? lastPass.error
+              ? ` The last pass (${time(lastPass.atMs)} UTC) failed: ${lastPass.error}`
+              : ` Last pass ${time(lastPass.atMs)} UTC: ${lastPass.added} new, ${lastPass.gone} gone.`
+            : ' No pass has run since the dashboard started.'}
+        </p>
+      )}
+      {gone.length > 0 ? (
+        <div className="table-wrap">
+          <table className="table">
+            <caption>Archived messages no longer in the queue (newest first)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Message</th>
+                <th scope="col">Error</th>
+                <th scope="col">From</th>
+                <th scope="col">First seen (UTC)</th>
+                <th scope="col">Gone since (UTC)</th>
+                <th scope="col">Trace</th>
+              </tr>
+            </thead>
+            <tbody>
+              {gone.map(({ message: m, firstSeenMs, goneAtMs }) => (
+                <tr key={m.id}>
+                  <td className="mono">
+                    <details>
+                      <summary>{m.id.length > 24 ? `${m.id.slice(0, 24)}…` : m.id}</summary>
+                      <PayloadView body={m.body} />
+                    </details>
+                  </td>
+                  <td className="dlq-wrap">
+                    <span className="mono">{m.failure.errorType ?? m.failure.reason ?? '?'}</span>{' '}
+                    {m.failure.errorMessage ?? ''}
+                  </td>
+                  <td>{m.failure.source.destination ?? '—'}</td>
+                  <td className="mono">{time(firstSeenMs)}</td>
+                  <td className="mono">{goneAtMs === null ? '—' : time(goneAtMs)}</td>
+                  <td>
+                    {m.failure.traceId ? <Link href={`/messages/${m.failure.traceId}`}>journey</Link> : '—'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
