@@ -8,7 +8,7 @@
 //   node bench/instrumentation/other-brokers-variant.mjs <sqs|nats|jetstream|redis|mqtt|bullmq> <bare|signalbox|signalbox-sampled-out|contrib> [messages]
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { performance } from 'node:perf_hooks';
+import { setUpTelemetry, startMeasure } from './telemetry.mjs';
 
 const [broker, variant, messagesArg] = process.argv.slice(2);
 const MESSAGES = Number(messagesArg ?? 5000);
@@ -16,58 +16,25 @@ const CHUNK = 100; // messages in flight / per batch call
 const require = createRequire(import.meta.url);
 const body = JSON.stringify({ order: 1, amount: 12.5, currency: 'EUR' });
 
-// --- telemetry set-up, before the broker clients are loaded -----------------
-let sb;
-if (variant !== 'bare') {
-  const api = require('@opentelemetry/api');
-  const {
-    NodeTracerProvider,
-    BatchSpanProcessor,
-    AlwaysOffSampler,
-    AlwaysOnSampler,
-  } = require('@opentelemetry/sdk-trace-node');
-  const {
-    MeterProvider,
-    PeriodicExportingMetricReader,
-    AggregationTemporality,
-  } = require('@opentelemetry/sdk-metrics');
-  // Exporters that drop everything: we measure producing telemetry, not shipping it.
-  const dropSpans = { export: (_spans, done) => done({ code: 0 }), shutdown: () => Promise.resolve() };
-  const dropMetrics = {
-    export: (_metrics, done) => done({ code: 0 }),
-    forceFlush: () => Promise.resolve(),
-    shutdown: () => Promise.resolve(),
-    selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE,
-  };
-  const sampler = variant === 'signalbox-sampled-out' ? new AlwaysOffSampler() : new AlwaysOnSampler();
-  new NodeTracerProvider({ sampler, spanProcessors: [new BatchSpanProcessor(dropSpans)] }).register();
-  api.metrics.setGlobalMeterProvider(
-    new MeterProvider({
-      readers: [new PeriodicExportingMetricReader({ exporter: dropMetrics, exportIntervalMillis: 60_000 })],
-    }),
+const variants = ['bare', 'signalbox', 'signalbox-sampled-out', 'contrib'];
+const brokers = ['sqs', 'nats', 'jetstream', 'redis', 'mqtt', 'bullmq'];
+if (!brokers.includes(broker) || !variants.includes(variant) || (variant === 'contrib' && broker !== 'sqs')) {
+  console.error(
+    'usage: other-brokers-variant.mjs <sqs|nats|jetstream|redis|mqtt|bullmq> <bare|signalbox|signalbox-sampled-out|contrib (sqs only)> [messages]',
   );
-  if (variant === 'contrib') {
-    const { registerInstrumentations } = require('@opentelemetry/instrumentation');
-    const { AwsInstrumentation } = require('@opentelemetry/instrumentation-aws-sdk');
-    registerInstrumentations({ instrumentations: [new AwsInstrumentation()] });
-  } else {
-    // SIGNALBOX_INSTRUMENTATION: another build of the package (a path), e.g. to
-    // benchmark a working tree without rebuilding the shared dist/.
-    sb = await import(process.env.SIGNALBOX_INSTRUMENTATION ?? '@signalbox/instrumentation');
-  }
+  process.exit(2);
 }
+
+// Before the broker clients are loaded (contrib patches them on require).
+const { sb } = await setUpTelemetry(variant, () => {
+  const { AwsInstrumentation } = require('@opentelemetry/instrumentation-aws-sdk');
+  return [new AwsInstrumentation()];
+});
 const ours = variant === 'signalbox' || variant === 'signalbox-sampled-out';
 const wrap = (fn, client) => (ours ? fn(client) : client);
 const inSpan = (fn, message, handler) => (ours ? fn(message, handler) : handler());
 
-const measure = () => ({ at: performance.now(), cpu: process.cpuUsage() });
-const result = (start, end) => ({
-  broker,
-  variant,
-  messages: MESSAGES,
-  wallMs: end.at - start.at,
-  cpuUs: end.cpu.user - start.cpu.user + (end.cpu.system - start.cpu.system),
-});
+const result = (measured) => ({ broker, variant, messages: MESSAGES, ...measured });
 function counter() {
   let handled = 0;
   let done;
@@ -97,7 +64,7 @@ async function sqsRun() {
       }
     }
   };
-  const start = measure();
+  const measuring = startMeasure();
   const consumers = [consume(), consume()];
   for (let i = 0; i < MESSAGES; i += 10) {
     const Entries = Array.from({ length: Math.min(10, MESSAGES - i) }, (_, j) => ({
@@ -107,11 +74,11 @@ async function sqsRun() {
     await sqs.send(new sqsSdk.SendMessageBatchCommand({ QueueUrl, Entries }));
   }
   await done.all;
-  const end = measure();
+  const measured = measuring.stop();
   await Promise.all(consumers);
   await bare.send(new sqsSdk.DeleteQueueCommand({ QueueUrl }));
   bare.destroy();
-  return result(start, end);
+  return result(measured);
 }
 
 async function natsRun() {
@@ -122,15 +89,15 @@ async function natsRun() {
   const done = counter();
   nc.subscribe(subject, { callback: () => done.handled() });
   await raw.flush();
-  const start = measure();
+  const measuring = startMeasure();
   for (let i = 0; i < MESSAGES; i++) {
     nc.publish(subject, body);
     if (i % 1000 === 999) await raw.flush();
   }
   await done.all;
-  const end = measure();
+  const measured = measuring.stop();
   await raw.close();
-  return result(start, end);
+  return result(measured);
 }
 
 async function jetstreamRun() {
@@ -150,16 +117,16 @@ async function jetstreamRun() {
       done.handled();
     },
   });
-  const start = measure();
+  const measuring = startMeasure();
   for (let i = 0; i < MESSAGES; i += CHUNK) {
     const count = Math.min(CHUNK, MESSAGES - i);
     await Promise.all(Array.from({ length: count }, () => js.publish(`${stream}.orders`, body)));
   }
   await done.all;
-  const end = measure();
+  const measured = measuring.stop();
   await jsm.streams.delete(stream);
   await raw.close();
-  return result(start, end);
+  return result(measured);
 }
 
 async function redisRun() {
@@ -191,19 +158,19 @@ async function redisRun() {
       if (entries.length > 0) await reader.xack(stream, 'g', ...entries.map((e) => e[0]));
     }
   };
-  const start = measure();
+  const measuring = startMeasure();
   const consuming = consume();
   for (let i = 0; i < MESSAGES; i += CHUNK) {
     const count = Math.min(CHUNK, MESSAGES - i);
     await Promise.all(Array.from({ length: count }, () => redis.xadd(stream, '*', 'body', body)));
   }
   await done.all;
-  const end = measure();
+  const measured = measuring.stop();
   await consuming;
   await bare.del(stream);
   bare.disconnect();
   bareConsumer.disconnect();
-  return result(start, end);
+  return result(measured);
 }
 
 async function mqttRun() {
@@ -220,15 +187,15 @@ async function mqttRun() {
   const done = counter();
   await consumer.subscribeAsync(topic, { qos: 1 });
   consumer.on('message', () => done.handled());
-  const start = measure();
+  const measuring = startMeasure();
   for (let i = 0; i < MESSAGES; i += CHUNK) {
     const count = Math.min(CHUNK, MESSAGES - i);
     await Promise.all(Array.from({ length: count }, () => producer.publishAsync(topic, body, { qos: 1 })));
   }
   await done.all;
-  const end = measure();
+  const measured = measuring.stop();
   await Promise.all([producer.endAsync(), consumer.endAsync()]);
-  return result(start, end);
+  return result(measured);
 }
 
 async function bullmqRun() {
@@ -245,17 +212,17 @@ async function bullmqRun() {
     concurrency: 50,
   });
   await worker.waitUntilReady();
-  const start = measure();
+  const measuring = startMeasure();
   for (let i = 0; i < MESSAGES; i += CHUNK) {
     const count = Math.min(CHUNK, MESSAGES - i);
     await queue.addBulk(Array.from({ length: count }, () => ({ name: 'job', data: { body } })));
   }
   await done.all;
-  const end = measure();
+  const measured = measuring.stop();
   await worker.close();
   await bareQueue.obliterate({ force: true });
   await bareQueue.close();
-  return result(start, end);
+  return result(measured);
 }
 
 const runs = {
@@ -266,12 +233,5 @@ const runs = {
   mqtt: mqttRun,
   bullmq: bullmqRun,
 };
-const variants = ['bare', 'signalbox', 'signalbox-sampled-out', 'contrib'];
-if (!runs[broker] || !variants.includes(variant) || (variant === 'contrib' && broker !== 'sqs')) {
-  console.error(
-    'usage: other-brokers-variant.mjs <sqs|nats|jetstream|redis|mqtt|bullmq> <bare|signalbox|signalbox-sampled-out|contrib (sqs only)> [messages]',
-  );
-  process.exit(2);
-}
 console.log(JSON.stringify(await runs[broker]()));
 process.exit(0);

@@ -4,6 +4,8 @@
 // instrumentation ("bare"), with Signalbox's wrappers, with Signalbox and
 // traces sampled out (AlwaysOffSampler; metrics still recorded), and with the
 // contrib instrumentation (@opentelemetry/instrumentation-kafkajs / -amqplib).
+// The `sdk-floor` variants make the same spans by hand with no
+// instrumentation (floor.mjs): what the SDK itself costs for them.
 // Every run is a fresh process (variant.mjs); variants are interleaved within
 // each repetition so background load hits them alike; the median of the
 // repetitions is reported. Writes results.md next to this file.
@@ -14,11 +16,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { VARIANTS } from './telemetry.mjs';
 
 const messages = Number(process.argv[2] ?? 20_000);
 const repeats = Number(process.argv[3] ?? 3);
 const BROKERS = ['amqplib', 'kafkajs'];
-const VARIANTS = ['bare', 'signalbox', 'signalbox-sampled-out', 'contrib'];
 const variantScript = fileURLToPath(new URL('./variant.mjs', import.meta.url));
 
 const runs = [];
@@ -74,7 +76,7 @@ const lines = [
   `Date: ${new Date().toISOString()}  `,
   `Command: \`node bench/instrumentation/run.mjs ${messages} ${repeats}\` (after \`npm run build -w @signalbox/instrumentation\`)  `,
   `Machine: ${cpuModel}, nproc ${sh('nproc')}, memory ${sh("free -h | awk '/Mem:/ {print $2}'")}, Node ${process.version}, load average at the end ${load}  `,
-  `Messages per run: ${messages}; repetitions: ${repeats}; figures are medians. Producer and consumer in one process; spans to a BatchSpanProcessor with an exporter that drops them; metrics to a MeterProvider whose exporter drops them.`,
+  `Messages per run: ${messages}; repetitions: ${repeats}; figures are medians. Producer and consumer in one process; spans to a BatchSpanProcessor with an exporter that drops them; metrics to a MeterProvider whose exporter drops them (Signalbox variants: with signalboxMetricProducer() on its reader, as register() sets it up). \`sdk-floor\`: the same spans made by hand around the bare client (bench/instrumentation/floor.mjs), no metrics, no pathway header; \`sdk-floor-sampled-out\`: the same with AlwaysOffSampler.`,
   '',
 ];
 for (const broker of BROKERS) {
@@ -95,6 +97,7 @@ for (const broker of BROKERS) {
   lines.push(
     '',
     `Signalbox traced adds ${added('signalbox').toFixed(1)} µs/msg, contrib adds ${added('contrib').toFixed(1)} µs/msg: ratio ${ratio.toFixed(2)} (target ≤ 0.33). Sampled out, Signalbox adds ${added('signalbox-sampled-out').toFixed(1)} µs/msg (target ≤ 3).`,
+    `The SDK alone, for the same spans: ${added('sdk-floor').toFixed(1)} µs/msg traced, ${added('sdk-floor-sampled-out').toFixed(1)} µs/msg sampled out; Signalbox above that floor: ${(added('signalbox') - added('sdk-floor')).toFixed(1)} traced, ${(added('signalbox-sampled-out') - added('sdk-floor-sampled-out')).toFixed(1)} sampled out.`,
     '',
   );
 }

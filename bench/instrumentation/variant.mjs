@@ -3,75 +3,43 @@
 // produced and consumed in this process. Prints one JSON line:
 // { broker, variant, messages, wallMs, cpuUs } (cpuUs = user + system CPU
 // of this process between the first send and the last message handled).
+// The telemetry set-up of each variant is in telemetry.mjs; `sdk-floor` makes
+// by hand, around the bare client, the spans Signalbox emits (see floor.mjs).
 //
 // Usage (normally through run.mjs):
-//   node bench/instrumentation/variant.mjs <kafkajs|amqplib> <bare|signalbox|signalbox-sampled-out|contrib> [messages]
+//   node bench/instrumentation/variant.mjs <kafkajs|amqplib> <bare|signalbox|signalbox-sampled-out|contrib|sdk-floor|sdk-floor-sampled-out> [messages]
 import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
+import { amqpFloor, kafkaFloor } from './floor.mjs';
+import { setUpTelemetry, startMeasure, VARIANTS } from './telemetry.mjs';
 
 const [broker, variant, messagesArg] = process.argv.slice(2);
 const MESSAGES = Number(messagesArg ?? 20_000);
 const KAFKA_BATCH = 100; // messages per producer.send call
 const require = createRequire(import.meta.url);
 
-// --- telemetry set-up, before the broker clients are loaded -----------------
-let wrap = { producer: (p) => p, consumer: (c) => c, channel: (c) => c };
-if (variant !== 'bare') {
-  const api = require('@opentelemetry/api');
-  const {
-    NodeTracerProvider,
-    BatchSpanProcessor,
-    AlwaysOffSampler,
-    AlwaysOnSampler,
-  } = require('@opentelemetry/sdk-trace-node');
-  const {
-    MeterProvider,
-    PeriodicExportingMetricReader,
-    AggregationTemporality,
-  } = require('@opentelemetry/sdk-metrics');
-  // Spans and metrics go to exporters that drop them: we measure the cost of
-  // producing telemetry, not of shipping it.
-  const dropSpans = { export: (_spans, done) => done({ code: 0 }), shutdown: () => Promise.resolve() };
-  const dropMetrics = {
-    export: (_metrics, done) => done({ code: 0 }),
-    forceFlush: () => Promise.resolve(),
-    shutdown: () => Promise.resolve(),
-    selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE,
-  };
-  const sampler = variant === 'signalbox-sampled-out' ? new AlwaysOffSampler() : new AlwaysOnSampler();
-  new NodeTracerProvider({ sampler, spanProcessors: [new BatchSpanProcessor(dropSpans)] }).register();
-  api.metrics.setGlobalMeterProvider(
-    new MeterProvider({
-      readers: [new PeriodicExportingMetricReader({ exporter: dropMetrics, exportIntervalMillis: 60_000 })],
-    }),
-  );
-  if (variant === 'contrib') {
-    const { registerInstrumentations } = require('@opentelemetry/instrumentation');
-    const { KafkaJsInstrumentation } = require('@opentelemetry/instrumentation-kafkajs');
-    const { AmqplibInstrumentation } = require('@opentelemetry/instrumentation-amqplib');
-    registerInstrumentations({
-      instrumentations: [new KafkaJsInstrumentation(), new AmqplibInstrumentation()],
-    });
-  } else {
-    const sb = await import('@signalbox/instrumentation');
-    wrap = {
+if (!['amqplib', 'kafkajs'].includes(broker) || !VARIANTS.includes(variant)) {
+  console.error(`usage: variant.mjs <kafkajs|amqplib> <${VARIANTS.join('|')}> [messages]`);
+  process.exit(2);
+}
+
+// Before the broker clients are loaded (contrib patches them on require).
+const { api, sb } = await setUpTelemetry(variant, () => {
+  const { KafkaJsInstrumentation } = require('@opentelemetry/instrumentation-kafkajs');
+  const { AmqplibInstrumentation } = require('@opentelemetry/instrumentation-amqplib');
+  return [new KafkaJsInstrumentation(), new AmqplibInstrumentation()];
+});
+const floor = variant.startsWith('sdk-floor') ? { amqp: amqpFloor(api), kafka: kafkaFloor(api) } : undefined;
+const wrap = sb
+  ? {
       producer: (p) => sb.instrumentKafkaProducer(p),
       consumer: (c, groupId) => sb.instrumentKafkaConsumer(c, { groupId }),
       channel: (c) => sb.instrumentAmqpChannel(c),
-    };
-  }
-}
+    }
+  : { producer: (p) => p, consumer: (c) => c, channel: (c) => c };
 
-const measure = () => ({ at: performance.now(), cpu: process.cpuUsage() });
-const result = (start, end) => ({
-  broker,
-  variant,
-  messages: MESSAGES,
-  wallMs: end.at - start.at,
-  cpuUs: end.cpu.user - start.cpu.user + (end.cpu.system - start.cpu.system),
-});
+const result = (measured) => ({ broker, variant, messages: MESSAGES, ...measured });
 
 async function amqplibRun() {
   const amqp = require('amqplib');
@@ -84,22 +52,28 @@ async function amqplibRun() {
   let handled = 0;
   let done;
   const allHandled = new Promise((resolve) => (done = resolve));
-  await channel.consume(queue, (msg) => {
+  const onMessage = (msg) => {
     if (!msg) return;
-    channel.ack(msg);
+    if (floor) floor.amqp.ack(msg, () => channel.ack(msg));
+    else channel.ack(msg);
     if (++handled === MESSAGES) done();
-  });
-  const start = measure();
+  };
+  await channel.consume(queue, floor ? (msg) => floor.amqp.process(queue, msg, onMessage) : onMessage);
+  const send = floor
+    ? (i) =>
+        floor.amqp.send(queue, { messageId: String(i) }, (options) =>
+          channel.sendToQueue(queue, body, options),
+        )
+    : (i) => channel.sendToQueue(queue, body, { messageId: String(i) });
+  const measuring = startMeasure();
   for (let i = 0; i < MESSAGES; i++) {
-    if (!channel.sendToQueue(queue, body, { messageId: String(i) })) {
-      await new Promise((resolve) => channel.once('drain', resolve));
-    }
+    if (!send(i)) await new Promise((resolve) => channel.once('drain', resolve));
   }
   await allHandled;
-  const end = measure();
+  const measured = measuring.stop();
   await channel.deleteQueue(queue);
   await conn.close();
-  return result(start, end);
+  return result(measured);
 }
 
 async function kafkajsRun() {
@@ -123,36 +97,31 @@ async function kafkajsRun() {
   let handled = 0;
   let done;
   const allHandled = new Promise((resolve) => (done = resolve));
+  const eachMessage = async () => {
+    if (++handled === MESSAGES) done();
+  };
   await consumer.run({
-    eachMessage: async () => {
-      if (++handled === MESSAGES) done();
-    },
+    eachMessage: floor ? (payload) => floor.kafka.process(groupId, payload, eachMessage) : eachMessage,
   });
   await joined; // group set-up is not part of the measurement
   const value = Buffer.from(JSON.stringify({ order: 1, amount: 12.5, currency: 'EUR' }));
-  const start = measure();
+  const measuring = startMeasure();
   for (let i = 0; i < MESSAGES; i += KAFKA_BATCH) {
     const count = Math.min(KAFKA_BATCH, MESSAGES - i);
-    await producer.send({
-      topic,
-      messages: Array.from({ length: count }, (_, j) => ({ key: String(i + j), value })),
-    });
+    const messages = Array.from({ length: count }, (_, j) => ({ key: String(i + j), value }));
+    await (floor
+      ? floor.kafka.send(topic, messages, (sent) => producer.send({ topic, messages: sent }))
+      : producer.send({ topic, messages }));
   }
   await allHandled;
-  const end = measure();
+  const measured = measuring.stop();
   await consumer.disconnect();
   await producer.disconnect();
   await admin.deleteTopics({ topics: [topic] }).catch(() => {});
   await admin.disconnect();
-  return result(start, end);
+  return result(measured);
 }
 
 const runs = { amqplib: amqplibRun, kafkajs: kafkajsRun };
-if (!runs[broker] || !['bare', 'signalbox', 'signalbox-sampled-out', 'contrib'].includes(variant)) {
-  console.error(
-    'usage: variant.mjs <kafkajs|amqplib> <bare|signalbox|signalbox-sampled-out|contrib> [messages]',
-  );
-  process.exit(2);
-}
 console.log(JSON.stringify(await runs[broker]()));
 process.exit(0);

@@ -82,3 +82,5 @@ export { instrumentMqttClient } from './brokers/mqtt.js';
 export type { MqttInstrumentationOptions } from './brokers/mqtt.js';
 export { instrumentBullMQProcessor, instrumentBullMQQueue } from './brokers/bullmq.js';
 export type { BullMQInstrumentationOptions } from './brokers/bullmq.js';
+export { signalboxMetricProducer } from './metrics/producer.js';
+export type { SignalboxMetricProducer } from './metrics/producer.js';

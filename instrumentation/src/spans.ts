@@ -155,6 +155,32 @@ export function startMessagingSpan(
   return tracer.startSpan(spanName(info, operationType), { kind, attributes, links }, parent);
 }
 
+/**
+ * Starts a messaging span from a cached route (../messaging/routes.ts): the
+ * name and the route's attributes are built once per route, so a message
+ * without broker-specific attributes builds nothing here. Broker attributes
+ * go first so the conventions' own always win; `extra` (pathway, batch size)
+ * last. Every attribute is passed at start, where samplers see it.
+ */
+export function startRouteSpan(
+  tracer: Tracer,
+  route: { readonly spanName: string; readonly spanAttributes: Attributes },
+  info: MessagingSpanInfo,
+  kind: SpanKind,
+  parent: Context,
+  links: Link[],
+  extra?: Attributes,
+): Span {
+  let attributes = route.spanAttributes;
+  if (info.attributes !== undefined || extra !== undefined) {
+    // A fresh object: the route's is shared by every span of the route.
+    attributes = assignAttributes({}, info.attributes);
+    assignAttributes(attributes, route.spanAttributes);
+    assignAttributes(attributes, extra);
+  }
+  return tracer.startSpan(route.spanName, { kind, attributes, links }, parent);
+}
+
 /** A started process span and the context to run the handler in. */
 export interface ProcessSpan {
   span: Span;

@@ -1,5 +1,6 @@
 import { context, metrics, SpanKind, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { instrumentsFor } from '../metrics/instruments.js';
+import { instrumentsForProvider } from '../metrics/instruments.js';
+import { metricSeries } from '../metrics/series.js';
 import { INSTRUMENTATION_NAME } from '../options.js';
 import { ATTR_ERROR_TYPE, ATTR_MESSAGING_DESTINATION_NAME, ATTR_MESSAGING_SYSTEM } from '../semconv.js';
 import { guarded, recordError, startMessagingSpan } from '../spans.js';
@@ -56,17 +57,16 @@ function startSpan(options: DeadLetterOptions, record: DeadLetterRecord, dlq: st
 
 function countDeadLetter(options: DeadLetterOptions, record: DeadLetterRecord): void {
   guarded('count dead letter', () => {
-    // Looked up per call: the global provider may be registered after the first dead letter.
-    const meter = (options.meterProvider ?? metrics.getMeterProvider()).getMeter(
-      INSTRUMENTATION_NAME,
-      VERSION,
-    );
     const attributes: Attributes = {
       [ATTR_MESSAGING_SYSTEM]: record.system,
       [ATTR_MESSAGING_DESTINATION_NAME]: record.destination,
       [ATTR_ERROR_TYPE]: record.errorType ?? '_OTHER',
     };
-    instrumentsFor(meter).deadLetters.add(1, attributes);
+    // Looked up per call: the global provider may be registered after the first dead letter.
+    instrumentsForProvider(options.meterProvider ?? metrics.getMeterProvider()).deadLetters.add(
+      1,
+      metricSeries(attributes),
+    );
   });
 }
 

@@ -2,21 +2,14 @@ import { context, SpanKind, trace, type Attributes, type Link } from '@opentelem
 import { setConsumedPathway } from '../pathway/context.js';
 import type { MessageCarrier } from '../propagation/carrier.js';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
   MESSAGING_OPERATION_TYPE_PROCESS,
   MESSAGING_OPERATION_TYPE_RECEIVE,
 } from '../semconv.js';
-import {
-  errorType,
-  guarded,
-  metricAttributes,
-  processPlacement,
-  startMessagingSpan,
-  type MessagingSpanInfo,
-} from '../spans.js';
+import { guarded, processPlacement, startRouteSpan, type MessagingSpanInfo } from '../spans.js';
 import { pathwaySpanAttributes, recordDelivery, type Delivery, type DeliveryExtras } from './delivery.js';
 import { Operation, type MessagingOperation } from './operation.js';
+import { withErrorType } from './routes.js';
 import type { MessagingRuntime } from './runtime.js';
 
 /** Extras for {@link beginProcess}. */
@@ -51,27 +44,30 @@ export function beginProcess(
   const delivery =
     extras?.delivery ?? recordDelivery(runtime, info, MESSAGING_OPERATION_TYPE_PROCESS, carrier, extras);
   const placement = processPlacement(context.active(), delivery.creationContext, runtime.parentMode);
-  const pathwayAttributes = pathwaySpanAttributes(delivery.pathway);
-  const span = startMessagingSpan(
+  const route = runtime.routes.get(info, MESSAGING_OPERATION_TYPE_PROCESS, runtime.semconv);
+  const span = startRouteSpan(
     runtime.tracer,
+    route,
     info,
-    MESSAGING_OPERATION_TYPE_PROCESS,
     SpanKind.CONSUMER,
     placement.parent,
-    {
-      links: [...(info.links ?? []), ...placement.links],
-      semconv: runtime.semconv,
-      ...(pathwayAttributes && { attributes: pathwayAttributes }),
-    },
+    info.links ? [...info.links, ...placement.links] : placement.links,
   );
+  // Not sampling-relevant (messaging-spans.md lists which are): set only on
+  // a span that records, so a sampled-out message builds no object for them.
+  if (delivery.pathway && span.isRecording()) {
+    span.setAttributes(pathwaySpanAttributes(delivery.pathway) as Attributes);
+  }
   let handlerContext = trace.setSpan(placement.parent, span);
   if (delivery.pathway) handlerContext = setConsumedPathway(handlerContext, delivery.pathway);
   const operation = new Operation(span, handlerContext, (error, seconds) => {
-    const metric = metricAttributes(info, MESSAGING_OPERATION_TYPE_PROCESS);
-    if (error) metric[ATTR_ERROR_TYPE] = errorType(error.value);
-    runtime.instruments.processDuration.record(seconds, metric);
-  });
-  return Object.assign(operation, { delivery });
+    runtime.instruments.processDuration.record(
+      seconds,
+      error ? withErrorType(route.metric, error.value) : route.metric,
+    );
+  }) as Operation & { delivery: Delivery };
+  operation.delivery = delivery;
+  return operation;
 }
 
 /**
@@ -151,23 +147,24 @@ export function beginReceive(
   };
 
   const startLinks = carriers ? linksFor(carriers) : [];
-  const attributes: Attributes = {};
-  if (carriers && carriers.length !== 1) attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = carriers.length;
-  const span = startMessagingSpan(
+  const route = runtime.routes.get(info, MESSAGING_OPERATION_TYPE_RECEIVE, runtime.semconv);
+  const span = startRouteSpan(
     runtime.tracer,
+    route,
     info,
-    MESSAGING_OPERATION_TYPE_RECEIVE,
     SpanKind.CLIENT,
     ambient,
-    { links: [...(info.links ?? []), ...startLinks], attributes, semconv: runtime.semconv },
+    info.links ? [...info.links, ...startLinks] : startLinks,
+    carriers && carriers.length !== 1 ? { [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: carriers.length } : undefined,
   );
   let reported = carriers !== undefined;
   const measured = options?.measured ?? true;
   const operation = new Operation(span, trace.setSpan(ambient, span), (error, seconds) => {
     if (!measured) return;
-    const metric = metricAttributes(info, MESSAGING_OPERATION_TYPE_RECEIVE);
-    if (error) metric[ATTR_ERROR_TYPE] = errorType(error.value);
-    runtime.instruments.operationDuration.record(seconds, metric);
+    runtime.instruments.operationDuration.record(
+      seconds,
+      error ? withErrorType(route.metric, error.value) : route.metric,
+    );
   });
   return Object.assign(operation, {
     deliveries,

@@ -2,16 +2,14 @@ import type { Attributes, SpanContext } from '@opentelemetry/api';
 import { parsePathway, PATHWAY_HEADER, type PathwayHeader } from '../pathway/header.js';
 import { extractSpanContext, type MessageCarrier } from '../propagation/carrier.js';
 import {
-  ATTR_MESSAGING_CONSUMER_GROUP_NAME,
-  ATTR_MESSAGING_DESTINATION_NAME,
-  ATTR_MESSAGING_SYSTEM,
   ATTR_PATHWAY_HASH,
   ATTR_PATHWAY_HOPS,
   ATTR_PATHWAY_ORIGIN_MS,
   ATTR_PATHWAY_SEND_MS,
   type MessagingOperationType,
 } from '../semconv.js';
-import { assignAttributes, guarded, metricAttributes, type MessagingSpanInfo } from '../spans.js';
+import { guarded, type MessagingSpanInfo } from '../spans.js';
+import { deliverySeries, latencySeries } from './routes.js';
 import type { MessagingRuntime } from './runtime.js';
 
 /** What the broker says about one delivery, beyond its headers. */
@@ -73,23 +71,18 @@ export function recordDelivery(
   const delivery = readDelivery(runtime, carrier);
   guarded('record delivery metrics', () => {
     const instruments = runtime.instruments;
-    instruments.consumedMessages.add(1, metricAttributes(info, operationType));
-    const base: Attributes = { [ATTR_MESSAGING_SYSTEM]: info.system };
-    if (!info.anonymous) base[ATTR_MESSAGING_DESTINATION_NAME] = info.destination;
-    if (info.consumerGroup) base[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = info.consumerGroup;
-    if (extras?.redelivered) instruments.redeliveries.add(1, base);
+    const route = runtime.routes.get(info, operationType, runtime.semconv);
+    instruments.consumedMessages.add(1, route.metric);
+    if (extras?.redelivered) instruments.redeliveries.add(1, deliverySeries(route, info));
     const pathway = delivery.pathway;
     if (pathway) {
       const nowMs = runtime.now();
-      const edge = assignAttributes({}, base);
-      edge[ATTR_PATHWAY_HASH] = pathway.hash;
+      const series = latencySeries(route, info, pathway.hash, pathway.hops);
       // Clocks of different hosts disagree; a send "in the future" is recorded
       // as 0 rather than dropped (histograms reject negative values), so the
       // count stays exact and the skew shows up as a spike in the first bucket.
-      instruments.edgeLatency.record(Math.max(0, nowMs - pathway.sendMs) / 1000, edge);
-      const withHops = assignAttributes({}, edge);
-      withHops[ATTR_PATHWAY_HOPS] = pathway.hops;
-      instruments.pathwayLatency.record(Math.max(0, nowMs - pathway.originMs) / 1000, withHops);
+      instruments.edgeLatency.record(Math.max(0, nowMs - pathway.sendMs) / 1000, series.edge);
+      instruments.pathwayLatency.record(Math.max(0, nowMs - pathway.originMs) / 1000, series.pathway);
     }
   });
   return delivery;

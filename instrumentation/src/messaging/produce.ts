@@ -1,32 +1,23 @@
-import { context, SpanKind, trace, type Attributes, type Link } from '@opentelemetry/api';
+import { context, SpanKind, trace, type Attributes, type Context, type Link } from '@opentelemetry/api';
 import { getConsumedPathway } from '../pathway/context.js';
 import { pathwayHash } from '../pathway/hash.js';
 import { formatPathway, PATHWAY_HEADER } from '../pathway/header.js';
 import {
   extractSpanContext,
-  injectContext,
+  injectUnchecked,
   TRACEPARENT,
   type MessageCarrier,
 } from '../propagation/carrier.js';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
-  ATTR_MESSAGING_DESTINATION_NAME,
-  ATTR_MESSAGING_SYSTEM,
   ATTR_PATHWAY_HASH,
   ATTR_PATHWAY_PARENT_HASH,
   MESSAGING_OPERATION_TYPE_CREATE,
   MESSAGING_OPERATION_TYPE_SEND,
 } from '../semconv.js';
-import {
-  assignAttributes,
-  errorType,
-  guarded,
-  metricAttributes,
-  startMessagingSpan,
-  type MessagingSpanInfo,
-} from '../spans.js';
-import { Operation, type MessagingOperation } from './operation.js';
+import { assignAttributes, guarded, startRouteSpan, type MessagingSpanInfo } from '../spans.js';
+import { Operation, type MessagingOperation, type OnEnd } from './operation.js';
+import { sentPathwaySeries, withErrorType, type Route } from './routes.js';
 import type { MessagingRuntime } from './runtime.js';
 
 /** What an adapter knows about one send call to one destination. */
@@ -51,24 +42,85 @@ interface Pathway {
   header: string;
   hash: string;
   parentHash: string;
+  /** Span attributes (hash, parent hash); shared by the route, never modified. */
+  attributes: Attributes;
 }
 
 // PATHWAY.md: continue the pathway being consumed in this context (a send
-// inside a process span), or start one here.
-function nextPathway(runtime: MessagingRuntime, info: SendInfo, nowMs: number): Pathway {
-  const consumed = getConsumedPathway(context.active());
+// inside a process span), or start one here. The hash and its span
+// attributes are cached per route and parent, so per message this is one
+// context read and one header string.
+function nextPathway(runtime: MessagingRuntime, info: SendInfo, route: Route, ambient: Context): Pathway {
+  const consumed = getConsumedPathway(ambient);
   const parentHash = consumed?.hash ?? '';
-  // Generated destination names (reply queues) would give each one its own
-  // pathway, so they share one placeholder in the hash.
-  const destination = info.anonymous ? '(anonymous)' : info.destination;
-  const hash = pathwayHash(parentHash, runtime.serviceName, info.system, destination);
+  const hashes = (route.pathwayHashes ??= new Map<string, { hash: string; attributes: Attributes }>());
+  let cached = hashes.get(parentHash);
+  if (cached === undefined) {
+    // Generated destination names (reply queues) would give each one its own
+    // pathway, so they share one placeholder in the hash.
+    const destination = info.anonymous ? '(anonymous)' : info.destination;
+    const hash = pathwayHash(parentHash, runtime.serviceName, info.system, destination);
+    cached = { hash, attributes: { [ATTR_PATHWAY_HASH]: hash, [ATTR_PATHWAY_PARENT_HASH]: parentHash } };
+    if (hashes.size >= 256) hashes.clear();
+    hashes.set(parentHash, cached);
+  }
+  const nowMs = runtime.now();
   const header = formatPathway({
-    hash,
+    hash: cached.hash,
     originMs: consumed?.originMs ?? nowMs,
     sendMs: nowMs,
     hops: consumed ? Math.min(consumed.hops + 1, MAX_HOPS) : 1,
   });
-  return { header, hash, parentHash };
+  return { header, hash: cached.hash, parentHash, attributes: cached.attributes };
+}
+
+/**
+ * True when the message already carries a creation context chosen by the
+ * user or an upstream library: it is linked, never re-injected. Present but
+ * unreadable (oversized, binary, an odd type) still counts as the user's: we
+ * never replace what we cannot read.
+ */
+function hasUserTraceparent(carrier: MessageCarrier): boolean {
+  const value = carrier.get(TRACEPARENT);
+  if (value !== undefined && value !== '') return true;
+  for (const key of carrier.keys()) {
+    if (key.length === TRACEPARENT.length && key.toLowerCase() === TRACEPARENT) return true;
+  }
+  return false;
+}
+
+/** The attributes of one create span: the message's, then the send's broker ones, per messaging-spans.md. */
+function createInfo(info: SendInfo, i: number): MessagingSpanInfo {
+  const perMessage = info.messageAttributes?.[i];
+  if (!perMessage) return info;
+  return Object.assign({}, info, {
+    attributes: assignAttributes(assignAttributes({}, info.attributes), perMessage),
+  });
+}
+
+/** Records a finished send: duration, sent count, and the pathway's sent count. */
+class SendMetrics {
+  constructor(
+    private readonly runtime: MessagingRuntime,
+    private readonly info: SendInfo,
+    private readonly route: Route,
+    private readonly count: number,
+    private readonly pathway: Pathway | undefined,
+  ) {}
+
+  readonly onEnd: OnEnd = (error, seconds) => {
+    const instruments = this.runtime.instruments;
+    const series = error ? withErrorType(this.route.metric, error.value) : this.route.metric;
+    instruments.operationDuration.record(seconds, series);
+    instruments.sentMessages.add(this.count, series);
+    const pathway = this.pathway;
+    if (pathway && !error && this.count > 0) {
+      instruments.pathwaySent.add(
+        this.count,
+        sentPathwaySeries(this.route, this.info, pathway.hash, pathway.parentHash),
+      );
+    }
+  };
 }
 
 /**
@@ -90,100 +142,86 @@ export function beginSend(
 ): SendOperation {
   const ambient = context.active();
   const count = carriers.length;
+  const route = runtime.routes.get(info, MESSAGING_OPERATION_TYPE_SEND, runtime.semconv);
   const pathway = runtime.pathway
-    ? guarded('pathway header', () => nextPathway(runtime, info, runtime.now()), undefined)
+    ? guarded('pathway header', () => nextPathway(runtime, info, route, ambient), undefined)
     : undefined;
-  const pathwayAttributes: Attributes | undefined = pathway && {
-    [ATTR_PATHWAY_HASH]: pathway.hash,
-    [ATTR_PATHWAY_PARENT_HASH]: pathway.parentHash,
-  };
+  const pathwayAttributes = pathway?.attributes;
 
-  // Which messages already carry a creation context chosen by the user or an
-  // upstream library: those are linked, never re-injected.
-  const links: Link[] = [];
-  const preserved = carriers.map((carrier) =>
-    guarded(
-      'read user traceparent',
-      () => {
-        const value = carrier.get(TRACEPARENT);
-        // Present but unreadable (oversized, binary, an odd type) still counts
-        // as the user's: we never replace what we cannot read.
-        const present =
-          (value !== undefined && value !== '') ||
-          carrier.keys().some((key) => key.toLowerCase() === TRACEPARENT);
-        if (!present) return false;
-        const userContext = extractSpanContext(carrier);
-        if (userContext) links.push({ context: userContext });
-        return true;
-      },
-      false,
-    ),
-  );
+  const links: Link[] = info.links ? info.links.slice() : [];
+  const preserved: boolean[] = new Array<boolean>(count);
+  let injectsAny = false;
+  for (let i = 0; i < count; i++) {
+    const carrier = carriers[i] as MessageCarrier;
+    const kept = guarded('read user traceparent', () => hasUserTraceparent(carrier), false);
+    preserved[i] = kept;
+    if (!kept) {
+      injectsAny = true;
+      continue;
+    }
+    const userContext = guarded('read user traceparent', () => extractSpanContext(carrier), undefined);
+    if (userContext) links.push({ context: userContext });
+  }
 
   const withCreateSpans = count > 1 && runtime.batchCreateSpans;
   if (withCreateSpans) {
-    carriers.forEach((carrier, i) => {
-      if (preserved[i]) return;
+    const createRoute = runtime.routes.get(info, MESSAGING_OPERATION_TYPE_CREATE, runtime.semconv);
+    for (let i = 0; i < count; i++) {
+      if (preserved[i]) continue;
       guarded('create span', () => {
-        const create = startMessagingSpan(
+        const create = startRouteSpan(
           runtime.tracer,
-          Object.assign({}, info, {
-            attributes: assignAttributes(assignAttributes({}, info.attributes), info.messageAttributes?.[i]),
-          }),
-          MESSAGING_OPERATION_TYPE_CREATE,
+          createRoute,
+          createInfo(info, i),
           SpanKind.PRODUCER,
           ambient,
-          {
-            links: [],
-            semconv: runtime.semconv,
-            ...(pathwayAttributes && { attributes: pathwayAttributes }),
-          },
+          [],
+          pathwayAttributes,
         );
-        injectContext(carrier, trace.setSpan(ambient, create));
+        injectUnchecked(carriers[i] as MessageCarrier, trace.setSpan(ambient, create));
         links.push({ context: create.spanContext() });
         create.end();
       });
-    });
+    }
   }
 
   // The send span is PRODUCER only when its own context is the messages'
   // creation context (the kind table in messaging-spans.md); otherwise CLIENT.
-  const injectsSendContext = !withCreateSpans && preserved.some((kept) => !kept);
-  const attributes = assignAttributes({}, pathwayAttributes);
-  if (count > 1) attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = count;
-  else assignAttributes(attributes, info.messageAttributes?.[0]);
-  const span = startMessagingSpan(
+  const injectsSendContext = !withCreateSpans && injectsAny;
+  let attributes = pathwayAttributes;
+  if (count > 1) {
+    attributes = assignAttributes({}, pathwayAttributes);
+    attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = count;
+  } else if (info.messageAttributes?.[0]) {
+    attributes = assignAttributes(assignAttributes({}, pathwayAttributes), info.messageAttributes[0]);
+  }
+  const span = startRouteSpan(
     runtime.tracer,
+    route,
     info,
-    MESSAGING_OPERATION_TYPE_SEND,
     injectsSendContext ? SpanKind.PRODUCER : SpanKind.CLIENT,
     ambient,
-    { links: [...(info.links ?? []), ...links], attributes, semconv: runtime.semconv },
+    links,
+    attributes,
   );
   const sendContext = trace.setSpan(ambient, span);
 
-  carriers.forEach((carrier, i) => {
+  for (let i = 0; i < count; i++) {
+    const carrier = carriers[i] as MessageCarrier;
+    const inject = injectsSendContext && !preserved[i];
+    if (!inject && !pathway) continue;
     guarded('inject message headers', () => {
-      if (injectsSendContext && !preserved[i]) injectContext(carrier, sendContext);
+      if (inject) injectUnchecked(carrier, sendContext);
       // Ours, describing this edge: replaces a header copied from a consumed message.
       if (pathway) carrier.set(PATHWAY_HEADER, pathway.header);
     });
-  });
+  }
 
-  const operation = new Operation(span, sendContext, (error, seconds) => {
-    const instruments = runtime.instruments;
-    const metric = metricAttributes(info, MESSAGING_OPERATION_TYPE_SEND);
-    if (error) metric[ATTR_ERROR_TYPE] = errorType(error.value);
-    instruments.operationDuration.record(seconds, metric);
-    instruments.sentMessages.add(count, metric);
-    if (pathway && !error && count > 0) {
-      const sent: Attributes = {};
-      sent[ATTR_PATHWAY_HASH] = pathway.hash;
-      sent[ATTR_PATHWAY_PARENT_HASH] = pathway.parentHash;
-      sent[ATTR_MESSAGING_SYSTEM] = info.system;
-      if (!info.anonymous) sent[ATTR_MESSAGING_DESTINATION_NAME] = info.destination;
-      instruments.pathwaySent.add(count, sent);
-    }
-  });
-  return Object.assign(operation, { messageCount: count });
+  const operation = new Operation(
+    span,
+    sendContext,
+    new SendMetrics(runtime, info, route, count, pathway).onEnd,
+  ) as Operation & { messageCount: number };
+  operation.messageCount = count;
+  return operation;
 }

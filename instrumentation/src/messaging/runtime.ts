@@ -1,5 +1,6 @@
 import { metrics, type Meter, type MeterProvider } from '@opentelemetry/api';
-import { instrumentsFor, type MessagingInstruments } from '../metrics/instruments.js';
+import { instrumentsForProvider, type MessagingInstruments } from '../metrics/instruments.js';
+import { localMetricsWired } from '../metrics/producer-state.js';
 import {
   INSTRUMENTATION_NAME,
   resolveOptions,
@@ -7,6 +8,7 @@ import {
   type ResolvedOptions,
 } from '../options.js';
 import { VERSION } from '../version.js';
+import { RouteCache } from './routes.js';
 import { semconvStability, type SemconvStability } from './stability.js';
 
 /**
@@ -17,8 +19,14 @@ import { semconvStability, type SemconvStability } from './stability.js';
 export interface MessagingRuntime extends ResolvedOptions {
   /** The Meter (global or from options), looked up per use so a late SDK start is seen. */
   readonly meter: Meter;
-  /** The metric instruments of {@link MessagingRuntime.meter}, created once per Meter. */
+  /**
+   * Where metrics are recorded: the local aggregation when a Signalbox
+   * MetricProducer is registered on the global provider, else the instruments
+   * of {@link MessagingRuntime.meter} (created once per Meter).
+   */
   readonly instruments: MessagingInstruments;
+  /** Span names, attributes and metric series per route, built once. */
+  readonly routes: RouteCache;
   readonly semconv: SemconvStability;
   /** `service.name` as used in the pathway hash. */
   readonly serviceName: string;
@@ -59,15 +67,32 @@ export function resolveRuntime(options: MessagingInstrumentationOptions = {}): M
     }
     return meter;
   };
+  // Read several times per message: cached until the provider or the
+  // producer registration changes.
+  let instrumentsProvider: MeterProvider | undefined;
+  let instrumentsWired = false;
+  let instruments: MessagingInstruments | undefined;
+  const currentInstruments = (): MessagingInstruments => {
+    const current = options.meterProvider ?? metrics.getMeterProvider();
+    const wired = localMetricsWired();
+    if (instruments === undefined || current !== instrumentsProvider || wired !== instrumentsWired) {
+      instrumentsProvider = current;
+      instrumentsWired = wired;
+      instruments = instrumentsForProvider(current);
+    }
+    return instruments;
+  };
+  const semconv = semconvStability();
   return {
     ...resolved,
     get meter() {
       return currentMeter();
     },
     get instruments() {
-      return instrumentsFor(currentMeter());
+      return currentInstruments();
     },
-    semconv: semconvStability(),
+    routes: new RouteCache(),
+    semconv,
     serviceName: options.serviceName?.trim() || defaultServiceName(),
     batchCreateSpans: options.batchCreateSpans ?? true,
     pathway: options.pathway ?? true,

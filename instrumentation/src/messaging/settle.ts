@@ -1,7 +1,8 @@
 import { context, SpanKind, trace, type SpanContext } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE, MESSAGING_OPERATION_TYPE_SETTLE } from '../semconv.js';
-import { errorType, metricAttributes, startMessagingSpan, type MessagingSpanInfo } from '../spans.js';
+import { MESSAGING_OPERATION_TYPE_SETTLE } from '../semconv.js';
+import { startRouteSpan, type MessagingSpanInfo } from '../spans.js';
 import { Operation, type MessagingOperation } from './operation.js';
+import { withErrorType } from './routes.js';
 import type { MessagingRuntime } from './runtime.js';
 
 /** Options for {@link recordSettle}. */
@@ -34,20 +35,15 @@ export function recordSettle(
   const settleInfo: MessagingSpanInfo = Object.assign({}, info, { operationName });
   const measured = options?.measured ?? true;
   const ambient = context.active();
-  const links = [...(info.links ?? [])];
-  if (creationContext) links.push({ context: creationContext });
-  const span = startMessagingSpan(
-    runtime.tracer,
-    settleInfo,
-    MESSAGING_OPERATION_TYPE_SETTLE,
-    SpanKind.CLIENT,
-    ambient,
-    { links, semconv: runtime.semconv },
-  );
+  let links = info.links ?? [];
+  if (creationContext) links = [...links, { context: creationContext }];
+  const route = runtime.routes.get(settleInfo, MESSAGING_OPERATION_TYPE_SETTLE, runtime.semconv);
+  const span = startRouteSpan(runtime.tracer, route, settleInfo, SpanKind.CLIENT, ambient, links);
   return new Operation(span, trace.setSpan(ambient, span), (error, seconds) => {
     if (!measured) return;
-    const metric = metricAttributes(settleInfo, MESSAGING_OPERATION_TYPE_SETTLE);
-    if (error) metric[ATTR_ERROR_TYPE] = errorType(error.value);
-    runtime.instruments.operationDuration.record(seconds, metric);
+    runtime.instruments.operationDuration.record(
+      seconds,
+      error ? withErrorType(route.metric, error.value) : route.metric,
+    );
   });
 }

@@ -116,6 +116,19 @@ export function injectContext(carrier: MessageCarrier, ctx: Context = context.ac
 }
 
 /**
+ * Writes `ctx` into the carrier with the registered propagator, for callers
+ * that already checked the carrier has no `traceparent` of its own (the send
+ * path reads it once per message). Never throws.
+ */
+export function injectUnchecked(carrier: MessageCarrier, ctx: Context): void {
+  try {
+    propagation.inject(ctx, carrier, setter);
+  } catch (err) {
+    diag.warn('@signalbox/instrumentation: could not inject trace context into message headers', err);
+  }
+}
+
+/**
  * Reads the creation context from the carrier with the registered propagator.
  * Safe on hostile input: non-string values, oversized or non-ASCII trace
  * headers are ignored, and any failure yields an empty context. Never throws.

@@ -8,7 +8,9 @@ import { diag } from '@opentelemetry/api';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { signalboxInstrumentations } from '../auto/index.js';
+import { guarded } from '../spans.js';
 import type { SignalboxInstrumentationConfig } from '../auto/base.js';
+import { signalboxMetricProducer } from '../metrics/producer.js';
 import { EXPORTER_KINDS, jaegerLegacyExporter, zipkinExporter, type ExporterKind } from './exporters.js';
 
 export type { ExporterKind } from './exporters.js';
@@ -40,6 +42,26 @@ export interface Registration {
 
 function effectiveServiceName(option: string | undefined): string {
   return process.env.OTEL_SERVICE_NAME?.trim() || option?.trim() || 'unknown_service:node';
+}
+
+/**
+ * Adds the Signalbox MetricProducer to the metric readers the NodeSDK built
+ * from OTEL_METRICS_EXPORTER, so this package's metrics are aggregated
+ * in-process (see ../metrics/producer.ts). NodeSDK has no option for
+ * producers on the readers it builds itself, so this reaches its reader list
+ * (`_meterProviderConfig.readers`, each reader's `_metricProducers`); when
+ * that shape is not there (another SDK version), nothing is attached and the
+ * metrics go through the API Meter as before: slower, never lost.
+ */
+function attachMetricProducer(sdk: NodeSDK): void {
+  guarded('attach the Signalbox metric producer', () => {
+    const config = (sdk as unknown as { _meterProviderConfig?: { readers?: unknown[] } })
+      ._meterProviderConfig;
+    const readers = (config?.readers ?? []) as { _metricProducers?: unknown }[];
+    if (readers.length === 0 || !readers.every((reader) => Array.isArray(reader._metricProducers))) return;
+    const producer = signalboxMetricProducer();
+    for (const reader of readers) (reader._metricProducers as unknown[]).push(producer);
+  });
 }
 
 /**
@@ -90,6 +112,7 @@ export function register(options: RegisterOptions = {}): Registration {
     ...(traceExporter && { traceExporter }),
     instrumentations: [...signalboxInstrumentations({ ...config, serviceName }), ...instrumentations],
   });
+  attachMetricProducer(sdk);
   sdk.start();
   return { sdk, shutdown: () => sdk.shutdown() };
 }
