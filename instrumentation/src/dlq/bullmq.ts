@@ -1,4 +1,6 @@
 import type { Job, Queue } from 'bullmq';
+import { parseBullmqMetadata } from '../propagation/bullmq-metadata.js';
+import { guarded } from '../spans.js';
 import { BULLMQ_DLQ_DATA_KEY } from './headers.js';
 import { prepareDeadLetter, type DeadLetterOptions, type DeadLetterResult } from './prepare.js';
 import { SYSTEM_BULLMQ } from './system.js';
@@ -56,19 +58,34 @@ export async function deadLetterBullMQ(
   options: BullMQDeadLetterOptions = {},
 ): Promise<BullMQDeadLetterResult> {
   const resolved: DeadLetterOptions = { ...options, error: options.error ?? jobError(job) };
+  // The job's telemetry metadata (traceparent, pathway, replay markers): read for the failed trace,
+  // and kept on the copy, so a replayed job that fails again still counts its replays (poison guard).
+  const metadata = guarded(
+    'read job telemetry metadata',
+    () => parseBullmqMetadata((job.opts as { telemetry?: { metadata?: unknown } }).telemetry?.metadata),
+    {},
+  );
   const prepared = prepareDeadLetter(
     {
       system: SYSTEM_BULLMQ,
       destination: job.queueName,
       messageId: job.id,
+      headers: metadata,
       job,
       deliveryCount: job.attemptsMade,
     },
     resolved,
   );
   const data: BullMQDeadLetterData = { [BULLMQ_DLQ_DATA_KEY]: prepared.headers, data: job.data as unknown };
+  const telemetry =
+    Object.keys(metadata).length > 0 ? { telemetry: { metadata: JSON.stringify(metadata) } } : {};
   const added = await withDeadLetterTelemetry(resolved, prepared.record, deadLetterQueue.name, () =>
-    deadLetterQueue.add(job.name, data, { attempts: 1, removeOnComplete: false, removeOnFail: false }),
+    deadLetterQueue.add(job.name, data, {
+      attempts: 1,
+      removeOnComplete: false,
+      removeOnFail: false,
+      ...telemetry,
+    }),
   );
   return {
     id: prepared.record.id,

@@ -1,5 +1,7 @@
 import type { BrokerSettings } from '@/lib/brokers/config';
+import { BullMqDlqAdapter } from './bullmq';
 import { KafkaDlqAdapter } from './kafka';
+import { JetStreamDlqAdapter } from './nats-jetstream';
 import { RabbitMqDlqAdapter } from './rabbitmq';
 import { RedisStreamsDlqAdapter } from './redis-streams';
 import { SqsDlqAdapter } from './sqs';
@@ -22,5 +24,7 @@ export function createDlqAdapters(
   if (settings.rabbitmq) adapters.push(new RabbitMqDlqAdapter(settings.rabbitmq, names('rabbitmq')));
   if (settings.sqs) adapters.push(new SqsDlqAdapter(settings.sqs, names('aws_sqs')));
   if (settings.redis) adapters.push(new RedisStreamsDlqAdapter(settings.redis, names('redis')));
+  if (settings.nats) adapters.push(new JetStreamDlqAdapter(settings.nats, names('nats')));
+  if (settings.bullmq) adapters.push(new BullMqDlqAdapter(settings.bullmq, names('bullmq')));
   return adapters;
 }
