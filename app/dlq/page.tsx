@@ -96,7 +96,7 @@ async function Archive({ queueId }: { queueId: string }) {
   const { archive, archiver, config } = await getDlqServices();
   const [counts, gone] = await Promise.all([
     archive.counts(queueId),
-    archive.list(queueId, { goneOnly: true, limit: 100 }),
+    archive.list(queueId, { goneOnly: true, limit: 25 }),
   ]);
   return (
     <ArchivePanel

@@ -44,7 +44,11 @@ export function ArchivePanel({
       {gone.length > 0 ? (
         <div className="table-wrap">
           <table className="table">
-            <caption>Archived messages no longer in the queue (newest first)</caption>
+            <caption>
+              {counts.gone > gone.length
+                ? `The newest ${gone.length} of ${counts.gone.toLocaleString('en-US')} archived messages no longer in the queue`
+                : 'Archived messages no longer in the queue (newest first)'}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Message</th>
