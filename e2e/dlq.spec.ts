@@ -26,6 +26,28 @@ test('DLQ page: injected failures grouped, dry run, replay, and the replays succ
     )
     .toBeGreaterThan(0);
 
+  // A dead letter whose journey this dashboard recorded (the DLQ may also hold older ones, from
+  // before this store existed), followed again after the replay.
+  let followed: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        const listed = (await (
+          await request.get(`/api/dlq/${encodeURIComponent(QUEUE)}/messages`)
+        ).json()) as {
+          messages: { failure: { traceId: string | null } }[];
+        };
+        for (const m of listed.messages.slice(-20).reverse()) {
+          const traceId = m.failure.traceId;
+          if (traceId && (await request.get(`/api/journeys?traceId=${traceId}`)).ok()) followed = traceId;
+          if (followed) break;
+        }
+        return followed;
+      },
+      { timeout: 75_000, intervals: [2000] },
+    )
+    .toBeTruthy();
+
   await page.goto('/dlq');
   await expect(page.getByRole('heading', { name: 'Dead letters', level: 1 })).toBeVisible();
   await page.getByRole('link', { name: 'payments.dlq' }).click();
@@ -78,4 +100,13 @@ test('DLQ page: injected failures grouped, dry run, replay, and the replays succ
       .getByRole('cell', { name: /^e2e \(token/ })
       .first(),
   ).toBeVisible();
+
+  // The message's journey now ends with the dashboard's replay and the consumer processing it (the
+  // replay span is recorded in the dashboard's own store; the notifier exports its spans in batches).
+  await expect(async () => {
+    await page.goto(`/messages/${followed}`);
+    await expect(page.getByText(/^replay /).first()).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 30_000, intervals: [2000] });
+  await expect(page.getByText('signalbox-dashboard').first()).toBeVisible();
+  await keepScreenshot(page, testInfo, 'dlq-replay-journey');
 });
