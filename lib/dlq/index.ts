@@ -3,10 +3,11 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Tracer } from '@opentelemetry/api';
 import { parseBrokerConfig } from '@/lib/brokers/config';
 import { createSelfTracer } from '@/lib/ingest/self-tracer';
-import { getStore, sideTableConnection } from '@/lib/store';
+import { type TelemetryStore, getStore, sideTableConnection } from '@/lib/store';
 import { DlqArchiveStore } from './archive-store';
 import { DlqArchiver } from './archiver';
 import { createDlqAdapters } from './brokers';
+import { learnDlqNames } from './learn-names';
 import { type DlqConfig, parseDlqConfig } from './config';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService } from './service';
@@ -40,11 +41,16 @@ export async function createDlqServices(
   archiveConnection: DuckDBConnection,
   env: Record<string, string | undefined>,
   tracer?: Tracer,
+  telemetry?: () => Promise<TelemetryStore>,
 ): Promise<DlqServices> {
   const dlqConfig = parseDlqConfig(env);
-  const adapters = createDlqAdapters(parseBrokerConfig(env), dlqConfig.queues);
+  const { adapters, known } = createDlqAdapters(parseBrokerConfig(env), dlqConfig.queues);
   const store = await DuckDbReplayStore.create(connection);
-  const service = new DlqService(adapters, store, { ...dlqConfig, tracer });
+  const service = new DlqService(adapters, store, {
+    ...dlqConfig,
+    tracer,
+    learnNames: telemetry && (() => learnDlqNames(telemetry, known)),
+  });
   await service.resumeInterrupted();
   const archive = await DlqArchiveStore.create(archiveConnection);
   const archiver = new DlqArchiver(service, archive, dlqConfig.archiveIntervalMs);

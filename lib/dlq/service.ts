@@ -63,6 +63,8 @@ interface Options {
   browseLimit: number;
   /** Tracer of the replay spans; the global one by default. */
   tracer?: Tracer;
+  /** Runs before each discovery: adds DLQ names seen in telemetry (the Signalbox header) to the adapters'. */
+  learnNames?: () => Promise<void>;
 }
 
 /** Everything the DLQ API and page do, on top of the adapters and the replay store. */
@@ -88,6 +90,11 @@ export class DlqService {
     queues: QueueView[];
     brokers: { system: string; address: string; error: string | null }[];
   }> {
+    await this.options
+      .learnNames?.()
+      .catch((error: unknown) =>
+        console.error('signalbox: DLQ names from telemetry could not be read', error),
+      );
     const results = await Promise.all(
       this.adapters.map(async (a) => {
         try {

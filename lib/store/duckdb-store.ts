@@ -230,6 +230,10 @@ export class DuckDbStore implements TelemetryStore {
     return this.readers.use((c) => windowQueries.traceRoutes(c, window, limit));
   }
 
+  deadLetterTargets(window: TimeWindow, limit: number) {
+    return this.readers.use((c) => windowQueries.deadLetterTargets(c, window, limit));
+  }
+
   async liveTotals(): Promise<LiveTotals[]> {
     const dims = await this.readers.use((c) => seriesQueries.seriesDims(c));
     return this.live.snapshot().flatMap((t) => {

@@ -169,6 +169,8 @@ export interface TelemetryStore {
   processSpans(window: TimeWindow, limit: number): Promise<ProcessRow[]>;
   /** Messaging routes of traces in the window (send … process), at most `limit` traces. */
   traceRoutes(window: TimeWindow, limit: number): Promise<TraceRouteRow[]>;
+  /** DLQs Signalbox's dead-letter helpers wrote to in the window (from the newest `limit` dead-letter spans). */
+  deadLetterTargets(window: TimeWindow, limit: number): Promise<{ system: string; name: string }[]>;
 
   /** Counters since this process started, for Prometheus. */
   liveTotals(): Promise<LiveTotals[]>;

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { BrokerSettings } from '@/lib/brokers/config';
 import { openRedis, redisAddress } from '@/lib/brokers/redis-connection';
 import { looksLikeDlq } from '../names';
+import { KnownDlqNames } from './known-names';
 import { type BullDlqName, failedSetName, jobRecord, parseBullDlqName, replayJob } from './bullmq-jobs';
 import {
   type BrowseResult,
@@ -41,10 +42,13 @@ export class BullMqDlqAdapter implements DlqAdapter {
   private redis: Redis | null = null;
   private readonly queues = new Map<string, Queue>();
 
+  private readonly configured: KnownDlqNames;
+
   constructor(
     private readonly settings: BullSettings,
-    private readonly configured: readonly string[] = [],
+    configured: KnownDlqNames | readonly string[] = [],
   ) {
+    this.configured = KnownDlqNames.of(configured);
     this.address = `${redisAddress(settings.url)} (prefix ${settings.prefix})`;
   }
 
@@ -117,7 +121,7 @@ export class BullMqDlqAdapter implements DlqAdapter {
           system: 'bullmq',
           name: failedName,
           messages: failed,
-          source: configuredFailed ? 'config' : 'name',
+          source: this.configured.source(failedName) ?? 'name',
         });
       }
       if (configuredWait || looksLikeDlq(name)) {
@@ -125,7 +129,7 @@ export class BullMqDlqAdapter implements DlqAdapter {
           system: 'bullmq',
           name,
           messages: counts.wait ?? 0,
-          source: configuredWait ? 'config' : 'name',
+          source: this.configured.source(name) ?? 'name',
         });
       }
     }

@@ -1,6 +1,7 @@
 import type { BrokerSettings } from '@/lib/brokers/config';
 import { BullMqDlqAdapter } from './bullmq';
 import { KafkaDlqAdapter } from './kafka';
+import { KnownDlqNames } from './known-names';
 import { JetStreamDlqAdapter } from './nats-jetstream';
 import { RabbitMqDlqAdapter } from './rabbitmq';
 import { RedisStreamsDlqAdapter } from './redis-streams';
@@ -9,16 +10,23 @@ import type { DlqAdapter, DlqSystem } from './types';
 
 export type * from './types';
 export { DlqBrokerError } from './types';
+export { KnownDlqNames };
 
 /**
  * One DLQ adapter per configured broker that has one. Adding a broker = a file implementing
- * DlqAdapter + a line here.
+ * DlqAdapter + a line here. `known` holds each system's configured DLQ names; names seen in
+ * telemetry are added to it later (KnownDlqNames.hint).
  */
 export function createDlqAdapters(
   settings: BrokerSettings,
   configured: readonly { system: string; name: string }[],
-): DlqAdapter[] {
-  const names = (system: DlqSystem) => configured.filter((c) => c.system === system).map((c) => c.name);
+): { adapters: DlqAdapter[]; known: Map<DlqSystem, KnownDlqNames> } {
+  const known = new Map<DlqSystem, KnownDlqNames>();
+  const names = (system: DlqSystem) => {
+    const list = new KnownDlqNames(configured.filter((c) => c.system === system).map((c) => c.name));
+    known.set(system, list);
+    return list;
+  };
   const adapters: DlqAdapter[] = [];
   if (settings.kafka) adapters.push(new KafkaDlqAdapter(settings.kafka, names('kafka')));
   if (settings.rabbitmq) adapters.push(new RabbitMqDlqAdapter(settings.rabbitmq, names('rabbitmq')));
@@ -26,5 +34,5 @@ export function createDlqAdapters(
   if (settings.redis) adapters.push(new RedisStreamsDlqAdapter(settings.redis, names('redis')));
   if (settings.nats) adapters.push(new JetStreamDlqAdapter(settings.nats, names('nats')));
   if (settings.bullmq) adapters.push(new BullMqDlqAdapter(settings.bullmq, names('bullmq')));
-  return adapters;
+  return { adapters, known };
 }

@@ -12,6 +12,7 @@ import {
 } from 'kafkajs';
 import type { KafkaSettings } from '@/lib/brokers/config';
 import { looksLikeDlq } from '../names';
+import { KnownDlqNames } from './known-names';
 import { normaliseHeaders } from './headers';
 import {
   type BrowseResult,
@@ -40,12 +41,14 @@ export class KafkaDlqAdapter implements DlqAdapter {
   private readonly kafka: Kafka;
   private admin: Admin | null = null;
   private producer: Producer | null = null;
+  private readonly configured: KnownDlqNames;
 
   constructor(
     settings: KafkaSettings,
-    private readonly configured: readonly string[] = [],
+    configured: KnownDlqNames | readonly string[] = [],
     clientConfig: Partial<KafkaConfig> = {},
   ) {
+    this.configured = KnownDlqNames.of(configured);
     this.address = settings.brokers.join(',');
     this.kafka = new Kafka({
       clientId: `${settings.clientId}-dlq`,
@@ -83,11 +86,11 @@ export class KafkaDlqAdapter implements DlqAdapter {
     const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__'));
     const found: DlqQueueInfo[] = [];
     for (const name of topics.sort()) {
-      const configured = this.configured.includes(name);
-      if (!configured && !looksLikeDlq(name)) continue;
+      const known = this.configured.source(name);
+      if (!known && !looksLikeDlq(name)) continue;
       const offsets = await admin.fetchTopicOffsets(name);
       const messages = offsets.reduce((sum, p) => sum + (Number(p.high) - Number(p.low)), 0);
-      found.push({ system: 'kafka', name, messages, source: configured ? 'config' : 'name' });
+      found.push({ system: 'kafka', name, messages, source: known ?? 'name' });
     }
     return found;
   }

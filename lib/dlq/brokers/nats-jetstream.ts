@@ -12,6 +12,7 @@ import { type NatsConnection, connect } from '@nats-io/transport-node';
 import { REPLAY_HEADERS } from '@signalbox/instrumentation';
 import type { BrokerSettings } from '@/lib/brokers/config';
 import { looksLikeDlq } from '../names';
+import { KnownDlqNames } from './known-names';
 import { publishHeaders, storedMessageRecord } from './nats-records';
 import {
   type BrowseResult,
@@ -51,10 +52,13 @@ export class JetStreamDlqAdapter implements DlqAdapter {
   private connection: NatsConnection | null = null;
   private clients: { jsm: JetStreamManager; js: JetStreamClient } | null = null;
 
+  private readonly configured: KnownDlqNames;
+
   constructor(
     private readonly settings: NatsSettings,
-    private readonly configured: readonly string[] = [],
+    configured: KnownDlqNames | readonly string[] = [],
   ) {
+    this.configured = KnownDlqNames.of(configured);
     this.address = settings.servers.map((s) => s.replace(/\/\/[^@/]*@/, '//')).join(',');
   }
 
@@ -84,14 +88,14 @@ export class JetStreamDlqAdapter implements DlqAdapter {
     const found: DlqQueueInfo[] = [];
     for await (const stream of jsm.streams.list()) {
       const name = stream.config.name;
-      const configured = this.configured.includes(name);
+      const known = this.configured.source(name);
       const named = looksLikeDlq(name) || (stream.config.subjects ?? []).some(looksLikeDlq);
-      if (!configured && !named) continue;
+      if (!known && !named) continue;
       found.push({
         system: 'nats',
         name,
         messages: stream.state.messages,
-        source: configured ? 'config' : 'name',
+        source: known ?? 'name',
       });
     }
     return found.sort((a, b) => a.name.localeCompare(b.name));

@@ -3,6 +3,7 @@ import { DLQ_HEADERS, REPLAY_HEADERS } from '@signalbox/instrumentation';
 import type { BrokerSettings } from '@/lib/brokers/config';
 import { fetchQueues } from '@/lib/brokers/rabbitmq-management';
 import { looksLikeDlq } from '../names';
+import { KnownDlqNames } from './known-names';
 import { contentKey, normaliseHeaders } from './headers';
 import { deadLetterTargets, targetKey } from './rabbitmq-dlx';
 import {
@@ -38,10 +39,13 @@ export class RabbitMqDlqAdapter implements DlqAdapter {
   readonly address: string;
   private connection: ChannelModel | null = null;
 
+  private readonly configured: KnownDlqNames;
+
   constructor(
     private readonly settings: RabbitSettings,
-    private readonly configured: readonly string[] = [],
+    configured: KnownDlqNames | readonly string[] = [],
   ) {
+    this.configured = KnownDlqNames.of(configured);
     const url = new URL(settings.url);
     this.address = `${url.protocol}//${url.host}`;
   }
@@ -96,14 +100,14 @@ export class RabbitMqDlqAdapter implements DlqAdapter {
         signal,
       );
       for (const q of queues) {
-        const configured = this.configured.includes(q.name);
+        const known = this.configured.source(q.name);
         const byDlx = dlxTargets.has(targetKey(q.vhost, q.name));
-        if (!configured && !byDlx && !looksLikeDlq(q.name)) continue;
+        if (!known && !byDlx && !looksLikeDlq(q.name)) continue;
         found.set(q.name, {
           system: 'rabbitmq',
           name: q.name,
           messages: q.messages_ready + q.messages_unacknowledged,
-          source: configured ? 'config' : byDlx ? 'dead-letter-exchange' : 'name',
+          source: known ?? (byDlx ? 'dead-letter-exchange' : 'name'),
         });
       }
       return [...found.values()];
@@ -111,7 +115,7 @@ export class RabbitMqDlqAdapter implements DlqAdapter {
     // Without the management API AMQP cannot list queues: check the configured DLQs, the configured
     // queues that look like DLQs, and `<queue>.dlq` (deadLetterAmqp's default) for each configured queue.
     const candidates = new Map<string, DlqQueueInfo['source']>();
-    for (const name of this.configured) candidates.set(name, 'config');
+    for (const name of this.configured) candidates.set(name, this.configured.source(name) ?? 'config');
     for (const name of this.settings.queues) {
       if (looksLikeDlq(name)) candidates.set(name, candidates.get(name) ?? 'name');
       else if (!candidates.has(`${name}.dlq`)) candidates.set(`${name}.dlq`, 'name');

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { BrokerSettings } from '@/lib/brokers/config';
 import { openRedis, redisAddress } from '@/lib/brokers/redis-connection';
 import { looksLikeDlq } from '../names';
+import { KnownDlqNames } from './known-names';
 import { redisCopyFields, redisRecord } from './redis-streams-mapping';
 import {
   type BrowseResult,
@@ -43,10 +44,13 @@ export class RedisStreamsDlqAdapter implements DlqAdapter {
   readonly address: string;
   private redis: Redis | null = null;
 
+  private readonly configured: KnownDlqNames;
+
   constructor(
     private readonly settings: RedisSettings,
-    private readonly configured: readonly string[] = [],
+    configured: KnownDlqNames | readonly string[] = [],
   ) {
+    this.configured = KnownDlqNames.of(configured);
     this.address = redisAddress(settings.url);
   }
 
@@ -78,12 +82,14 @@ export class RedisStreamsDlqAdapter implements DlqAdapter {
       ];
       cursor = next;
       for (const key of keys) {
-        if (this.configured.includes(key)) sources.set(key, 'config');
+        const known = this.configured.source(key);
+        if (known) sources.set(key, known);
         else if (looksLikeDlq(key)) sources.set(key, 'name');
       }
     } while (cursor !== '0');
     for (const key of this.configured) {
-      if (!sources.has(key) && (await redis.type(key)) === 'stream') sources.set(key, 'config');
+      if (!sources.has(key) && (await redis.type(key)) === 'stream')
+        sources.set(key, this.configured.source(key) ?? 'config');
     }
     const names = [...sources.keys()].sort();
     const pipeline = redis.pipeline();

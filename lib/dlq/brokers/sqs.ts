@@ -10,6 +10,7 @@ import {
 import type { BrokerSettings } from '@/lib/brokers/config';
 import { queueNameOf } from '@/lib/brokers/sqs';
 import { looksLikeDlq } from '../names';
+import { KnownDlqNames } from './known-names';
 import { redriveTarget } from './sqs-mapping';
 import { errorText, HOLD_SECONDS, SqsSession } from './sqs-session';
 import {
@@ -52,12 +53,15 @@ export class SqsDlqAdapter implements DlqAdapter {
   private client: SQSClient | null = null;
   private readonly urls = new Map<string, string>();
 
+  private readonly configured: KnownDlqNames;
+
   constructor(
     private readonly settings: SqsSettings,
-    private readonly configured: readonly string[] = [],
+    configured: KnownDlqNames | readonly string[] = [],
     /** Extra client settings (tests pass static credentials; the dashboard uses the AWS default chain). */
     private readonly clientConfig: Partial<SQSClientConfig> = {},
   ) {
+    this.configured = KnownDlqNames.of(configured);
     this.address = `${settings.endpoint} (${settings.region})`;
   }
 
@@ -145,7 +149,7 @@ export class SqsDlqAdapter implements DlqAdapter {
       const source = redriven.has(name)
         ? 'redrive-policy'
         : this.configured.includes(name)
-          ? 'config'
+          ? this.configured.source(name)
           : // FIFO queue names must end in .fifo: `orders-dlq.fifo` is named like a DLQ.
             looksLikeDlq(name.replace(/\.fifo$/, ''))
             ? 'name'

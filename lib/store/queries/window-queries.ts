@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { decodeStoredAttributes } from '@/lib/ingest/stored-attributes';
 import type { ProcessRow, TimeWindow, TraceRouteRow } from '../types';
 import { ParamBuilder, num, numOrNull, readRows, strOrNull } from './read-helpers';
 
@@ -81,4 +82,32 @@ export async function traceRoutes(
     e2eUs: num(r.e2e_us),
     endUs: num(r.end_us),
   }));
+}
+
+/**
+ * Where Signalbox's dead-letter helpers wrote in the window: the `signalbox.dlq.destination` of the
+ * newest `limit` dead-letter spans (read from their stored attributes), distinct per system.
+ */
+export async function deadLetterTargets(
+  db: DuckDBConnection,
+  window: TimeWindow,
+  limit: number,
+): Promise<{ system: string; name: string }[]> {
+  const p = new ParamBuilder().window(window).int('limit', limit);
+  const rows = await readRows(
+    db,
+    `SELECT sh.system, s.attributes FROM messaging_spans s JOIN span_shapes sh USING (shape_id)
+      WHERE s.shape_id IN (SELECT shape_id FROM span_shapes WHERE dead_letter)
+        AND s.start_us >= $from AND s.start_us < $to
+      ORDER BY s.start_us DESC LIMIT $limit`,
+    p,
+  );
+  const found = new Map<string, { system: string; name: string }>();
+  for (const r of rows) {
+    const target = decodeStoredAttributes(r.attributes as Uint8Array)['signalbox.dlq.destination'];
+    if (typeof target !== 'string' || target === '') continue;
+    const system = r.system as string;
+    found.set(`${system}\u0000${target}`, { system, name: target });
+  }
+  return [...found.values()];
 }
