@@ -6,14 +6,32 @@
  */
 export { SignalboxAmqplibInstrumentation } from './amqplib.js';
 export type { SignalboxInstrumentationConfig } from './base.js';
+export { SignalboxBullMQInstrumentation } from './bullmq.js';
+export { SignalboxIoredisStreamsInstrumentation } from './ioredis.js';
 export { SignalboxKafkaJsInstrumentation } from './kafkajs.js';
+export { SignalboxMqttInstrumentation } from './mqtt.js';
+export { SignalboxNatsInstrumentation } from './nats.js';
+export { SignalboxSqsInstrumentation } from './sqs.js';
 
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { SignalboxAmqplibInstrumentation } from './amqplib.js';
 import type { SignalboxInstrumentationConfig } from './base.js';
+import { SignalboxBullMQInstrumentation } from './bullmq.js';
+import { SignalboxIoredisStreamsInstrumentation } from './ioredis.js';
 import { SignalboxKafkaJsInstrumentation } from './kafkajs.js';
+import { SignalboxMqttInstrumentation } from './mqtt.js';
+import { SignalboxNatsInstrumentation } from './nats.js';
+import { SignalboxSqsInstrumentation } from './sqs.js';
 
 /** Every Signalbox auto-instrumentation, configured alike. */
 export function signalboxInstrumentations(config: SignalboxInstrumentationConfig = {}): Instrumentation[] {
-  return [new SignalboxKafkaJsInstrumentation(config), new SignalboxAmqplibInstrumentation(config)];
+  return [
+    new SignalboxKafkaJsInstrumentation(config),
+    new SignalboxAmqplibInstrumentation(config),
+    new SignalboxSqsInstrumentation(config),
+    new SignalboxNatsInstrumentation(config),
+    new SignalboxIoredisStreamsInstrumentation(config),
+    new SignalboxMqttInstrumentation(config),
+    new SignalboxBullMQInstrumentation(config),
+  ];
 }
