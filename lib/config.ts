@@ -4,8 +4,10 @@ import { z } from 'zod';
 
 /**
  * The dashboard's configuration, read once from the environment and validated.
- * Nothing else reads process.env: a bad value stops start-up with a message
- * that names the key and says what is expected (see .env.example).
+ * Broker and lag settings live in lib/brokers/config.ts, DLQ and operator ones
+ * in lib/dlq/config.ts; lib/config-check.ts validates all three at start-up, so
+ * a bad value stops the dashboard with a message that names the key and says
+ * what is expected (see .env.example).
  */
 const MIB = 1024 * 1024;
 const int = (min: number, max: number, fallback: number) =>
