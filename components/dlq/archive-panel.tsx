@@ -1,6 +1,6 @@
-import Link from 'next/link';
 import type { ArchiveCounts, ArchivedMessage } from '@/lib/dlq/archive-store';
 import type { ArchivePass } from '@/lib/dlq/archiver';
+import { ErrorCell, JourneyCell } from './failure-cells';
 import { PayloadView } from './payload-view';
 
 const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
@@ -68,16 +68,11 @@ export function ArchivePanel({
                       <PayloadView body={m.body} />
                     </details>
                   </td>
-                  <td className="dlq-wrap">
-                    <span className="mono">{m.failure.errorType ?? m.failure.reason ?? '?'}</span>{' '}
-                    {m.failure.errorMessage ?? ''}
-                  </td>
+                  <ErrorCell failure={m.failure} />
                   <td>{m.failure.source.destination ?? '—'}</td>
                   <td className="mono">{time(firstSeenMs)}</td>
                   <td className="mono">{goneAtMs === null ? '—' : time(goneAtMs)}</td>
-                  <td>
-                    {m.failure.traceId ? <Link href={`/messages/${m.failure.traceId}`}>journey</Link> : '—'}
-                  </td>
+                  <JourneyCell failure={m.failure} />
                 </tr>
               ))}
             </tbody>

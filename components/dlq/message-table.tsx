@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { DlqMessageView } from '@/lib/dlq/message-view';
+import { ErrorCell, JourneyCell } from './failure-cells';
 import { dlqHref } from './links';
 
 /** The filtered messages; selecting one opens its detail below. */
@@ -38,17 +39,12 @@ export function MessageTable({
                   {m.id.length > 24 ? `${m.id.slice(0, 24)}…` : m.id}
                 </Link>
               </td>
-              <td className="dlq-wrap">
-                <span className="mono">{m.failure.errorType ?? m.failure.reason ?? '?'}</span>{' '}
-                {m.failure.errorMessage ?? ''}
-              </td>
+              <ErrorCell failure={m.failure} />
               <td>{m.failure.source.destination ?? '—'}</td>
               <td className="num">{m.failure.attempts ?? '—'}</td>
               <td className="mono">{m.failure.lastFailedAt ?? m.timestamp ?? '—'}</td>
               <td className="num">{m.failure.replay?.count ?? 0}</td>
-              <td>
-                {m.failure.traceId ? <Link href={`/messages/${m.failure.traceId}`}>journey</Link> : '—'}
-              </td>
+              <JourneyCell failure={m.failure} />
             </tr>
           ))}
         </tbody>

@@ -3,6 +3,7 @@ import { DLQ_HEADERS, REPLAY_HEADERS } from '@signalbox/instrumentation';
 import type { BrokerSettings } from '@/lib/brokers/config';
 import { fetchQueues } from '@/lib/brokers/rabbitmq-management';
 import { looksLikeDlq } from '../names';
+import { browseWithSession } from './browse-session';
 import { KnownDlqNames } from './known-names';
 import { contentKey, normaliseHeaders } from './headers';
 import { deadLetterTargets, targetKey } from './rabbitmq-dlx';
@@ -128,18 +129,7 @@ export class RabbitMqDlqAdapter implements DlqAdapter {
   }
 
   async browse(queue: string, limit: number): Promise<BrowseResult> {
-    const session = await this.open(queue);
-    const records: DlqRecord[] = [];
-    try {
-      for (let i = 0; i < limit; i++) {
-        const record = await session.next();
-        if (!record) return { records, truncated: false };
-        records.push(record);
-      }
-      return { records, truncated: (await session.next()) !== null };
-    } finally {
-      await session.close();
-    }
+    return browseWithSession(await this.open(queue), limit);
   }
 
   async open(queue: string): Promise<DlqSession> {

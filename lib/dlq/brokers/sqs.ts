@@ -10,6 +10,7 @@ import {
 import type { BrokerSettings } from '@/lib/brokers/config';
 import { queueNameOf } from '@/lib/brokers/sqs';
 import { looksLikeDlq } from '../names';
+import { browseWithSession } from './browse-session';
 import { KnownDlqNames } from './known-names';
 import { redriveTarget } from './sqs-mapping';
 import { errorText, HOLD_SECONDS, SqsSession } from './sqs-session';
@@ -17,7 +18,6 @@ import {
   type BrowseResult,
   type DlqAdapter,
   type DlqQueueInfo,
-  type DlqRecord,
   type DlqSession,
   type OpenOptions,
   DlqBrokerError,
@@ -160,18 +160,7 @@ export class SqsDlqAdapter implements DlqAdapter {
   }
 
   async browse(queue: string, limit: number): Promise<BrowseResult> {
-    const session = await this.openSession(queue, null, null, new Set());
-    const records: DlqRecord[] = [];
-    try {
-      for (let i = 0; i < limit; i++) {
-        const record = await session.next();
-        if (!record) return { records, truncated: false };
-        records.push(record);
-      }
-      return { records, truncated: (await session.next()) !== null };
-    } finally {
-      await session.close();
-    }
+    return browseWithSession(await this.openSession(queue, null, null, new Set()), limit);
   }
 
   open(queue: string, options: OpenOptions): Promise<DlqSession> {
