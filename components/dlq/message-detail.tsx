@@ -43,6 +43,7 @@ export function MessageDetail({
         body={message.body.encoding === 'base64' || message.body.truncated ? null : message.body.preview}
         canDelete={system !== 'kafka'}
       />
+      {message.notReplayable ? <p role="note">{message.notReplayable}</p> : null}
       <div className="grid-3 dlq-detail">
         <dl className="dlq-facts">
           {rows.map(([k, v]) => (

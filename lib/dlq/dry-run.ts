@@ -35,7 +35,8 @@ export function dryRun(
   for (const m of chosen) {
     const to = options.target ?? m.failure.source.destination;
     const previous = m.failure.replay?.count ?? 0;
-    if (previous >= options.maxReplays) result.poison++;
+    if (m.notReplayable) result.skipped++;
+    else if (previous >= options.maxReplays) result.poison++;
     else if (!to || to === options.dlq) result.skipped++;
     else {
       result.messages++;

@@ -37,6 +37,8 @@ export interface DlqMessageView {
   body: BodyView;
   failure: FailureView;
   fingerprint: string;
+  /** Why it cannot be replayed (a JetStream advisory whose failed message is gone); absent when it can. */
+  notReplayable?: string;
 }
 
 // C0 control characters other than tab, LF, VT, FF and CR mark a body as binary.
@@ -100,5 +102,6 @@ export function messageView(system: DlqSystem, queue: string, record: DlqRecord)
       details: failure.details,
     },
     fingerprint: failureFingerprint(failure),
+    ...(record.notReplayable ? { notReplayable: record.notReplayable } : {}),
   };
 }

@@ -144,6 +144,7 @@ function planRecord(
     record,
     item: { messageKey: record.key, replayId: id, status, target, detail, atMs: now() },
   });
+  if (record.notReplayable) return item('skipped', null, record.notReplayable);
   const previous = view.failure.replay?.count ?? 0;
   const target = job.target ?? view.failure.source.destination;
   if (previous >= job.maxReplays) {

@@ -13,7 +13,9 @@ import { REPLAY_HEADERS } from '@signalbox/instrumentation';
 import type { BrokerSettings } from '@/lib/brokers/config';
 import { looksLikeDlq } from '../names';
 import { KnownDlqNames } from './known-names';
-import { publishHeaders, storedMessageRecord } from './nats-records';
+import { capturesFailureAdvisories } from './nats-advisories';
+import { advisoryDlqSize, dlqRecordOf } from './nats-advisory-reader';
+import { publishHeaders } from './nats-records';
 import {
   type BrowseResult,
   type DlqAdapter,
@@ -33,7 +35,11 @@ const SEQUENCE_NOT_FOUND = 10043;
 
 /**
  * NATS JetStream dead-letter streams: a stream whose name or one of whose subjects follows a DLQ naming
- * convention (deadLetterJetStream publishes to `dlq.<subject>`), or one listed in the configuration.
+ * convention (deadLetterJetStream publishes to `dlq.<subject>`), one listed in the configuration, and
+ * whatever its name, one capturing max-deliveries / terminated advisories (source `advisory`): each of
+ * its advisories is shown as the failed message it names, read from that message's stream by sequence
+ * (./nats-advisory-reader.ts); replaying it publishes that message again, removing it deletes the
+ * advisory only (the failed message stays where its stream's retention keeps it).
  *
  * What reading does: nothing. Messages are read by stream sequence with STREAM.MSG.GET (64 requests
  * in flight; `next_by_subj: ">"` skips deleted sequences); no consumer is created, so no delivery
@@ -88,14 +94,20 @@ export class JetStreamDlqAdapter implements DlqAdapter {
     const found: DlqQueueInfo[] = [];
     for await (const stream of jsm.streams.list()) {
       const name = stream.config.name;
+      const subjects = stream.config.subjects ?? [];
       const known = this.configured.source(name);
-      const named = looksLikeDlq(name) || (stream.config.subjects ?? []).some(looksLikeDlq);
-      if (!known && !named) continue;
+      const advisories = subjects.some(capturesFailureAdvisories);
+      const named = looksLikeDlq(name) || subjects.some(looksLikeDlq);
+      if (!known && !advisories && !named) continue;
       found.push({
         system: 'nats',
         name,
-        messages: stream.state.messages,
-        source: known ?? 'name',
+        // Only failure advisories (and ordinary dead letters) count, not the other server events held;
+        // a stream deleted since it was listed keeps the listed count rather than failing discovery.
+        messages: advisories
+          ? await advisoryDlqSize(jsm, name).catch(() => stream.state.messages)
+          : stream.state.messages,
+        source: known ?? (advisories ? 'advisory' : 'name'),
       });
     }
     return found.sort((a, b) => a.name.localeCompare(b.name));
@@ -195,11 +207,17 @@ class JetStreamSession implements DlqSession {
     const bySeq = new Map<number, StoredMsg>();
     for (const msg of found) if (msg && msg.seq <= this.end) bySeq.set(msg.seq, msg);
     const last = found[found.length - 1];
+    // Advisories are resolved to their failed messages together, like the window's reads.
+    const records = await Promise.all(
+      [...bySeq.keys()]
+        .sort((a, b) => a - b)
+        .flatMap((seq) => {
+          const msg = bySeq.get(seq);
+          return msg ? [dlqRecordOf(this.clients.jsm, msg)] : [];
+        }),
+    );
     this.position = last ? last.seq + 1 : this.end + 1;
-    for (const seq of [...bySeq.keys()].sort((a, b) => a - b)) {
-      const msg = bySeq.get(seq);
-      if (msg) this.ahead.push(storedMessageRecord(msg));
-    }
+    for (const record of records) if (record) this.ahead.push(record);
   }
 
   async publish(target: string, messages: readonly OutgoingMessage[]): Promise<void> {

@@ -1,6 +1,5 @@
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
-import { messageView } from '../message-view';
 import { natsHeaderRecord, publishHeaders, storedMessageRecord } from './nats-records';
 
 const time = new Date('2026-11-21T08:00:00.000Z');
@@ -12,7 +11,6 @@ describe('JetStream messages as DLQ records', () => {
     header.append('x-hop', 'a');
     header.append('x-hop', 'b');
     const record = storedMessageRecord({
-      subject: 'dlq.orders',
       seq: 42,
       header,
       data: new TextEncoder().encode('{"id":1}'),
@@ -30,30 +28,6 @@ describe('JetStream messages as DLQ records', () => {
     expect(record.body.toString()).toBe('{"id":1}');
     expect(record.parseExtras).toBeUndefined();
     expect(natsHeaderRecord(undefined)).toEqual({});
-  });
-
-  it('reads a max-deliveries advisory captured by a stream as the failure', () => {
-    const advisory = {
-      type: 'io.nats.jetstream.advisory.v1.max_deliver',
-      id: 'adv1',
-      timestamp: '2026-11-21T08:00:00Z',
-      stream: 'ORDERS',
-      consumer: 'billing',
-      stream_seq: 7,
-      deliveries: 5,
-    };
-    const record = storedMessageRecord({
-      subject: '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.ORDERS.billing',
-      seq: 3,
-      header: natsHeaders(),
-      data: new TextEncoder().encode(JSON.stringify(advisory)),
-      time,
-    });
-    expect(messageView('nats', 'ADVISORIES', record).failure).toMatchObject({
-      reason: 'delivery_limit',
-      attempts: 5,
-      source: { system: 'nats', offset: '7', consumerGroup: 'billing' },
-    });
   });
 });
 

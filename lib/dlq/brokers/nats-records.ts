@@ -2,18 +2,6 @@ import type { StoredMsg } from '@nats-io/jetstream';
 import { headers as createHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import type { DlqRecord, HeaderValue } from './types';
 
-/**
- * JetStream publishes these advisories when a consumer gives up on a message (max deliveries) or the
- * application terminated it (AckTerm). A stream capturing them holds advisories (JSON), not the failed
- * messages: parseDeadLetter reads each as an advisory. Resolving an advisory to the original message
- * (by its stream_seq) is not done here.
- */
-const ADVISORY_SUBJECT = /^\$JS\.EVENT\.ADVISORY\.CONSUMER\.(MAX_DELIVERIES|MSG_TERMINATED)\./;
-
-export function isFailureAdvisory(subject: string): boolean {
-  return ADVISORY_SUBJECT.test(subject);
-}
-
 /** NATS headers as display strings; a repeated header stays an array, in order. */
 export function natsHeaderRecord(header: MsgHdrs | undefined): Record<string, HeaderValue> {
   const out: Record<string, HeaderValue> = {};
@@ -24,19 +12,18 @@ export function natsHeaderRecord(header: MsgHdrs | undefined): Record<string, He
   return out;
 }
 
-/** A message read by sequence from a JetStream stream; its key is the stream sequence. */
-export function storedMessageRecord(
-  msg: Pick<StoredMsg, 'subject' | 'seq' | 'header' | 'data' | 'time'>,
-): DlqRecord {
-  const body = Buffer.from(msg.data);
+/**
+ * A message read by sequence from a JetStream stream; its key is the stream sequence. Failure
+ * advisories are not read here: nats-advisory-reader.ts resolves them to the failed message.
+ */
+export function storedMessageRecord(msg: Pick<StoredMsg, 'seq' | 'header' | 'data' | 'time'>): DlqRecord {
   return {
     key: String(msg.seq),
     headers: natsHeaderRecord(msg.header),
     rawHeaders: msg.header ?? {},
-    body,
+    body: Buffer.from(msg.data),
     messageKey: null,
     timestamp: msg.time.toISOString(),
-    ...(isFailureAdvisory(msg.subject) ? { parseExtras: { advisory: body } } : {}),
   };
 }
 

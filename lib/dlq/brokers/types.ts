@@ -7,8 +7,12 @@
 
 export type DlqSystem = 'kafka' | 'rabbitmq' | 'aws_sqs' | 'nats' | 'redis' | 'bullmq';
 
-/** Why Signalbox thinks a destination is a dead-letter queue. */
-export type DlqSource = 'name' | 'config' | 'dead-letter-exchange' | 'redrive-policy' | 'signalbox-header';
+/**
+ * Why Signalbox thinks a destination is a dead-letter queue. `advisory`: a JetStream stream capturing
+ * max-deliveries / terminated advisories, whatever its name.
+ */
+export type DlqSource =
+  'name' | 'config' | 'dead-letter-exchange' | 'redrive-policy' | 'signalbox-header' | 'advisory';
 
 export interface DlqQueueInfo {
   system: DlqSystem;
@@ -45,6 +49,11 @@ export interface DlqRecord {
    * JetStream max-deliveries or terminated advisory (`advisory`).
    */
   parseExtras?: { job?: unknown; advisory?: unknown; destination?: string };
+  /**
+   * Set when there is nothing to replay (a JetStream advisory whose failed message is no longer in its
+   * stream): why, shown with the message; a replay skips it with this as the detail. It can be deleted.
+   */
+  notReplayable?: string;
 }
 
 /** What a replay publishes. */
