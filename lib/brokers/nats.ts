@@ -4,14 +4,13 @@ import {
   type StoredMsg,
   jetstreamManager,
 } from '@nats-io/jetstream';
-import { type NatsConnection, connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { BrokerSettings } from './config';
+import { natsAddress, openNats } from './nats-connection';
 import { PATHWAY_HEADER, parsePathway } from './pathway';
 import type { BrokerAdapter, GroupReading, LagTimeSource, PollContext } from './types';
 
 type NatsSettings = NonNullable<BrokerSettings['nats']>;
-
-const CONNECT_TIMEOUT_MS = 3000;
 
 /**
  * NATS JetStream consumer lag, for every consumer of every stream (JetStream API: STREAM.LIST,
@@ -38,29 +37,12 @@ export class NatsLagAdapter implements BrokerAdapter {
     private readonly settings: NatsSettings,
     private readonly include: (consumer: string, stream: string) => boolean,
   ) {
-    this.address = settings.servers.map((s) => s.replace(/\/\/[^@/]*@/, '//')).join(',');
+    this.address = natsAddress(settings);
   }
 
   private async jsm(): Promise<JetStreamManager> {
     if (this.manager && this.connection && !this.connection.isClosed()) return this.manager;
-    const tls = this.settings.tls;
-    const connection = await connect({
-      servers: this.settings.servers,
-      user: this.settings.user,
-      pass: this.settings.password,
-      token: this.settings.token,
-      tls: tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : undefined,
-      timeout: CONNECT_TIMEOUT_MS,
-      // The poller reconnects on its next poll; a client reconnecting on its own would queue requests.
-      reconnect: false,
-      name: 'signalbox-lag',
-    }).catch((error: unknown) => {
-      // nats.js says just "timeout" when a server accepts the connection but never greets.
-      const message = error instanceof Error ? error.message : String(error);
-      throw new Error(
-        message === 'timeout' ? `no NATS greeting within ${CONNECT_TIMEOUT_MS / 1000} s (timeout)` : message,
-      );
-    });
+    const connection = await openNats(this.settings, 'signalbox-lag');
     this.connection = connection;
     this.manager = await jetstreamManager(connection);
     return this.manager;

@@ -3,16 +3,21 @@ import type { TlsSettings } from './config';
 
 /**
  * A Redis connection for polling: fails fast instead of queueing commands or reconnecting on its
- * own (the poller reconnects on its next poll), and never emits an unhandled 'error'.
+ * own (the caller reconnects on its next call), and never emits an unhandled 'error'. `name` shows
+ * in CLIENT LIST.
  */
-export async function openRedis(url: string, tls: TlsSettings | null): Promise<Redis> {
+export async function openRedis(
+  url: string,
+  tls: TlsSettings | null,
+  name = 'signalbox-lag',
+): Promise<Redis> {
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: 3000,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
-    connectionName: 'signalbox-lag',
+    connectionName: name,
     ...(tls
       ? { tls: { ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized } }
       : {}),

@@ -55,9 +55,11 @@ export class BullMqDlqAdapter implements DlqAdapter {
   private async connection(): Promise<Redis> {
     if (this.redis?.status === 'ready') return this.redis;
     await this.close();
-    this.redis = await openRedis(this.settings.url, this.settings.tls).catch((error: unknown) => {
-      throw new DlqBrokerError(`cannot connect to Redis at ${this.address}: ${errorText(error)}`);
-    });
+    this.redis = await openRedis(this.settings.url, this.settings.tls, 'signalbox-dlq').catch(
+      (error: unknown) => {
+        throw new DlqBrokerError(`cannot connect to Redis at ${this.address}: ${errorText(error)}`);
+      },
+    );
     return this.redis;
   }
 

@@ -8,9 +8,10 @@ import {
   jetstream,
   jetstreamManager,
 } from '@nats-io/jetstream';
-import { type NatsConnection, connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { REPLAY_HEADERS } from '@signalbox/instrumentation';
 import type { BrokerSettings } from '@/lib/brokers/config';
+import { natsAddress, openNats } from '@/lib/brokers/nats-connection';
 import { looksLikeDlq } from '../names';
 import { KnownDlqNames } from './known-names';
 import { capturesFailureAdvisories } from './nats-advisories';
@@ -29,7 +30,6 @@ import {
 
 type NatsSettings = NonNullable<BrokerSettings['nats']>;
 
-const CONNECT_TIMEOUT_MS = 3000;
 /** nats-server's JSSequenceNotFoundErr: the message was deleted already. */
 const SEQUENCE_NOT_FOUND = 10043;
 
@@ -65,23 +65,12 @@ export class JetStreamDlqAdapter implements DlqAdapter {
     configured: KnownDlqNames | readonly string[] = [],
   ) {
     this.configured = KnownDlqNames.of(configured);
-    this.address = settings.servers.map((s) => s.replace(/\/\/[^@/]*@/, '//')).join(',');
+    this.address = natsAddress(settings);
   }
 
   private async connect(): Promise<{ jsm: JetStreamManager; js: JetStreamClient }> {
     if (this.clients && this.connection && !this.connection.isClosed()) return this.clients;
-    const tls = this.settings.tls;
-    const connection = await connect({
-      servers: this.settings.servers,
-      user: this.settings.user,
-      pass: this.settings.password,
-      token: this.settings.token,
-      tls: tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : undefined,
-      timeout: CONNECT_TIMEOUT_MS,
-      // The next call reconnects; a client reconnecting on its own would hold a replay's requests.
-      reconnect: false,
-      name: 'signalbox-dlq',
-    }).catch((error: unknown) => {
+    const connection = await openNats(this.settings, 'signalbox-dlq').catch((error: unknown) => {
       throw new DlqBrokerError(`cannot connect to NATS at ${this.address}: ${errorText(error)}`);
     });
     this.connection = connection;

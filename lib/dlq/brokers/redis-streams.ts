@@ -58,7 +58,7 @@ export class RedisStreamsDlqAdapter implements DlqAdapter {
     if (this.redis?.status === 'ready') return this.redis;
     this.redis?.disconnect();
     this.redis = null;
-    const redis = await openRedis(this.settings.url, this.settings.tls);
+    const redis = await openRedis(this.settings.url, this.settings.tls, 'signalbox-dlq');
     await redis.client('SETNAME', 'signalbox-dlq');
     this.redis = redis;
     return redis;
