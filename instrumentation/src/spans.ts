@@ -77,8 +77,9 @@ const LEGACY_OPERATION: Partial<Record<MessagingOperationType, string>> = {
  * microseconds instead of nanoseconds (measured in bench/instrumentation).
  */
 export function assignAttributes(target: Attributes, source: Attributes | undefined): Attributes {
-  if (source) for (const key of Object.keys(source)) target[key] = source[key];
-  return target;
+  // Object.assign takes V8's fast copy path: about half the time of a
+  // key-by-key loop for our 4–10 dotted keys (bench/instrumentation/micro.mjs).
+  return source ? Object.assign(target, source) : target;
 }
 
 /** The attributes every messaging span starts with (broker ones first, never replacing ours). */
@@ -156,28 +157,52 @@ export function startMessagingSpan(
 }
 
 /**
+ * Links of a span that has none. Shared and frozen: the SDK copies the links
+ * it is given, so a span without links costs no array of its own.
+ */
+export const NO_LINKS: Link[] = Object.freeze([]) as unknown as Link[];
+
+/**
+ * One fresh object with the attributes of the sources in order (a later one
+ * wins on a shared key); undefined sources are skipped. Built in one pass so
+ * a span's start attributes are copied once, not once per layer.
+ */
+export function mergeAttributes(
+  a: Attributes | undefined,
+  b: Attributes | undefined,
+  c?: Attributes,
+  d?: Attributes,
+): Attributes {
+  // Object.assign skips undefined sources; see assignAttributes for why not spread.
+  const target: Attributes = {};
+  Object.assign(target, a, b, c, d);
+  return target;
+}
+
+/**
  * Starts a messaging span from a cached route (../messaging/routes.ts): the
  * name and the route's attributes are built once per route, so a message
- * without broker-specific attributes builds nothing here. Broker attributes
- * go first so the conventions' own always win; `extra` (pathway, batch size)
- * last. Every attribute is passed at start, where samplers see it.
+ * without broker-specific attributes builds nothing here. `broker`
+ * attributes go first so the conventions' own always win; `extra` and `last`
+ * (pathway, message, batch size) after them. Every attribute is passed at
+ * start, where samplers see it.
  */
 export function startRouteSpan(
   tracer: Tracer,
   route: { readonly spanName: string; readonly spanAttributes: Attributes },
-  info: MessagingSpanInfo,
   kind: SpanKind,
   parent: Context,
   links: Link[],
+  broker?: Attributes,
   extra?: Attributes,
+  last?: Attributes,
 ): Span {
-  let attributes = route.spanAttributes;
-  if (info.attributes !== undefined || extra !== undefined) {
-    // A fresh object: the route's is shared by every span of the route.
-    attributes = assignAttributes({}, info.attributes);
-    assignAttributes(attributes, route.spanAttributes);
-    assignAttributes(attributes, extra);
-  }
+  // The route's object is shared by every span of the route: never handed
+  // out for changes, only as is when nothing is added to it.
+  const attributes =
+    broker === undefined && extra === undefined && last === undefined
+      ? route.spanAttributes
+      : mergeAttributes(broker, route.spanAttributes, extra, last);
   return tracer.startSpan(route.spanName, { kind, attributes, links }, parent);
 }
 
@@ -274,7 +299,16 @@ export function guarded<T>(what: string, fn: () => T, fallback?: T): T | undefin
   try {
     return fn();
   } catch (err) {
-    diag.warn(`@signalbox/instrumentation: ${what} failed; continuing without it`, err);
+    warnFailure(what, err);
     return fallback;
   }
+}
+
+/**
+ * What {@link guarded} logs when instrumentation code fails. Per-message hot
+ * paths use try/catch with this directly: a closure per call to `guarded`
+ * is an allocation per message.
+ */
+export function warnFailure(what: string, err: unknown): void {
+  diag.warn(`@signalbox/instrumentation: ${what} failed; continuing without it`, err);
 }

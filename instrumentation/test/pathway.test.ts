@@ -53,6 +53,12 @@ describe('pathway header', () => {
     ['spaces', ` 1:0123456789abcdef:${NOW}:${NOW}:1`],
     ['oversized', `1:0123456789abcdef:${NOW}:${NOW}:1${' '.repeat(10_000)}`],
     ['empty', ''],
+    ['empty field', `1:0123456789abcdef::${NOW}:1`],
+    ['empty hops', `1:0123456789abcdef:${NOW}:${NOW}:`],
+    ['letters in hops', `1:0123456789abcdef:${NOW}:${NOW}:1a`],
+    ['five-digit hops', `1:0123456789abcdef:${NOW}:${NOW}:10000`],
+    ['long version', `10:0123456789abcdef:${NOW}:${NOW}:1`],
+    ['hash too long', `1:0123456789abcdef0:${NOW}:${NOW}:1`],
   ])('ignores %s', (_what, value) => {
     expect(parsePathway(value, NOW)).toBeUndefined();
   });

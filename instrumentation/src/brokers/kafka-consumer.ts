@@ -16,12 +16,12 @@ import { bypassContrib } from '../auto/coexist.js';
 import { delegate } from '../delegate.js';
 import { beginProcess, beginReceive, processMessage } from '../messaging/consume.js';
 import type { Delivery } from '../messaging/delivery.js';
-import { runOperations } from '../messaging/operation.js';
+import { runOperations, type MessagingOperation } from '../messaging/operation.js';
 import { resolveRuntime, type MessagingRuntime } from '../messaging/runtime.js';
 import { recordSettle } from '../messaging/settle.js';
 import { kafkaHeadersCarrier } from '../propagation/kafka-headers.js';
-import { ATTR_MESSAGING_DESTINATION_PARTITION_ID } from '../semconv.js';
-import { guarded } from '../spans.js';
+import { ATTR_MESSAGING_DESTINATION_PARTITION_ID, MESSAGING_SYSTEM_KAFKA } from '../semconv.js';
+import { guarded, warnFailure } from '../spans.js';
 import {
   consumedMessageAttributes,
   topicInfo,
@@ -46,19 +46,22 @@ function wrapEachMessage(
   groupId: string | undefined,
 ): EachMessageHandler {
   return (payload) => {
-    const operation = guarded(
-      'kafka process instrumentation',
-      () =>
-        beginProcess(
-          runtime,
-          topicInfo(runtime, payload.topic, {
-            consumerGroup: groupId,
-            attributes: consumedMessageAttributes(payload.partition, payload.message),
-          }),
-          kafkaHeadersCarrier(payload.message.headers),
-        ),
-      undefined,
-    );
+    let operation: MessagingOperation | undefined;
+    try {
+      operation = beginProcess(
+        runtime,
+        {
+          system: MESSAGING_SYSTEM_KAFKA,
+          destination: payload.topic,
+          server: runtime.server,
+          consumerGroup: groupId,
+          attributes: consumedMessageAttributes(payload.partition, payload.message),
+        },
+        kafkaHeadersCarrier(payload.message.headers),
+      );
+    } catch (err) {
+      warnFailure('kafka process instrumentation', err);
+    }
     if (!operation) return eachMessage(payload);
     return operation.run(() => eachMessage(payload));
   };

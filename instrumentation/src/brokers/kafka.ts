@@ -23,6 +23,7 @@ import { runOperations, type MessagingOperation } from '../messaging/operation.j
 import { beginSend, type SendInfo } from '../messaging/produce.js';
 import { resolveRuntime, type MessagingRuntime } from '../messaging/runtime.js';
 import type { MessagingInstrumentationOptions } from '../options.js';
+import type { MessageCarrier } from '../propagation/carrier.js';
 import { kafkaHeadersCarrier } from '../propagation/kafka-headers.js';
 import {
   ATTR_MESSAGING_DESTINATION_PARTITION_ID,
@@ -112,15 +113,30 @@ interface PreparedSend {
  */
 function prepareTopicSend(runtime: MessagingRuntime, topic: string, messages: Message[]): PreparedSend {
   // Object.assign, not spread: see assignAttributes in ../spans.ts.
-  const copies = messages.map((message) =>
-    Object.assign({}, message, {
-      headers: Object.assign<IHeaders, IHeaders | undefined>({}, message.headers),
-    }),
-  );
+  // Not an array: kafkajs will reject the record; we send it untouched (the caller warns).
+  if (!Array.isArray(messages)) throw new TypeError('record.messages is not an array');
+  const count = messages.length;
+  const copies = new Array<Message>(count);
+  const attributes = new Array<Attributes>(count);
+  const carriers = new Array<MessageCarrier>(count);
+  for (let i = 0; i < count; i++) {
+    const message = messages[i] as Message;
+    const copy = Object.assign({}, message);
+    const headers = Object.assign<IHeaders, IHeaders | undefined>({}, message.headers);
+    copy.headers = headers;
+    copies[i] = copy;
+    attributes[i] = producedMessageAttributes(copy);
+    carriers[i] = kafkaHeadersCarrier(headers);
+  }
   const operation = beginSend(
     runtime,
-    topicInfo(runtime, topic, { messageAttributes: copies.map(producedMessageAttributes) }),
-    copies.map((copy) => kafkaHeadersCarrier(copy.headers)),
+    {
+      system: MESSAGING_SYSTEM_KAFKA,
+      destination: topic,
+      server: runtime.server,
+      messageAttributes: attributes,
+    },
+    carriers,
   );
   return { operation, messages: copies };
 }

@@ -3,37 +3,73 @@
  * Works for both the promise API and `amqplib/callback_api`: callbacks are
  * found by position and wrapped, everything else passes through.
  */
-import { context, type Attributes } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import type { Channel, ConsumeMessage, GetMessage, Message, Options } from 'amqplib';
 import { bypassContrib } from '../auto/coexist.js';
-import { beginProcess, beginReceive, processMessage } from '../messaging/consume.js';
+import {
+  beginProcess,
+  beginReceive,
+  processMessage,
+  type ProcessExtras,
+  type ProcessOperation,
+} from '../messaging/consume.js';
 import type { Delivery } from '../messaging/delivery.js';
+import { messageState } from '../messaging/message-state.js';
+import type { MessagingOperation } from '../messaging/operation.js';
 import type { MessagingRuntime } from '../messaging/runtime.js';
 import { recordSettle } from '../messaging/settle.js';
 import { amqpHeadersCarrier } from '../propagation/amqp-headers.js';
 import { ATTR_MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG, MESSAGING_SYSTEM_RABBITMQ } from '../semconv.js';
-import { guarded, type MessagingSpanInfo } from '../spans.js';
+import { guarded, warnFailure, type MessagingSpanInfo } from '../spans.js';
 import { consumeDestination, isGeneratedName, messageAttributes } from './rabbitmq.js';
 
 interface TrackedMessage {
   runtime: MessagingRuntime;
   queue: string;
+  /** The delivery's destination name and anonymity (the settle spans' too). */
+  destination: string;
+  anonymous: boolean;
   delivery: Delivery;
 }
 
 // Messages handed out by an instrumented consume or get, so their settle
 // spans and processAmqpMessage know the destination and the creation context
-// without re-reading headers. Weak: a message is garbage once handled.
-const tracked = new WeakMap<Message, TrackedMessage>();
+// without re-reading headers. Held by the message object itself: garbage
+// once the message is (see ../messaging/message-state.ts).
+const tracked = messageState<TrackedMessage>();
 
-function deliveryInfo(runtime: MessagingRuntime, msg: Message, queue: string): MessagingSpanInfo {
-  const { exchange, routingKey, deliveryTag } = msg.fields;
+/**
+ * consumeDestination for the deliveries of one queue, remembering the last
+ * exchange and routing key: a consumer usually sees one pair, and the name
+ * is then built once rather than per message.
+ */
+function destinationsOf(queue: string): (exchange: string, routingKey: string) => string {
+  let lastExchange: string | undefined;
+  let lastRoutingKey: string | undefined;
+  let last = '';
+  return (exchange, routingKey) => {
+    if (exchange !== lastExchange || routingKey !== lastRoutingKey) {
+      last = consumeDestination(exchange, routingKey, queue);
+      lastExchange = exchange;
+      lastRoutingKey = routingKey;
+    }
+    return last;
+  };
+}
+
+function deliveryInfo(
+  runtime: MessagingRuntime,
+  msg: Message,
+  destination: string,
+  anonymous: boolean,
+): MessagingSpanInfo {
+  const { routingKey, deliveryTag } = msg.fields;
   const attributes = messageAttributes(msg.properties.messageId, msg.properties.correlationId, routingKey);
   attributes[ATTR_MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG] = deliveryTag;
   return {
     system: MESSAGING_SYSTEM_RABBITMQ,
-    destination: consumeDestination(exchange, routingKey, queue),
-    anonymous: isGeneratedName(queue),
+    destination,
+    anonymous,
     server: runtime.server,
     attributes,
   };
@@ -42,23 +78,24 @@ function deliveryInfo(runtime: MessagingRuntime, msg: Message, queue: string): M
 type OnMessage = (msg: ConsumeMessage | null) => unknown;
 
 function wrapOnMessage(onMessage: OnMessage, queue: string, runtime: MessagingRuntime): OnMessage {
+  const destinationOf = destinationsOf(queue);
+  const anonymous = isGeneratedName(queue);
   return (msg) => {
     // null means RabbitMQ cancelled the consumer: not a message, no span.
     if (msg === null) return onMessage(msg);
-    const operation = guarded(
-      'amqp process instrumentation',
-      () => {
-        const process = beginProcess(
-          runtime,
-          deliveryInfo(runtime, msg, queue),
-          amqpHeadersCarrier(msg.properties.headers),
-          { redelivered: msg.fields.redelivered === true },
-        );
-        tracked.set(msg, { runtime, queue, delivery: process.delivery });
-        return process;
-      },
-      undefined,
-    );
+    let operation: ProcessOperation | undefined;
+    try {
+      const destination = destinationOf(msg.fields.exchange, msg.fields.routingKey);
+      operation = beginProcess(
+        runtime,
+        deliveryInfo(runtime, msg, destination, anonymous),
+        amqpHeadersCarrier(msg.properties.headers),
+        msg.fields.redelivered === true ? REDELIVERED : undefined,
+      );
+      tracked.set(msg, { runtime, queue, destination, anonymous, delivery: operation.delivery });
+    } catch (err) {
+      warnFailure('amqp process instrumentation', err);
+    }
     if (!operation) return onMessage(msg);
     // The span covers the handler (awaited when it returns a promise), not the
     // time until ack: acking later, in a batch or never (noAck) must not
@@ -66,6 +103,8 @@ function wrapOnMessage(onMessage: OnMessage, queue: string, runtime: MessagingRu
     return operation.run(() => onMessage(msg));
   };
 }
+
+const REDELIVERED: ProcessExtras = Object.freeze({ redelivered: true });
 
 /**
  * Runs `handler` for a message fetched with `get` on an instrumented channel
@@ -79,7 +118,7 @@ export function processAmqpMessage<T>(msg: Message, handler: () => T): T {
   if (!state) return handler();
   const info = guarded(
     'amqp process instrumentation',
-    () => deliveryInfo(state.runtime, msg, state.queue),
+    () => deliveryInfo(state.runtime, msg, state.destination, state.anonymous),
     undefined,
   );
   if (!info) return handler();
@@ -114,18 +153,40 @@ function received(
       [amqpHeadersCarrier(msg.properties.headers)],
       [{ redelivered: msg.fields.redelivered === true }],
     );
-    if (delivery) tracked.set(msg, { runtime, queue, delivery });
+    if (delivery) {
+      const { exchange, routingKey } = msg.fields;
+      const destination = consumeDestination(exchange, routingKey, queue);
+      tracked.set(msg, { runtime, queue, destination, anonymous: isGeneratedName(queue), delivery });
+    }
   });
 }
 
-function settleInfo(runtime: MessagingRuntime, msg: Message | undefined): MessagingSpanInfo {
-  const state = msg ? tracked.get(msg) : undefined;
-  if (!msg) return { system: MESSAGING_SYSTEM_RABBITMQ, destination: '', server: runtime.server };
-  const info = deliveryInfo(runtime, msg, state?.queue ?? '');
-  const attributes: Attributes = {};
-  attributes[ATTR_MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG] = msg.fields.deliveryTag;
-  return Object.assign({}, info, { attributes });
+/**
+ * The settle span's info: the delivery's destination (remembered when the
+ * message was handed out, so nothing is rebuilt per ack) and its delivery tag.
+ */
+function settleInfo(
+  runtime: MessagingRuntime,
+  operationName: string,
+  msg: Message | undefined,
+  state: TrackedMessage | undefined,
+): MessagingSpanInfo {
+  if (!msg) {
+    return { system: MESSAGING_SYSTEM_RABBITMQ, destination: '', server: runtime.server, operationName };
+  }
+  const queue = state?.queue ?? '';
+  return {
+    system: MESSAGING_SYSTEM_RABBITMQ,
+    destination: state?.destination ?? consumeDestination(msg.fields.exchange, msg.fields.routingKey, queue),
+    anonymous: state?.anonymous ?? isGeneratedName(queue),
+    server: runtime.server,
+    operationName,
+    attributes: { [ATTR_MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG]: msg.fields.deliveryTag },
+  };
 }
+
+// amqplib settles fire-and-forget: no broker round trip to measure.
+const UNMEASURED = Object.freeze({ measured: false });
 
 function settle<T>(
   runtime: MessagingRuntime,
@@ -133,19 +194,19 @@ function settle<T>(
   msg: Message | undefined,
   call: () => T,
 ): T {
-  const operation = guarded(
-    `amqp ${operationName} instrumentation`,
-    () =>
-      recordSettle(
-        runtime,
-        settleInfo(runtime, msg),
-        operationName,
-        msg ? tracked.get(msg)?.delivery.creationContext : undefined,
-        // amqplib settles fire-and-forget: no broker round trip to measure.
-        { measured: false },
-      ),
-    undefined,
-  );
+  let operation: MessagingOperation | undefined;
+  try {
+    const state = msg ? tracked.get(msg) : undefined;
+    operation = recordSettle(
+      runtime,
+      settleInfo(runtime, operationName, msg, state),
+      operationName,
+      state?.delivery.creationContext,
+      UNMEASURED,
+    );
+  } catch (err) {
+    warnFailure(`amqp ${operationName} instrumentation`, err);
+  }
   return operation ? operation.run(call) : call();
 }
 

@@ -31,7 +31,7 @@ import {
   MESSAGING_SYSTEM_RABBITMQ,
   RABBITMQ_DEFAULT_EXCHANGE,
 } from '../semconv.js';
-import { guarded } from '../spans.js';
+import { warnFailure } from '../spans.js';
 import { consumeOverrides } from './rabbitmq-consume.js';
 
 export { processAmqpMessage } from './rabbitmq-consume.js';
@@ -102,7 +102,12 @@ function preparePublish(
     },
     [amqpHeadersCarrier(canInject ? headers : undefined)],
   );
-  return { operation, options: canInject ? Object.assign({}, options, { headers }) : options };
+  let publishOptions = options;
+  if (canInject) {
+    publishOptions = Object.assign({}, options);
+    publishOptions.headers = headers;
+  }
+  return { operation, options: publishOptions };
 }
 
 type PublishFn = (
@@ -118,42 +123,57 @@ type PublishFn = (
  * callback API) ends the span when the broker confirms, recording a nack as
  * an error; without a callback the span ends when publish returns, which is
  * all amqplib tells us (the message is then in the channel's buffer).
+ * `rest` is what followed the options (the confirm callback, if any).
  */
 function publishInstrumented(
   runtime: MessagingRuntime,
   publish: PublishFn,
   suppressContrib: boolean,
-  args: Parameters<PublishFn>,
+  exchange: string,
+  routingKey: string,
+  content: Buffer,
+  publishOptions: Options.Publish | undefined,
+  rest: unknown[],
 ): boolean {
-  const [exchange, routingKey, content, publishOptions, ...rest] = args;
-  const prepared = guarded(
-    'amqp publish instrumentation',
-    () => preparePublish(runtime, exchange, routingKey, publishOptions),
-    undefined,
-  );
-  if (!prepared) return publish(...args);
+  let prepared: PreparedPublish | undefined;
+  try {
+    prepared = preparePublish(runtime, exchange, routingKey, publishOptions);
+  } catch (err) {
+    warnFailure('amqp publish instrumentation', err);
+  }
+  if (!prepared) return publish(exchange, routingKey, content, publishOptions, ...rest);
   const { operation } = prepared;
-  const [callback, ...others] = rest;
-  const confirm =
-    typeof callback === 'function'
-      ? (err: unknown, ok: unknown): unknown => {
-          if (err) operation.fail(err);
-          else operation.end();
-          return (callback as (err: unknown, ok: unknown) => unknown)(err, ok);
-        }
-      : undefined;
-  const callArgs = confirm ? [confirm, ...others] : rest;
   const callContext = suppressContrib ? suppressOtherInstrumentation(operation.context) : operation.context;
+  const callback = rest[0];
   let result: boolean;
   try {
-    result = context.with(callContext, () =>
-      publish(exchange, routingKey, content, prepared.options, ...callArgs),
-    );
+    if (typeof callback === 'function') {
+      const confirm = (err: unknown, ok: unknown): unknown => {
+        if (err) operation.fail(err);
+        else operation.end();
+        return (callback as (err: unknown, ok: unknown) => unknown)(err, ok);
+      };
+      const others = rest.slice(1);
+      result = context.with(callContext, () =>
+        publish(exchange, routingKey, content, prepared.options, confirm, ...others),
+      );
+    } else {
+      result = context.with(
+        callContext,
+        publish,
+        undefined,
+        exchange,
+        routingKey,
+        content,
+        prepared.options,
+        ...rest,
+      );
+    }
   } catch (err) {
     operation.fail(err);
     throw err;
   }
-  if (!confirm) operation.end();
+  if (typeof callback !== 'function') operation.end();
   return result;
 }
 
@@ -185,11 +205,26 @@ export function instrumentAmqpChannel<T extends Channel | ConfirmChannel>(
 
   // Typed against Channel (what every T shares); the proxy keeps T's shape.
   const instrumented = delegate<Channel>(channel, {
-    publish: (...args: Parameters<PublishFn>): boolean =>
-      publishInstrumented(runtime, publish, suppressContrib, args),
+    publish: (
+      exchange: string,
+      routingKey: string,
+      content: Buffer,
+      publishOptions?: Options.Publish,
+      ...rest: unknown[]
+    ): boolean =>
+      publishInstrumented(
+        runtime,
+        publish,
+        suppressContrib,
+        exchange,
+        routingKey,
+        content,
+        publishOptions,
+        rest,
+      ),
     // amqplib defines sendToQueue as publish('', queue, ...) on every channel kind.
     sendToQueue: (queue: string, content: Buffer, publishOptions?: Options.Publish, ...rest: unknown[]) =>
-      publishInstrumented(runtime, publish, suppressContrib, ['', queue, content, publishOptions, ...rest]),
+      publishInstrumented(runtime, publish, suppressContrib, '', queue, content, publishOptions, rest),
     ...consumeOverrides(channel, runtime),
   });
   return instrumented as T;

@@ -1,4 +1,13 @@
-import { context, SpanKind, trace, type Attributes, type Link } from '@opentelemetry/api';
+import {
+  context,
+  isSpanContextValid,
+  SpanKind,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+} from '@opentelemetry/api';
 import { setConsumedPathway } from '../pathway/context.js';
 import type { MessageCarrier } from '../propagation/carrier.js';
 import {
@@ -6,10 +15,16 @@ import {
   MESSAGING_OPERATION_TYPE_PROCESS,
   MESSAGING_OPERATION_TYPE_RECEIVE,
 } from '../semconv.js';
-import { guarded, processPlacement, startRouteSpan, type MessagingSpanInfo } from '../spans.js';
-import { pathwaySpanAttributes, recordDelivery, type Delivery, type DeliveryExtras } from './delivery.js';
+import { guarded, NO_LINKS, startRouteSpan, type MessagingSpanInfo } from '../spans.js';
+import {
+  pathwaySpanAttributes,
+  recordDelivery,
+  recordDeliveryOn,
+  type Delivery,
+  type DeliveryExtras,
+} from './delivery.js';
 import { Operation, type MessagingOperation } from './operation.js';
-import { withErrorType } from './routes.js';
+import { withErrorType, type Route } from './routes.js';
 import type { MessagingRuntime } from './runtime.js';
 
 /** Extras for {@link beginProcess}. */
@@ -27,6 +42,31 @@ export interface ProcessOperation extends MessagingOperation {
   readonly delivery: Delivery;
 }
 
+/** A process operation: records `messaging.process.duration` when it ends. */
+class ProcessOp extends Operation implements ProcessOperation {
+  constructor(
+    span: Span,
+    ctx: Context,
+    private readonly runtime: MessagingRuntime,
+    private readonly route: Route,
+    readonly delivery: Delivery,
+  ) {
+    super(span, ctx);
+  }
+
+  protected override recordEnd(error: { value: unknown } | undefined, seconds: number): void {
+    const metric = this.route.metric;
+    this.runtime.instruments.processDuration.record(
+      seconds,
+      error ? withErrorType(metric, error.value) : metric,
+    );
+  }
+}
+
+function withLink(links: Link[] | undefined, link: Link): Link[] {
+  return links === undefined || links.length === 0 ? [link] : [...links, link];
+}
+
 /**
  * Starts the CONSUMER `process {destination}` span for one message handed to
  * a handler, placed per the runtime's parentMode, with the pathway from the
@@ -41,33 +81,41 @@ export function beginProcess(
   carrier: MessageCarrier,
   extras?: ProcessExtras,
 ): ProcessOperation {
-  const delivery =
-    extras?.delivery ?? recordDelivery(runtime, info, MESSAGING_OPERATION_TYPE_PROCESS, carrier, extras);
-  const placement = processPlacement(context.active(), delivery.creationContext, runtime.parentMode);
   const route = runtime.routes.get(info, MESSAGING_OPERATION_TYPE_PROCESS, runtime.semconv);
+  const delivery = extras?.delivery ?? recordDeliveryOn(runtime, info, route, carrier, extras);
+  // Placement per parentMode, as processPlacement (../spans.ts) does it,
+  // without its result object; a Delivery's creation context is always valid.
+  const ambient = context.active();
+  const producer = delivery.creationContext;
+  let parent = ambient;
+  let links = info.links;
+  if (producer !== undefined) {
+    if (runtime.parentMode === 'link') {
+      links = withLink(links, { context: producer });
+    } else {
+      const ambientSpan = trace.getSpanContext(ambient);
+      if (runtime.parentMode === 'parent+ambient-link' && ambientSpan && isSpanContextValid(ambientSpan)) {
+        links = withLink(links, { context: ambientSpan });
+      }
+      parent = trace.setSpanContext(ambient, producer);
+    }
+  }
   const span = startRouteSpan(
     runtime.tracer,
     route,
-    info,
     SpanKind.CONSUMER,
-    placement.parent,
-    info.links ? [...info.links, ...placement.links] : placement.links,
+    parent,
+    links ?? NO_LINKS,
+    info.attributes,
   );
   // Not sampling-relevant (messaging-spans.md lists which are): set only on
   // a span that records, so a sampled-out message builds no object for them.
   if (delivery.pathway && span.isRecording()) {
     span.setAttributes(pathwaySpanAttributes(delivery.pathway) as Attributes);
   }
-  let handlerContext = trace.setSpan(placement.parent, span);
+  let handlerContext = trace.setSpan(parent, span);
   if (delivery.pathway) handlerContext = setConsumedPathway(handlerContext, delivery.pathway);
-  const operation = new Operation(span, handlerContext, (error, seconds) => {
-    runtime.instruments.processDuration.record(
-      seconds,
-      error ? withErrorType(route.metric, error.value) : route.metric,
-    );
-  }) as Operation & { delivery: Delivery };
-  operation.delivery = delivery;
-  return operation;
+  return new ProcessOp(span, handlerContext, runtime, route, delivery);
 }
 
 /**
@@ -151,10 +199,10 @@ export function beginReceive(
   const span = startRouteSpan(
     runtime.tracer,
     route,
-    info,
     SpanKind.CLIENT,
     ambient,
     info.links ? [...info.links, ...startLinks] : startLinks,
+    info.attributes,
     carriers && carriers.length !== 1 ? { [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: carriers.length } : undefined,
   );
   let reported = carriers !== undefined;

@@ -8,8 +8,8 @@ import {
   ATTR_PATHWAY_SEND_MS,
   type MessagingOperationType,
 } from '../semconv.js';
-import { guarded, type MessagingSpanInfo } from '../spans.js';
-import { deliverySeries, latencySeries } from './routes.js';
+import { warnFailure, type MessagingSpanInfo } from '../spans.js';
+import { deliverySeries, hopsSeries, latencySeries, type Route } from './routes.js';
 import type { MessagingRuntime } from './runtime.js';
 
 /** What the broker says about one delivery, beyond its headers. */
@@ -24,7 +24,7 @@ export interface DeliveryExtras {
  * `beginProcess` / `processMessage`.
  */
 export interface Delivery {
-  /** The producer's context from the message headers, when valid. */
+  /** The producer's context from the message headers; only ever set to a valid one. */
   readonly creationContext: SpanContext | undefined;
   /** The decoded `signalbox-pathway` header, when valid. */
   readonly pathway: PathwayHeader | undefined;
@@ -32,14 +32,24 @@ export interface Delivery {
 
 /** Reads a message's creation context and pathway header without recording anything. Never throws. */
 export function readDelivery(runtime: MessagingRuntime, carrier: MessageCarrier): Delivery {
-  const creationContext = guarded('extract trace context', () => extractSpanContext(carrier), undefined);
-  const pathway = runtime.pathway
-    ? guarded(
-        'read pathway header',
-        () => parsePathway(carrier.get(PATHWAY_HEADER), runtime.now()),
-        undefined,
-      )
-    : undefined;
+  return readDeliveryAt(runtime, carrier, runtime.pathway ? runtime.now() : 0);
+}
+
+function readDeliveryAt(runtime: MessagingRuntime, carrier: MessageCarrier, nowMs: number): Delivery {
+  let creationContext: SpanContext | undefined;
+  try {
+    creationContext = extractSpanContext(carrier);
+  } catch (err) {
+    warnFailure('extract trace context', err);
+  }
+  let pathway: PathwayHeader | undefined;
+  if (runtime.pathway) {
+    try {
+      pathway = parsePathway(carrier.get(PATHWAY_HEADER), nowMs);
+    } catch (err) {
+      warnFailure('read pathway header', err);
+    }
+  }
   return { creationContext, pathway };
 }
 
@@ -68,22 +78,49 @@ export function recordDelivery(
   carrier: MessageCarrier,
   extras?: DeliveryExtras,
 ): Delivery {
-  const delivery = readDelivery(runtime, carrier);
-  guarded('record delivery metrics', () => {
+  let route: Route | undefined;
+  try {
+    route = runtime.routes.get(info, operationType, runtime.semconv);
+  } catch (err) {
+    warnFailure('record delivery metrics', err);
+  }
+  return recordDeliveryOn(runtime, info, route, carrier, extras);
+}
+
+/**
+ * {@link recordDelivery} on a route the caller already looked up (a process
+ * span's, so a message costs one route lookup); without a route it records
+ * nothing and only reads the message. Never throws.
+ */
+export function recordDeliveryOn(
+  runtime: MessagingRuntime,
+  info: MessagingSpanInfo,
+  route: Route | undefined,
+  carrier: MessageCarrier,
+  extras?: DeliveryExtras,
+): Delivery {
+  // One clock read per message: the pathway header's sanity check and both latencies.
+  const nowMs = runtime.pathway ? runtime.now() : 0;
+  const delivery = readDeliveryAt(runtime, carrier, nowMs);
+  if (route === undefined) return delivery;
+  try {
     const instruments = runtime.instruments;
-    const route = runtime.routes.get(info, operationType, runtime.semconv);
     instruments.consumedMessages.add(1, route.metric);
     if (extras?.redelivered) instruments.redeliveries.add(1, deliverySeries(route, info));
     const pathway = delivery.pathway;
     if (pathway) {
-      const nowMs = runtime.now();
-      const series = latencySeries(route, info, pathway.hash, pathway.hops);
+      const series = latencySeries(route, info, pathway.hash);
       // Clocks of different hosts disagree; a send "in the future" is recorded
       // as 0 rather than dropped (histograms reject negative values), so the
       // count stays exact and the skew shows up as a spike in the first bucket.
       instruments.edgeLatency.record(Math.max(0, nowMs - pathway.sendMs) / 1000, series.edge);
-      instruments.pathwayLatency.record(Math.max(0, nowMs - pathway.originMs) / 1000, series.pathway);
+      instruments.pathwayLatency.record(
+        Math.max(0, nowMs - pathway.originMs) / 1000,
+        hopsSeries(series, pathway.hops),
+      );
     }
-  });
+  } catch (err) {
+    warnFailure('record delivery metrics', err);
+  }
   return delivery;
 }

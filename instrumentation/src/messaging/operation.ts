@@ -1,5 +1,5 @@
 import { context, type Context, type Span } from '@opentelemetry/api';
-import { guarded, recordError } from '../spans.js';
+import { recordError, warnFailure } from '../spans.js';
 
 /**
  * One started messaging operation (send, receive, process or settle): its
@@ -35,7 +35,13 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-/** The one implementation of {@link MessagingOperation} every operation kind uses. */
+/**
+ * The one implementation of {@link MessagingOperation} every operation kind
+ * uses. What an operation records when it ends is either an {@link OnEnd}
+ * callback or, for the per-message operations, an override of
+ * {@link Operation.recordEnd}: one object per operation instead of an
+ * object plus a closure.
+ */
 export class Operation implements MessagingOperation {
   private ended = false;
   // performance.now() is monotonic: a wall-clock step (NTP) must not produce
@@ -81,15 +87,26 @@ export class Operation implements MessagingOperation {
     this.finish({ value: error });
   }
 
+  /** Records the operation's metrics when it ends; `error` is set when it failed. */
+  protected recordEnd(error: { value: unknown } | undefined, durationSeconds: number): void {
+    this.onEnd?.(error, durationSeconds);
+  }
+
   private finish(error: { value: unknown } | undefined): void {
     if (this.ended) return;
     this.ended = true;
     const seconds = (performance.now() - this.startedAt) / 1000;
-    guarded('end messaging operation', () => {
+    try {
       if (error) recordError(this.span, error.value);
-      this.onEnd?.(error, seconds);
-    });
-    guarded('end span', () => this.span.end());
+      this.recordEnd(error, seconds);
+    } catch (err) {
+      warnFailure('end messaging operation', err);
+    }
+    try {
+      this.span.end();
+    } catch (err) {
+      warnFailure('end span', err);
+    }
   }
 }
 

@@ -1,4 +1,12 @@
-import { context, SpanKind, trace, type Attributes, type Context, type Link } from '@opentelemetry/api';
+import {
+  context,
+  SpanKind,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+} from '@opentelemetry/api';
 import { getConsumedPathway } from '../pathway/context.js';
 import { pathwayHash } from '../pathway/hash.js';
 import { formatPathway, PATHWAY_HEADER } from '../pathway/header.js';
@@ -15,8 +23,8 @@ import {
   MESSAGING_OPERATION_TYPE_CREATE,
   MESSAGING_OPERATION_TYPE_SEND,
 } from '../semconv.js';
-import { assignAttributes, guarded, startRouteSpan, type MessagingSpanInfo } from '../spans.js';
-import { Operation, type MessagingOperation, type OnEnd } from './operation.js';
+import { mergeAttributes, NO_LINKS, startRouteSpan, warnFailure, type MessagingSpanInfo } from '../spans.js';
+import { Operation, type MessagingOperation } from './operation.js';
 import { sentPathwaySeries, withErrorType, type Route } from './routes.js';
 import type { MessagingRuntime } from './runtime.js';
 
@@ -89,38 +97,33 @@ function hasUserTraceparent(carrier: MessageCarrier): boolean {
   return false;
 }
 
-/** The attributes of one create span: the message's, then the send's broker ones, per messaging-spans.md. */
-function createInfo(info: SendInfo, i: number): MessagingSpanInfo {
-  const perMessage = info.messageAttributes?.[i];
-  if (!perMessage) return info;
-  return Object.assign({}, info, {
-    attributes: assignAttributes(assignAttributes({}, info.attributes), perMessage),
-  });
-}
-
 /** Records a finished send: duration, sent count, and the pathway's sent count. */
-class SendMetrics {
+class SendOp extends Operation implements SendOperation {
   constructor(
+    span: Span,
+    ctx: Context,
     private readonly runtime: MessagingRuntime,
     private readonly info: SendInfo,
     private readonly route: Route,
-    private readonly count: number,
+    readonly messageCount: number,
     private readonly pathway: Pathway | undefined,
-  ) {}
+  ) {
+    super(span, ctx);
+  }
 
-  readonly onEnd: OnEnd = (error, seconds) => {
+  protected override recordEnd(error: { value: unknown } | undefined, seconds: number): void {
     const instruments = this.runtime.instruments;
     const series = error ? withErrorType(this.route.metric, error.value) : this.route.metric;
     instruments.operationDuration.record(seconds, series);
-    instruments.sentMessages.add(this.count, series);
+    instruments.sentMessages.add(this.messageCount, series);
     const pathway = this.pathway;
-    if (pathway && !error && this.count > 0) {
+    if (pathway && !error && this.messageCount > 0) {
       instruments.pathwaySent.add(
-        this.count,
+        this.messageCount,
         sentPathwaySeries(this.route, this.info, pathway.hash, pathway.parentHash),
       );
     }
-  };
+  }
 }
 
 /**
@@ -143,85 +146,101 @@ export function beginSend(
   const ambient = context.active();
   const count = carriers.length;
   const route = runtime.routes.get(info, MESSAGING_OPERATION_TYPE_SEND, runtime.semconv);
-  const pathway = runtime.pathway
-    ? guarded('pathway header', () => nextPathway(runtime, info, route, ambient), undefined)
-    : undefined;
+  let pathway: Pathway | undefined;
+  if (runtime.pathway) {
+    try {
+      pathway = nextPathway(runtime, info, route, ambient);
+    } catch (err) {
+      warnFailure('pathway header', err);
+    }
+  }
   const pathwayAttributes = pathway?.attributes;
 
-  const links: Link[] = info.links ? info.links.slice() : [];
-  const preserved: boolean[] = new Array<boolean>(count);
+  // Built only when something is linked: a plain single send allocates no array.
+  let links: Link[] | undefined = info.links?.slice();
+  // preserved[i]: message i carries a user traceparent (allocated on the first one).
+  let preserved: boolean[] | undefined;
   let injectsAny = false;
   for (let i = 0; i < count; i++) {
     const carrier = carriers[i] as MessageCarrier;
-    const kept = guarded('read user traceparent', () => hasUserTraceparent(carrier), false);
-    preserved[i] = kept;
+    let kept = false;
+    try {
+      kept = hasUserTraceparent(carrier);
+    } catch (err) {
+      warnFailure('read user traceparent', err);
+    }
     if (!kept) {
       injectsAny = true;
       continue;
     }
-    const userContext = guarded('read user traceparent', () => extractSpanContext(carrier), undefined);
-    if (userContext) links.push({ context: userContext });
+    (preserved ??= new Array<boolean>(count).fill(false))[i] = true;
+    let userContext;
+    try {
+      userContext = extractSpanContext(carrier);
+    } catch (err) {
+      warnFailure('read user traceparent', err);
+    }
+    if (userContext) (links ??= []).push({ context: userContext });
   }
 
   const withCreateSpans = count > 1 && runtime.batchCreateSpans;
   if (withCreateSpans) {
     const createRoute = runtime.routes.get(info, MESSAGING_OPERATION_TYPE_CREATE, runtime.semconv);
+    const tracer = runtime.tracer;
     for (let i = 0; i < count; i++) {
-      if (preserved[i]) continue;
-      guarded('create span', () => {
+      if (preserved?.[i]) continue;
+      try {
+        // messaging-spans.md: the message's attributes, then the send's broker ones.
+        const perMessage = info.messageAttributes?.[i];
+        const broker =
+          perMessage && info.attributes
+            ? mergeAttributes(info.attributes, perMessage)
+            : (perMessage ?? info.attributes);
         const create = startRouteSpan(
-          runtime.tracer,
+          tracer,
           createRoute,
-          createInfo(info, i),
           SpanKind.PRODUCER,
           ambient,
-          [],
+          NO_LINKS,
+          broker || undefined,
           pathwayAttributes,
         );
         injectUnchecked(carriers[i] as MessageCarrier, trace.setSpan(ambient, create));
-        links.push({ context: create.spanContext() });
+        (links ??= []).push({ context: create.spanContext() });
         create.end();
-      });
+      } catch (err) {
+        warnFailure('create span', err);
+      }
     }
   }
 
   // The send span is PRODUCER only when its own context is the messages'
   // creation context (the kind table in messaging-spans.md); otherwise CLIENT.
   const injectsSendContext = !withCreateSpans && injectsAny;
-  let attributes = pathwayAttributes;
-  if (count > 1) {
-    attributes = assignAttributes({}, pathwayAttributes);
-    attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = count;
-  } else if (info.messageAttributes?.[0]) {
-    attributes = assignAttributes(assignAttributes({}, pathwayAttributes), info.messageAttributes[0]);
-  }
   const span = startRouteSpan(
     runtime.tracer,
     route,
-    info,
     injectsSendContext ? SpanKind.PRODUCER : SpanKind.CLIENT,
     ambient,
-    links,
-    attributes,
+    links ?? NO_LINKS,
+    info.attributes,
+    pathwayAttributes,
+    count > 1 ? { [ATTR_MESSAGING_BATCH_MESSAGE_COUNT]: count } : info.messageAttributes?.[0] || undefined,
   );
   const sendContext = trace.setSpan(ambient, span);
 
   for (let i = 0; i < count; i++) {
     const carrier = carriers[i] as MessageCarrier;
-    const inject = injectsSendContext && !preserved[i];
+    const inject = injectsSendContext && !preserved?.[i];
     if (!inject && !pathway) continue;
-    guarded('inject message headers', () => {
+    try {
       if (inject) injectUnchecked(carrier, sendContext);
       // Ours, describing this edge: replaces a header copied from a consumed message.
       if (pathway) carrier.set(PATHWAY_HEADER, pathway.header);
-    });
+    } catch (err) {
+      warnFailure('inject message headers', err);
+    }
   }
 
-  const operation = new Operation(
-    span,
-    sendContext,
-    new SendMetrics(runtime, info, route, count, pathway).onEnd,
-  ) as Operation & { messageCount: number };
-  operation.messageCount = count;
-  return operation;
+  return new SendOp(span, sendContext, runtime, info, route, count, pathway);
 }

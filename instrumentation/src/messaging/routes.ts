@@ -29,7 +29,7 @@ import type { SemconvStability } from './stability.js';
  */
 
 /** Per-pathway metric series of a delivery route. */
-interface DeliveryPathwaySeries {
+export interface DeliveryPathwaySeries {
   edge: MetricSeries;
   /** pathway.latency series per hop count. */
   byHops: Map<number, MetricSeries>;
@@ -45,6 +45,8 @@ export interface Route {
   delivery?: MetricSeries;
   /** Delivery latency series per pathway hash. */
   deliveryPathways?: Map<string, DeliveryPathwaySeries>;
+  /** The last pathway looked up in deliveryPathways (a consumer mostly sees one). */
+  lastDeliveryPathway?: { hash: string; series: DeliveryPathwaySeries };
   /** pathway.sent series per pathway hash (its parent hash is a function of it). */
   sentPathways?: Map<string, MetricSeries>;
   /** Pathway of a send on this route, per parent hash: its hash and span attributes. */
@@ -156,13 +158,15 @@ export function deliverySeries(route: Route, info: MessagingSpanInfo): MetricSer
   return route.delivery;
 }
 
-/** The edge.latency and pathway.latency series of a delivery on `route` carrying pathway `hash`/`hops`. */
-export function latencySeries(
-  route: Route,
-  info: MessagingSpanInfo,
-  hash: string,
-  hops: number,
-): { edge: MetricSeries; pathway: MetricSeries } {
+/**
+ * The edge.latency series of a delivery on `route` carrying pathway `hash`,
+ * with its pathway.latency series per hop count ({@link hopsSeries}).
+ */
+export function latencySeries(route: Route, info: MessagingSpanInfo, hash: string): DeliveryPathwaySeries {
+  // Each message's hash is a new string: comparing 16 characters is cheaper
+  // than hashing them for the Map.
+  const last = route.lastDeliveryPathway;
+  if (last !== undefined && last.hash === hash) return last.series;
   const pathways = (route.deliveryPathways ??= new Map<string, DeliveryPathwaySeries>());
   let entry = pathways.get(hash);
   if (entry === undefined) {
@@ -171,6 +175,12 @@ export function latencySeries(
     entry = { edge: metricSeries(edge), byHops: new Map<number, MetricSeries>() };
     bounded(pathways).set(hash, entry);
   }
+  route.lastDeliveryPathway = { hash, series: entry };
+  return entry;
+}
+
+/** The pathway.latency series of a delivery with `hops` hops on the pathway of `entry`. */
+export function hopsSeries(entry: DeliveryPathwaySeries, hops: number): MetricSeries {
   let pathway = entry.byHops.get(hops);
   if (pathway === undefined) {
     const withHops = Object.assign({}, entry.edge.attributes);
@@ -178,7 +188,7 @@ export function latencySeries(
     pathway = metricSeries(withHops);
     bounded(entry.byHops).set(hops, pathway);
   }
-  return { edge: entry.edge, pathway };
+  return pathway;
 }
 
 /** The pathway.sent series of a send on `route`. */

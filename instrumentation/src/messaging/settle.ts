@@ -1,8 +1,8 @@
-import { context, SpanKind, trace, type SpanContext } from '@opentelemetry/api';
+import { context, SpanKind, trace, type Context, type Span, type SpanContext } from '@opentelemetry/api';
 import { MESSAGING_OPERATION_TYPE_SETTLE } from '../semconv.js';
-import { startRouteSpan, type MessagingSpanInfo } from '../spans.js';
+import { NO_LINKS, startRouteSpan, type MessagingSpanInfo } from '../spans.js';
 import { Operation, type MessagingOperation } from './operation.js';
-import { withErrorType } from './routes.js';
+import { withErrorType, type Route } from './routes.js';
 import type { MessagingRuntime } from './runtime.js';
 
 /** Options for {@link recordSettle}. */
@@ -32,18 +32,36 @@ export function recordSettle(
   creationContext?: SpanContext,
   options?: SettleOptions,
 ): MessagingOperation {
-  const settleInfo: MessagingSpanInfo = Object.assign({}, info, { operationName });
-  const measured = options?.measured ?? true;
+  // Adapters that know the settle's name up front pass it in `info` (no copy).
+  const settleInfo: MessagingSpanInfo =
+    info.operationName === operationName ? info : Object.assign({}, info, { operationName });
   const ambient = context.active();
-  let links = info.links ?? [];
-  if (creationContext) links = [...links, { context: creationContext }];
+  let links = info.links ?? NO_LINKS;
+  if (creationContext)
+    links = links.length === 0 ? [{ context: creationContext }] : [...links, { context: creationContext }];
   const route = runtime.routes.get(settleInfo, MESSAGING_OPERATION_TYPE_SETTLE, runtime.semconv);
-  const span = startRouteSpan(runtime.tracer, route, settleInfo, SpanKind.CLIENT, ambient, links);
-  return new Operation(span, trace.setSpan(ambient, span), (error, seconds) => {
-    if (!measured) return;
-    runtime.instruments.operationDuration.record(
+  const span = startRouteSpan(runtime.tracer, route, SpanKind.CLIENT, ambient, links, settleInfo.attributes);
+  return new SettleOp(span, trace.setSpan(ambient, span), runtime, route, options?.measured ?? true);
+}
+
+/** A settle operation: records `messaging.client.operation.duration` when it ends, if measured. */
+class SettleOp extends Operation {
+  constructor(
+    span: Span,
+    ctx: Context,
+    private readonly runtime: MessagingRuntime,
+    private readonly route: Route,
+    private readonly measured: boolean,
+  ) {
+    super(span, ctx);
+  }
+
+  protected override recordEnd(error: { value: unknown } | undefined, seconds: number): void {
+    if (!this.measured) return;
+    const metric = this.route.metric;
+    this.runtime.instruments.operationDuration.record(
       seconds,
-      error ? withErrorType(route.metric, error.value) : route.metric,
+      error ? withErrorType(metric, error.value) : metric,
     );
-  });
+  }
 }

@@ -56,10 +56,17 @@ export const MAX_HEADER_VALUE_LENGTH = 8192;
 // turns into replacement characters, which this rejects before any parsing.
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
+function isTraceHeader(key: string): boolean {
+  if (key === TRACEPARENT || key === TRACESTATE) return true;
+  // Propagators ask in lower case; only a same-length name needs lower-casing.
+  if (key.length !== TRACEPARENT.length && key.length !== TRACESTATE.length) return false;
+  const name = key.toLowerCase();
+  return name === TRACEPARENT || name === TRACESTATE;
+}
+
 function isAcceptable(key: string, value: unknown): value is string {
   if (typeof value !== 'string') return false;
-  const name = key.toLowerCase();
-  if (name === TRACEPARENT || name === TRACESTATE) {
+  if (isTraceHeader(key)) {
     return value.length <= MAX_TRACE_HEADER_LENGTH && PRINTABLE_ASCII.test(value);
   }
   return value.length <= MAX_HEADER_VALUE_LENGTH;

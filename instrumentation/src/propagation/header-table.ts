@@ -22,8 +22,16 @@ export function asHeaderTable(headers: unknown): HeaderTable | undefined {
  */
 export function findOwnKey(table: HeaderTable, key: string): string | undefined {
   if (Object.hasOwn(table, key)) return key;
-  const wanted = key.toLowerCase();
-  return Object.keys(table).find((k) => k.toLowerCase() === wanted);
+  // Only same-length names can match: most lookups (a propagator asking for
+  // `tracestate` or `baggage` on a message without them) lower-case nothing.
+  const length = key.length;
+  let wanted: string | undefined;
+  for (const k of Object.keys(table)) {
+    if (k.length !== length) continue;
+    wanted ??= key.toLowerCase();
+    if (k.toLowerCase() === wanted) return k;
+  }
+  return undefined;
 }
 
 /**
@@ -35,6 +43,9 @@ export function decodeHeaderValue(value: unknown): string | undefined {
   if (typeof value === 'string') return value.length <= MAX_HEADER_VALUE_LENGTH ? value : undefined;
   if (value instanceof Uint8Array) {
     if (value.byteLength > MAX_HEADER_VALUE_LENGTH) return undefined;
+    // A Buffer (what kafkajs and amqplib hand out) decodes as is; another
+    // Uint8Array through a Buffer view of its bytes (no copy).
+    if (Buffer.isBuffer(value)) return value.toString('utf8');
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
   }
   return undefined;
@@ -42,9 +53,12 @@ export function decodeHeaderValue(value: unknown): string | undefined {
 
 /** Sets `key`, first removing any differently-cased duplicate so readers see one value. */
 export function setReplacingCase(table: HeaderTable, key: string, value: string): void {
-  const wanted = key.toLowerCase();
+  const length = key.length;
+  let wanted: string | undefined;
   for (const existing of Object.keys(table)) {
-    if (existing !== key && existing.toLowerCase() === wanted) delete table[existing];
+    if (existing.length !== length || existing === key) continue;
+    wanted ??= key.toLowerCase();
+    if (existing.toLowerCase() === wanted) delete table[existing];
   }
   table[key] = value;
 }

@@ -37,22 +37,29 @@ function readKafkaValue(value: unknown): string | undefined {
  * nothing and writes are dropped.
  */
 export function kafkaHeadersCarrier(headers: IHeaders | undefined): MessageCarrier {
-  const table: HeaderTable | undefined = asHeaderTable(headers);
-  return {
-    get(key) {
-      try {
-        if (!table) return undefined;
-        const found = findOwnKey(table, key);
-        return found === undefined ? undefined : readKafkaValue(table[found]);
-      } catch {
-        return undefined;
-      }
-    },
-    set(key, value) {
-      if (table) setReplacingCase(table, key, value);
-    },
-    keys() {
-      return ownKeys(table);
-    },
-  };
+  return new KafkaHeadersCarrier(asHeaderTable(headers));
+}
+
+// A class rather than an object of closures: one allocation per message.
+class KafkaHeadersCarrier implements MessageCarrier {
+  constructor(private readonly table: HeaderTable | undefined) {}
+
+  get(key: string): string | undefined {
+    try {
+      const table = this.table;
+      if (!table) return undefined;
+      const found = findOwnKey(table, key);
+      return found === undefined ? undefined : readKafkaValue(table[found]);
+    } catch {
+      return undefined;
+    }
+  }
+
+  set(key: string, value: string): void {
+    if (this.table) setReplacingCase(this.table, key, value);
+  }
+
+  keys(): string[] {
+    return ownKeys(this.table);
+  }
 }
