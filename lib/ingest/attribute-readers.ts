@@ -59,9 +59,9 @@ export function flag(attributes: Attributes, ...keys: string[]): boolean {
 }
 
 /** True when some attribute key starts with one of `prefixes`. */
-export function hasKeyWithPrefix(attributes: Attributes, ...prefixes: string[]): boolean {
+export function hasKeyWithPrefix(attributes: Attributes, prefixes: readonly string[]): boolean {
   for (const key in attributes) {
-    if (prefixes.some((prefix) => key.startsWith(prefix))) return true;
+    for (const prefix of prefixes) if (key.startsWith(prefix)) return true;
   }
   return false;
 }

@@ -1,12 +1,17 @@
+import { MESSAGING_ATTRIBUTES } from './messaging-attribute-keys';
 import { type MessagingSpan, toMessagingSpan } from './messaging-span';
 import type { DecodedSpan } from './model';
 import type { OtlpEncoding } from './otlp-encoding';
 import { decodeTracesJson } from './otlp-json';
 import { decodeTracesProtobuf } from './otlp-proto';
 
+/**
+ * Decodes an export for ingest: from protobuf, only the attributes the
+ * messaging mapping reads become JS values (the rest is stored as raw bytes).
+ */
 export function decodeTraces(body: Uint8Array, encoding: OtlpEncoding): DecodedSpan[] {
   return encoding === 'protobuf'
-    ? decodeTracesProtobuf(body)
+    ? decodeTracesProtobuf(body, MESSAGING_ATTRIBUTES)
     : decodeTracesJson(Buffer.from(body).toString('utf8'));
 }
 

@@ -1,4 +1,5 @@
 import { flag, hasKeyWithPrefix, integer, text } from './attribute-readers';
+import { DEAD_LETTER_KEY_PREFIXES } from './messaging-attribute-keys';
 import { type Attributes, type DecodedSpan, SpanKind, type SpanLink } from './model';
 import { type SpanPathway, readSpanPathway } from './pathway-attributes';
 
@@ -90,7 +91,7 @@ const DLQ_NAME = /([.\-_](dlq|dlt|dead[-_.]?letters?)|_error)$/i;
 function isDeadLetter(attributes: Attributes, opType: OperationType | null, destination: string | null) {
   const opName = text(attributes, 'messaging.operation.name')?.toLowerCase();
   if (opName === 'dead_letter' || opName === 'deadletter' || opName === 'dead-letter') return true;
-  if (hasKeyWithPrefix(attributes, 'signalbox.dead_letter.', 'signalbox.dlq.')) return true;
+  if (hasKeyWithPrefix(attributes, DEAD_LETTER_KEY_PREFIXES)) return true;
   return opType === 'send' && destination !== null && DLQ_NAME.test(destination);
 }
 

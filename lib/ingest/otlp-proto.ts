@@ -1,3 +1,5 @@
+import type { AttributeSelection } from './attribute-selection';
+import { ByteStringCache } from './byte-strings';
 import { type Attributes, type DecodedSpan, OtlpDecodeError, type SpanLink, checkedTimeUs } from './model';
 import { readKeyValue } from './otlp-proto-attributes';
 import { ProtoReader } from './proto-reader';
@@ -19,6 +21,15 @@ import { ProtoReader } from './proto-reader';
  * Status{2 message, 3 code}; KeyValue{1 key, 2 value}; AnyValue{1 string, 2
  * bool, 3 int, 4 double, 5 array, 6 kvlist, 7 bytes}.
  */
+
+/** Which span and resource attributes to decode into JS values; null decodes them all. */
+export interface DecodeSelection {
+  span: AttributeSelection;
+  resource: AttributeSelection;
+}
+
+/** Span names are low-cardinality by convention (semconv): interned by their bytes, bounded. */
+const names = new ByteStringCache(1024);
 
 function id(r: ProtoReader, bytes: number, what: string): string {
   const hex = r.hex();
@@ -46,7 +57,13 @@ function link(r: ProtoReader, [start, end]: [number, number]): SpanLink {
   return { traceId, spanId };
 }
 
-function span(r: ProtoReader, start: number, end: number, resource: Attributes): DecodedSpan {
+function span(
+  r: ProtoReader,
+  start: number,
+  end: number,
+  resource: Attributes,
+  selection: AttributeSelection | null,
+): DecodedSpan {
   r.pos = start;
   r.end = end;
   const s: DecodedSpan = {
@@ -66,7 +83,7 @@ function span(r: ProtoReader, start: number, end: number, resource: Attributes):
   // Raw attribute bytes: the KeyValue fields (with their tags), re-decodable as a Span holding only field 9.
   let attrStart = -1;
   let attrEnd = -1;
-  const pieces: Buffer[] = [];
+  let pieces: Buffer[] | null = null; // only when the attributes are not contiguous (rare)
   while (!r.done) {
     const fieldStart = r.pos;
     const tag = r.uint32();
@@ -84,9 +101,11 @@ function span(r: ProtoReader, start: number, end: number, resource: Attributes):
         s.parentSpanId = parent === '' ? null : parent;
         break;
       }
-      case 0x2a:
-        s.name = r.string();
+      case 0x2a: {
+        const nameStart = r.field();
+        s.name = names.get(r.buf, nameStart, r.fieldEnd);
         break;
+      }
       case 0x30:
         s.kind = r.uint32();
         break;
@@ -97,12 +116,12 @@ function span(r: ProtoReader, start: number, end: number, resource: Attributes):
         s.endTimeUs = checkedTimeUs(Math.round(r.fixed64() / 1000), 'endTimeUnixNano');
         break;
       case 0x4a: {
-        const [kvStart, kvEnd] = r.len();
-        readKeyValue(r, kvStart, kvEnd, s.attributes, 0);
+        const kvStart = r.field();
+        readKeyValue(r, kvStart, r.fieldEnd, s.attributes, 0, selection);
         r.end = end;
         if (fieldStart === attrEnd) attrEnd = r.pos;
         else {
-          if (attrStart >= 0) pieces.push(r.buf.subarray(attrStart, attrEnd));
+          if (attrStart >= 0) (pieces ??= []).push(r.buf.subarray(attrStart, attrEnd));
           attrStart = fieldStart;
           attrEnd = r.pos;
         }
@@ -132,8 +151,8 @@ function span(r: ProtoReader, start: number, end: number, resource: Attributes):
   }
   if (s.traceId === '') throw new OtlpDecodeError('traceId must be 16 bytes, got 0');
   if (s.spanId === '') throw new OtlpDecodeError('spanId must be 8 bytes, got 0');
-  if (attrStart >= 0) pieces.push(r.buf.subarray(attrStart, attrEnd));
-  s.rawAttributes = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+  const last = attrStart >= 0 ? r.buf.subarray(attrStart, attrEnd) : Buffer.alloc(0);
+  s.rawAttributes = pieces === null ? last : Buffer.concat([...pieces, last]);
   return s;
 }
 
@@ -144,19 +163,29 @@ function scopeSpans(
   end: number,
   resource: Attributes,
   out: DecodedSpan[],
+  selection: AttributeSelection | null,
 ): void {
-  const spans: [number, number][] = [];
+  // Span payload ranges, flat [start, end, start, end, ...].
+  const spans: number[] = [];
   r.pos = start;
   r.end = end;
   while (!r.done) {
     const tag = r.uint32();
-    if (tag === 0x12) spans.push(r.len());
+    if (tag === 0x12) spans.push(r.field(), r.fieldEnd);
     else r.skip(tag & 7);
   }
-  for (const [s, e] of spans) out.push(span(r, s, e, resource));
+  for (let i = 0; i < spans.length; i += 2) out.push(span(r, spans[i]!, spans[i + 1]!, resource, selection));
 }
 
-export function decodeTracesProtobuf(body: Uint8Array): DecodedSpan[] {
+/**
+ * With a selection (the ingest path passes MESSAGING_ATTRIBUTES), only the
+ * selected attributes become JS values; every attribute is still validated
+ * and kept in rawAttributes, so what is stored is the same either way.
+ */
+export function decodeTracesProtobuf(
+  body: Uint8Array,
+  selection: DecodeSelection | null = null,
+): DecodedSpan[] {
   const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const r = new ProtoReader(buf, 0, buf.length);
   const resourceSpans: [number, number][] = [];
@@ -183,7 +212,7 @@ export function decodeTracesProtobuf(body: Uint8Array): DecodedSpan[] {
           const t = r.uint32();
           if (t === 0x0a) {
             const [ks, ke] = r.len();
-            readKeyValue(r, ks, ke, resource, 0);
+            readKeyValue(r, ks, ke, resource, 0, selection?.resource ?? null);
             r.end = e;
           } else r.skip(t & 7);
         }
@@ -192,7 +221,7 @@ export function decodeTracesProtobuf(body: Uint8Array): DecodedSpan[] {
       } else if (tag === 0x12) scopes.push(r.len());
       else r.skip(tag & 7);
     }
-    for (const [s, e] of scopes) scopeSpans(r, s, e, resource, out);
+    for (const [s, e] of scopes) scopeSpans(r, s, e, resource, out, selection?.span ?? null);
   }
   return out;
 }

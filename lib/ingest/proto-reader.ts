@@ -9,7 +9,6 @@ import { OtlpDecodeError } from './model';
  */
 export const WIRE = { VARINT: 0, I64: 1, LEN: 2, I32: 5 } as const;
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const TWO_32 = 4294967296;
 
 function fail(what: string): never {
@@ -80,27 +79,43 @@ export class ProtoReader {
     return value;
   }
 
-  /** Start and end of a length-delimited field's payload; the reader moves past it. */
-  len(): [number, number] {
+  /** End of the payload of the last `field()` call. */
+  fieldEnd = 0;
+
+  /**
+   * Start of a length-delimited field's payload, its end in `fieldEnd`; the
+   * reader moves past it. The hot paths use this rather than `len()`: no
+   * tuple allocated per field (garbage collection was an eighth of ingest).
+   */
+  field(): number {
     const length = this.uint32();
     const start = this.pos;
     const end = start + length;
     if (end > this.end) fail('length-delimited field runs past its message');
     this.pos = end;
-    return [start, end];
+    this.fieldEnd = end;
+    return start;
+  }
+
+  /** Start and end of a length-delimited field's payload; the reader moves past it. */
+  len(): [number, number] {
+    const start = this.field();
+    return [start, this.fieldEnd];
   }
 
   string(): string {
-    const [start, end] = this.len();
-    return start === end ? '' : this.buf.toString('utf8', start, end);
+    const start = this.field();
+    return start === this.fieldEnd ? '' : this.buf.toString('utf8', start, this.fieldEnd);
   }
 
-  /** Bytes as lowercase hex (ids). */
+  /**
+   * Bytes as lowercase hex (ids). Node's native hex encoder: about twice as
+   * fast as concatenating per-byte pieces, and it returns a flat string that
+   * DuckDB's appender can take without flattening it first.
+   */
   hex(): string {
-    const [start, end] = this.len();
-    let out = '';
-    for (let i = start; i < end; i++) out += HEX[this.buf[i]!];
-    return out;
+    const start = this.field();
+    return start === this.fieldEnd ? '' : this.buf.toString('hex', start, this.fieldEnd);
   }
 
   skip(wireType: number): void {
@@ -112,7 +127,7 @@ export class ProtoReader {
         this.pos += 8;
         break;
       case WIRE.LEN:
-        this.len();
+        this.field();
         return;
       case WIRE.I32:
         this.pos += 4;

@@ -8,7 +8,7 @@ import {
 } from './delivery-resolver';
 import type { Dictionary } from './dictionary';
 import type { RollupAccumulator } from './rollup-accumulator';
-import { type SpanShape, genericShape, shapeKey, shapeOf, spanSeriesDims } from './span-shapes';
+import { type SpanShape, genericShape, sameShape, shapeKey, shapeOf, spanSeriesDims } from './span-shapes';
 
 export interface PlannedSpan {
   span: MessagingSpan;
@@ -86,16 +86,26 @@ export async function planSpans(
   const processes: { planned: PlannedSpan; delivery: number }[] = [];
   // The shape object is only built when a shape is new (once per distinct shape, not per span).
   const shapeById = new Map<number, SpanShape>();
+  // Spans arrive grouped by service and scope, so a span usually has the shape of the one before:
+  // comparing its fields (interned strings, mostly the same objects) skips building the key.
+  let previous: { span: MessagingSpan; shapeId: number; shape: SpanShape } | null = null;
   for (const span of spans) {
-    let shapeId = ctx.shapes.idFor(shapeKey(span), () => shapeOf(span));
+    let shapeId: number | null;
     let shape: SpanShape;
-    if (shapeId === null) {
-      shape = genericShape(span);
-      const generic = shape;
-      shapeId = ctx.shapes.idFor(shapeKey(generic), () => generic) ?? OVERFLOW_SHAPE;
+    if (previous !== null && sameShape(previous.span, span)) {
+      shapeId = previous.shapeId;
+      shape = previous.shape;
     } else {
-      shape = shapeById.get(shapeId) ?? shapeOf(span);
-      shapeById.set(shapeId, shape);
+      shapeId = ctx.shapes.idFor(shapeKey(span), () => shapeOf(span));
+      if (shapeId === null) {
+        shape = genericShape(span);
+        const generic = shape;
+        shapeId = ctx.shapes.idFor(shapeKey(generic), () => generic) ?? OVERFLOW_SHAPE;
+      } else {
+        shape = shapeById.get(shapeId) ?? shapeOf(span);
+        shapeById.set(shapeId, shape);
+      }
+      previous = { span, shapeId, shape };
     }
     const planned: PlannedSpan = { span, shapeId, latencyUs: null };
     plan.spans.push(planned);

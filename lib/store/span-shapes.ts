@@ -36,6 +36,23 @@ export function shapeKey(s: SpanShape | MessagingSpan): string {
   return `${s.service}\u0000${s.name}\u0000${s.kind}\u0000${s.system}\u0000${s.operationType}\u0000${s.operationName}\u0000${s.destination}\u0000${s.consumerGroup}\u0000${s.statusCode}\u0000${s.errorType}\u0000${s.deadLetter}`;
 }
 
+/** Whether two spans have the same shape: the fields of shapeKey, compared without building it. */
+export function sameShape(a: MessagingSpan, b: MessagingSpan): boolean {
+  return (
+    a.service === b.service &&
+    a.name === b.name &&
+    a.kind === b.kind &&
+    a.system === b.system &&
+    a.operationType === b.operationType &&
+    a.operationName === b.operationName &&
+    a.destination === b.destination &&
+    a.consumerGroup === b.consumerGroup &&
+    a.statusCode === b.statusCode &&
+    a.errorType === b.errorType &&
+    a.deadLetter === b.deadLetter
+  );
+}
+
 /**
  * When a sender ignores the semconv advice that span names be low-cardinality
  * (ids in names), the shape dictionary would grow without bound; past its cap
