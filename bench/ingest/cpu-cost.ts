@@ -51,9 +51,26 @@ async function storeCost(mapped: MessagingSpan[][], seconds: number, inFlight: n
   });
   let spans = 0;
   let next = 0;
+  // The store drops spans it has just stored (exporter retries): every pass over the batches gets
+  // new trace ids, rewritten in place (~0.1 µs/span, counted in the figures below).
+  const original = mapped.map((batch) =>
+    batch.map((s) => ({ trace: s.traceId, links: s.links.map((l) => l.traceId) })),
+  );
+  const forPass = (b: number, pass: number) => {
+    const batch = mapped[b]!;
+    batch.forEach((s, i) => {
+      const o = original[b]![i]!;
+      s.traceId = xorTraceId(o.trace, pass);
+      s.links = s.links.map((l, j) => ({ ...l, traceId: xorTraceId(o.links[j]!, pass) }));
+    });
+    return batch;
+  };
   const round = () =>
     Promise.all(
-      Array.from({ length: inFlight }, () => store.appendSpans(mapped[next++ % mapped.length]!)),
+      Array.from({ length: inFlight }, () => {
+        const n = next++;
+        return store.appendSpans(forPass(n % mapped.length, Math.floor(n / mapped.length)));
+      }),
     ).then(() => {
       spans += inFlight * SPANS_PER_BATCH;
     });
@@ -77,6 +94,9 @@ async function storeCost(mapped: MessagingSpan[][], seconds: number, inFlight: n
   fs.rmSync(dir, { recursive: true, force: true });
   return windows;
 }
+
+const xorTraceId = (id: string, pass: number) =>
+  ((parseInt(id.slice(0, 8), 16) ^ pass) >>> 0).toString(16).padStart(8, '0') + id.slice(8);
 
 /** Measured in a few windows: other work on the machine inflates some; the lowest is the cleanest. */
 const WINDOWS = 3;

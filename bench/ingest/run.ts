@@ -5,7 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { decodeTraces, messagingSpansOf } from '@/lib/ingest/ingest-traces';
-import { SPANS_PER_BATCH, buildBatches } from './workload';
+import { SPANS_PER_BATCH, batchForRound, buildBatches } from './workload';
 
 /**
  * Ingest benchmark: sustained spans/s end to end (HTTP → decode → DuckDB) with
@@ -56,11 +56,15 @@ interface Load {
 }
 
 /** Sends batches from `concurrency` workers until `until`; 429s are retried after Retry-After, as exporters do. */
+/** Requests built so far, over every load phase: it numbers the passes over the batches. */
+let posted = 0;
+
 async function load(port: number, batches: Uint8Array[], concurrency: number, until: number, counter: Load) {
-  let next = 0;
   const worker = async () => {
     while (Date.now() < until) {
-      const body = Buffer.from(batches[next++ % batches.length]!);
+      const n = posted++;
+      // Every pass over the batches gets new trace ids: the store drops repeats (exporter retries).
+      const body = batchForRound(batches[n % batches.length]!, Math.floor(n / batches.length));
       for (;;) {
         const response = await fetch(`http://127.0.0.1:${port}/v1/traces`, {
           method: 'POST',

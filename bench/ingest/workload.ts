@@ -98,14 +98,43 @@ export function buildBatches(count: number): Uint8Array[] {
       });
       process.end(start + 2.5);
     }
-    batches.push(
-      ProtobufTraceSerializer.serializeRequest([
-        ...sendExporter.getFinishedSpans(),
-        ...processExporter.getFinishedSpans(),
-      ])!,
+    const spans = [...sendExporter.getFinishedSpans(), ...processExporter.getFinishedSpans()];
+    const batch = ProtobufTraceSerializer.serializeRequest(spans)!;
+    traceIdOffsets.set(
+      batch,
+      offsetsOf(
+        Buffer.from(batch),
+        spans.map((s) => s.spanContext().traceId),
+      ),
     );
+    batches.push(batch);
   }
   return batches;
+}
+
+/** Where each trace id (as 16 bytes) occurs in a serialized batch: spans and the links to them. */
+const traceIdOffsets = new WeakMap<Uint8Array, number[]>();
+
+function offsetsOf(buffer: Buffer, traceIds: string[]): number[] {
+  const offsets: number[] = [];
+  for (const hex of new Set(traceIds)) {
+    const id = Buffer.from(hex, 'hex');
+    for (let at = buffer.indexOf(id); at >= 0; at = buffer.indexOf(id, at + 16)) offsets.push(at);
+  }
+  return offsets;
+}
+
+/**
+ * A copy of `batch` whose trace ids are new for `round` (the first 4 bytes XORed with it, the same
+ * way everywhere in the batch, so links still point at their sends). The store drops spans it has
+ * just stored (an exporter's retry), so re-sending the same bytes would measure nothing.
+ */
+export function batchForRound(batch: Uint8Array, round: number): Buffer<ArrayBuffer> {
+  const copy = Buffer.alloc(batch.length);
+  copy.set(batch);
+  for (const at of traceIdOffsets.get(batch) ?? [])
+    copy.writeUInt32BE((copy.readUInt32BE(at) ^ round) >>> 0, at);
+  return copy;
 }
 
 export const SPANS_PER_BATCH = 512;

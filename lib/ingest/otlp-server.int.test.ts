@@ -115,6 +115,14 @@ describe('OTLP/HTTP listener', () => {
     expect((await store.stats()).messagingSpans - before).toBe(ok * 600);
   });
 
+  it("stores an exporter's retry of a stored request once (answered 200 both times)", async () => {
+    const before = (await store.stats()).messagingSpans;
+    const body = sends(5);
+    expect((await post('/v1/traces', body, { ...protobuf, ...auth })).status).toBe(200);
+    expect((await post('/v1/traces', body, { ...protobuf, ...auth })).status).toBe(200);
+    expect((await store.stats()).messagingSpans - before).toBe(5);
+  });
+
   it('warns and carries on when its port is taken', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

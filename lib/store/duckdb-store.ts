@@ -12,6 +12,7 @@ import { StreamStates, planMetrics } from './metric-batch';
 import { openDatabase } from './open-database';
 import { PathwayRegistry } from './pathway-registry';
 import { ReaderPool } from './reader-pool';
+import { RecentSpans } from './recent-spans';
 import { num, readRows } from './queries/read-helpers';
 import * as seriesQueries from './queries/series-queries';
 import * as slowestQueries from './queries/slowest-queries';
@@ -54,6 +55,8 @@ export class DuckDbStore implements TelemetryStore {
   readonly engine = 'duckdb';
   private readonly queue: WriteQueue<WriteItem>;
   private readonly live = new LiveCounters();
+  /** Spans committed recently: an exporter's retry of a write that was stored is not counted twice. */
+  private readonly recent = new RecentSpans();
   private maintenanceTimer: NodeJS.Timeout | null = null;
   /** Hours whose minutes changed since their hour rollup was built. */
   private readonly dirtyHours = new Set<number>();
@@ -122,17 +125,14 @@ export class DuckDbStore implements TelemetryStore {
   private async flush(items: WriteItem[]): Promise<void> {
     const rollups = new RollupAccumulator();
     try {
-      const spanPlan = await planSpans(
-        items.flatMap((i) => i.spans),
-        {
-          shapes: this.shapes,
-          series: this.series,
-          resolver: this.resolver,
-          rollups,
-          lookupSends: (producers) => spanQueries.lookupSends(this.writer, producers),
-          nowUs: Date.now() * 1000,
-        },
-      );
+      const spanPlan = await planSpans(this.recent.admit(items.flatMap((i) => i.spans)), {
+        shapes: this.shapes,
+        series: this.series,
+        resolver: this.resolver,
+        rollups,
+        lookupSends: (producers) => spanQueries.lookupSends(this.writer, producers),
+        nowUs: Date.now() * 1000,
+      });
       const metricPlan = planMetrics(
         items.flatMap((i) => i.metrics),
         { series: this.series, rollups, streams: this.streams },
@@ -148,12 +148,26 @@ export class DuckDbStore implements TelemetryStore {
         pathways: this.pathwayRegistry.stage([...spanPlan.pathways, ...metricPlan.pathways]),
         streams: this.streams.stagedEntries(),
       });
-      for (const part of [this.shapes, this.series, this.resolver, this.streams, this.pathwayRegistry])
+      for (const part of [
+        this.shapes,
+        this.series,
+        this.resolver,
+        this.streams,
+        this.pathwayRegistry,
+        this.recent,
+      ])
         part.commit();
       this.live.add(minutes, buckets);
       for (const minute of rollups.touchedMinutes()) this.dirtyHours.add(hourOf(minute));
     } catch (error) {
-      for (const part of [this.shapes, this.series, this.resolver, this.streams, this.pathwayRegistry])
+      for (const part of [
+        this.shapes,
+        this.series,
+        this.resolver,
+        this.streams,
+        this.pathwayRegistry,
+        this.recent,
+      ])
         part.rollback();
       throw error;
     }
