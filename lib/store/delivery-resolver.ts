@@ -37,7 +37,11 @@ export interface ResolvedDelivery {
 const key = (traceId: string, spanId: string) => traceId + spanId;
 
 export class DeliveryResolver {
-  private readonly recentSends = new Map<string, number>();
+  // Recent sends in two generations (the older is dropped whole when the newer fills): an LRU that
+  // deleted the oldest key per insert made V8 skip ever more deleted slots at the Map's front —
+  // 30% of the ingest CPU once every send was new.
+  private recentSends = new Map<string, number>();
+  private olderSends = new Map<string, number>();
   private readonly pending = new Map<string, PendingDelivery[]>();
   private pendingCount = 0;
   private nextPendingId: number;
@@ -66,7 +70,7 @@ export class DeliveryResolver {
   /** The producer's start time if it is known without asking the store. */
   knownSendUs(traceId: string, spanId: string, batch: Map<string, number>): number | undefined {
     const k = key(traceId, spanId);
-    return batch.get(k) ?? this.recentSends.get(k);
+    return batch.get(k) ?? this.recentSends.get(k) ?? this.olderSends.get(k);
   }
 
   /** Records sends of this batch; returns pending deliveries they complete. */
@@ -103,11 +107,11 @@ export class DeliveryResolver {
 
   commit(): void {
     for (const [k, us] of this.stagedSends) {
-      this.recentSends.delete(k); // re-insert at the end: Map order is our LRU order
+      if (this.recentSends.size >= this.maxRecentSends / 2) {
+        this.olderSends = this.recentSends;
+        this.recentSends = new Map();
+      }
       this.recentSends.set(k, us);
-    }
-    while (this.recentSends.size > this.maxRecentSends) {
-      this.recentSends.delete(this.recentSends.keys().next().value!);
     }
     for (const k of this.stagedResolvedKeys) {
       this.pendingCount -= this.pending.get(k)?.length ?? 0;
