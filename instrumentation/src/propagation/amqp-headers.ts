@@ -1,12 +1,5 @@
 import type { MessageCarrier } from './carrier.js';
-import {
-  asHeaderTable,
-  decodeHeaderValue,
-  findOwnKey,
-  ownKeys,
-  setReplacingCase,
-  type HeaderTable,
-} from './header-table.js';
+import { asHeaderTable, decodeHeaderValue, HeaderTableCarrier } from './header-table.js';
 
 /**
  * A {@link MessageCarrier} over an AMQP 0-9-1 header table: `options.headers`
@@ -21,29 +14,5 @@ import {
  * object must stay unchanged; with no table, writes are dropped.
  */
 export function amqpHeadersCarrier(headers: Record<string, unknown> | undefined): MessageCarrier {
-  return new AmqpHeadersCarrier(asHeaderTable(headers));
-}
-
-// A class rather than an object of closures: one allocation per message.
-class AmqpHeadersCarrier implements MessageCarrier {
-  constructor(private readonly table: HeaderTable | undefined) {}
-
-  get(key: string): string | undefined {
-    try {
-      const table = this.table;
-      if (!table) return undefined;
-      const found = findOwnKey(table, key);
-      return found === undefined ? undefined : decodeHeaderValue(table[found]);
-    } catch {
-      return undefined;
-    }
-  }
-
-  set(key: string, value: string): void {
-    if (this.table) setReplacingCase(this.table, key, value);
-  }
-
-  keys(): string[] {
-    return ownKeys(this.table);
-  }
+  return new HeaderTableCarrier(asHeaderTable(headers), decodeHeaderValue);
 }

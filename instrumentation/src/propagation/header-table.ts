@@ -1,4 +1,4 @@
-import { MAX_HEADER_VALUE_LENGTH } from './carrier.js';
+import { MAX_HEADER_VALUE_LENGTH, type MessageCarrier } from './carrier.js';
 import { asPlainRecord } from './plain-record.js';
 
 /*
@@ -69,5 +69,42 @@ export function ownKeys(table: HeaderTable | undefined): string[] {
     return table ? Object.keys(table) : [];
   } catch {
     return [];
+  }
+}
+
+/**
+ * A {@link MessageCarrier} over a header table whose values `read` decodes (the broker-specific
+ * part: AMQP field types, Kafka's repeated keys, MQTT's repeated user properties). Lookups ignore
+ * case; writes store strings, replacing any case variant, in the object given (pass a copy to keep
+ * the caller's unchanged); with no table, reads find nothing and writes are dropped. Never throws.
+ * A class rather than an object of closures: one allocation per message.
+ */
+export class HeaderTableCarrier implements MessageCarrier {
+  constructor(
+    private readonly table: HeaderTable | undefined,
+    private readonly read: (value: unknown) => string | undefined,
+  ) {}
+
+  get(key: string): string | undefined {
+    try {
+      const table = this.table;
+      if (!table) return undefined;
+      const found = findOwnKey(table, key);
+      return found === undefined ? undefined : this.read(table[found]);
+    } catch {
+      return undefined;
+    }
+  }
+
+  set(key: string, value: string): void {
+    try {
+      if (this.table) setReplacingCase(this.table, key, value);
+    } catch {
+      // A frozen or exotic object: the header is not written.
+    }
+  }
+
+  keys(): string[] {
+    return ownKeys(this.table);
   }
 }

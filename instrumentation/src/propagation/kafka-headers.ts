@@ -1,13 +1,6 @@
 import type { IHeaders } from 'kafkajs';
 import type { MessageCarrier } from './carrier.js';
-import {
-  asHeaderTable,
-  decodeHeaderValue,
-  findOwnKey,
-  ownKeys,
-  setReplacingCase,
-  type HeaderTable,
-} from './header-table.js';
+import { asHeaderTable, decodeHeaderValue, HeaderTableCarrier } from './header-table.js';
 
 /**
  * Reads a Kafka header value as kafkajs delivers it: a Buffer (always, on the
@@ -37,29 +30,5 @@ function readKafkaValue(value: unknown): string | undefined {
  * nothing and writes are dropped.
  */
 export function kafkaHeadersCarrier(headers: IHeaders | undefined): MessageCarrier {
-  return new KafkaHeadersCarrier(asHeaderTable(headers));
-}
-
-// A class rather than an object of closures: one allocation per message.
-class KafkaHeadersCarrier implements MessageCarrier {
-  constructor(private readonly table: HeaderTable | undefined) {}
-
-  get(key: string): string | undefined {
-    try {
-      const table = this.table;
-      if (!table) return undefined;
-      const found = findOwnKey(table, key);
-      return found === undefined ? undefined : readKafkaValue(table[found]);
-    } catch {
-      return undefined;
-    }
-  }
-
-  set(key: string, value: string): void {
-    if (this.table) setReplacingCase(this.table, key, value);
-  }
-
-  keys(): string[] {
-    return ownKeys(this.table);
-  }
+  return new HeaderTableCarrier(asHeaderTable(headers), readKafkaValue);
 }

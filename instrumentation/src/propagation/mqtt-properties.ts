@@ -1,5 +1,5 @@
 import type { MessageCarrier } from './carrier.js';
-import { decodeHeaderValue, findOwnKey, ownKeys, setReplacingCase } from './header-table.js';
+import { decodeHeaderValue, HeaderTableCarrier } from './header-table.js';
 import { asPlainRecord } from './plain-record.js';
 
 /*
@@ -31,26 +31,5 @@ const nonEmpty = (value: string | undefined) => (value === '' ? undefined : valu
  * object unchanged); with no object, writes are dropped. Never throws.
  */
 export function mqttUserPropertiesCarrier(userProperties: unknown): MessageCarrier {
-  const table = asPlainRecord(userProperties);
-  return {
-    get(key) {
-      try {
-        if (!table) return undefined;
-        const found = findOwnKey(table, key);
-        return found === undefined ? undefined : firstAcceptable(table[found]);
-      } catch {
-        return undefined;
-      }
-    },
-    set(key, value) {
-      try {
-        if (table) setReplacingCase(table, key, value);
-      } catch {
-        // A frozen or exotic object: the property is not written.
-      }
-    },
-    keys() {
-      return ownKeys(table);
-    },
-  };
+  return new HeaderTableCarrier(asPlainRecord(userProperties), firstAcceptable);
 }
