@@ -63,7 +63,7 @@ export function ArchivePanel({
               {gone.map(({ message: m, firstSeenMs, goneAtMs }) => (
                 <tr key={m.id}>
                   <td className="mono">
-                    <details>
+                    <details className="dlq-archive-payload">
                       <summary>{m.id.length > 24 ? `${m.id.slice(0, 24)}…` : m.id}</summary>
                       <PayloadView body={m.body} />
                     </details>

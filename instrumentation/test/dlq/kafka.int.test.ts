@@ -62,6 +62,11 @@ describe.skipIf(gate.skip)('dead letters on Kafka (real broker)', () => {
     await consumer?.disconnect();
     await producer?.disconnect();
     await telemetry.shutdown();
+    // The DLQ topics would otherwise show on any dashboard reading this broker.
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [topic, dlt, springDlt] }).catch(() => undefined);
+    await admin.disconnect();
   });
 
   it('copies the message to <topic>.DLT with the header set, and parses back to the same failure', async () => {
