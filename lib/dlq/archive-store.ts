@@ -1,4 +1,4 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, listValue } from '@duckdb/node-api';
 import type { DlqMessageView } from './message-view';
 
 /**
@@ -54,13 +54,32 @@ export class DlqArchiveStore {
   ): Promise<{ added: number; gone: number }> {
     return this.serial(async () => {
       const before = await this.countsNow(queueId);
+      const known = new Set(
+        (
+          await this.connection.runAndReadAll('SELECT message_id FROM dlq_archive WHERE queue_id = $queue', {
+            queue: queueId,
+          })
+        )
+          .getRowObjectsJS()
+          .map((r) => r.message_id as string),
+      );
+      const seen = messages.filter((m) => known.has(m.id)).map((m) => m.id);
       await this.connection.run('BEGIN TRANSACTION');
       try {
+        // Only new messages are written whole; the ones already archived are touched in one statement.
         for (const m of messages) {
+          if (known.has(m.id)) continue;
+          known.add(m.id);
           await this.connection.run(
-            `INSERT INTO dlq_archive VALUES ($queue, $id, $fingerprint, $at, $at, NULL, $view)
-             ON CONFLICT (queue_id, message_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms, gone_at_ms = NULL`,
+            'INSERT INTO dlq_archive VALUES ($queue, $id, $fingerprint, $at, $at, NULL, $view)',
             { queue: queueId, id: m.id, fingerprint: m.fingerprint, at: seenAtMs, view: JSON.stringify(m) },
+          );
+        }
+        if (seen.length > 0) {
+          await this.connection.run(
+            `UPDATE dlq_archive SET last_seen_ms = $at, gone_at_ms = NULL
+             WHERE queue_id = $queue AND message_id IN (SELECT unnest($ids))`,
+            { queue: queueId, at: seenAtMs, ids: listValue(seen) },
           );
         }
         if (complete) {

@@ -7,7 +7,7 @@ import { type TelemetryStore, getStore, sideTableConnection } from '@/lib/store'
 import { DlqArchiveStore } from './archive-store';
 import { DlqArchiver } from './archiver';
 import { createDlqAdapters } from './brokers';
-import { learnDlqNames } from './learn-names';
+import { dlqNameLearner } from './learn-names';
 import { type DlqConfig, parseDlqConfig } from './config';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService } from './service';
@@ -49,7 +49,7 @@ export async function createDlqServices(
   const service = new DlqService(adapters, store, {
     ...dlqConfig,
     tracer,
-    learnNames: telemetry && (() => learnDlqNames(telemetry, known)),
+    learnNames: telemetry && dlqNameLearner(telemetry, known),
   });
   await service.resumeInterrupted();
   const archive = await DlqArchiveStore.create(archiveConnection);

@@ -22,3 +22,19 @@ export async function learnDlqNames(
   ).deadLetterTargets({ fromUs: nowUs - LOOKBACK_US, toUs: nowUs + 1 }, SPANS);
   for (const { system, name } of targets) known.get(system as DlqSystem)?.hint([name]);
 }
+
+/** How often the store is read for DLQ names; discovery runs on every page view. */
+const LEARN_EVERY_MS = 30_000;
+
+/** `learnDlqNames` at most once per LEARN_EVERY_MS, for the service's discovery hook. */
+export function dlqNameLearner(
+  telemetry: () => Promise<TelemetryStore>,
+  known: ReadonlyMap<DlqSystem, KnownDlqNames>,
+): () => Promise<void> {
+  let lastMs = -Infinity;
+  return async () => {
+    if (Date.now() - lastMs < LEARN_EVERY_MS) return;
+    lastMs = Date.now();
+    await learnDlqNames(telemetry, known);
+  };
+}
