@@ -7,6 +7,7 @@ import type { MessagingOperation } from '../messaging/operation.js';
 import { beginSend } from '../messaging/produce.js';
 import { resolveRuntime, type MessagingRuntime } from '../messaging/runtime.js';
 import { recordSettle } from '../messaging/settle.js';
+import { TwoGenerationMap } from '../messaging/two-generation-map.js';
 import type { MessagingInstrumentationOptions } from '../options.js';
 import { redisFieldsCarrier } from '../propagation/redis-fields.js';
 import { ATTR_MESSAGING_BATCH_MESSAGE_COUNT, ATTR_MESSAGING_MESSAGE_ID } from '../semconv.js';
@@ -40,18 +41,14 @@ interface Tracked {
 const tracked = new WeakMap<object, Tracked>();
 
 // stream/group/id → creation context, so XACK (which only names ids) can link
-// its settle span to the producers. Bounded, oldest first out: entries that
-// are never acknowledged must not grow memory.
+// its settle span to the producers. Bounded: entries that are never
+// acknowledged must not grow memory; each is kept for at least MAX_PENDING
+// newer ones.
 const MAX_PENDING = 10_000;
-const pending = new Map<string, SpanContext>();
+const pending = new TwoGenerationMap<string, SpanContext>(MAX_PENDING);
 const pendingKey = (stream: string, group: string, id: string) => `${stream}\u0000${group}\u0000${id}`;
 function remember(key: string, creation: SpanContext | undefined) {
-  if (!creation) return;
-  if (pending.size >= MAX_PENDING) {
-    const oldest = pending.keys().next();
-    if (!oldest.done) pending.delete(oldest.value);
-  }
-  pending.set(key, creation);
+  if (creation) pending.set(key, creation);
 }
 
 type Command = (...args: unknown[]) => Promise<unknown>;

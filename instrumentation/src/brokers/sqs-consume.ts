@@ -5,6 +5,7 @@ import { beginReceive, processMessage, type ReceiveOperation } from '../messagin
 import type { MessagingOperation } from '../messaging/operation.js';
 import type { MessagingRuntime } from '../messaging/runtime.js';
 import { recordSettle } from '../messaging/settle.js';
+import { TwoGenerationMap } from '../messaging/two-generation-map.js';
 import { PATHWAY_HEADER } from '../pathway/header.js';
 import { TRACEPARENT, TRACESTATE } from '../propagation/carrier.js';
 import { SQS_PACKED_CONTEXT_ATTRIBUTE, sqsAttributesCarrier } from '../propagation/sqs-attributes.js';
@@ -36,16 +37,11 @@ const tracked = new WeakMap<object, Tracked>();
 // Receipt handle → the message's creation context, so a later DeleteMessage
 // (which only carries the handle) can link its settle span to the producer.
 // Bounded: messages that are never deleted (visibility timeouts, crashes)
-// must not grow memory; the oldest entries go first.
+// must not grow memory; each is kept for at least MAX_RECEIPTS newer ones.
 const MAX_RECEIPTS = 10_000;
-const receipts = new Map<string, SpanContext>();
+const receipts = new TwoGenerationMap<string, SpanContext>(MAX_RECEIPTS);
 function remember(handle: unknown, creation: SpanContext | undefined): void {
-  if (typeof handle !== 'string' || !creation) return;
-  if (receipts.size >= MAX_RECEIPTS) {
-    const oldest = receipts.keys().next();
-    if (!oldest.done) receipts.delete(oldest.value);
-  }
-  receipts.set(handle, creation);
+  if (typeof handle === 'string' && creation) receipts.set(handle, creation);
 }
 
 const includesAll = (names: unknown) =>
