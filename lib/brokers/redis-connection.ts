@@ -45,3 +45,18 @@ export function redisAddress(url: string): string {
   const u = new URL(url);
   return `${u.protocol}//${u.host}${u.pathname.length > 1 ? u.pathname : ''}`;
 }
+
+/** The keys of every stream in the database (SCAN with TYPE; needs Redis ≥ 6), in no particular order. */
+export async function streamKeys(redis: Redis): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = (await redis.call('SCAN', cursor, 'COUNT', 1000, 'TYPE', 'stream')) as [
+      string,
+      string[],
+    ];
+    cursor = next;
+    found.push(...keys);
+  } while (cursor !== '0');
+  return found;
+}

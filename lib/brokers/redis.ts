@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { BrokerSettings } from './config';
 import { PATHWAY_HEADER, parsePathway } from './pathway';
-import { flatToObject, openRedis, redisAddress } from './redis-connection';
+import { flatToObject, openRedis, redisAddress, streamKeys } from './redis-connection';
 import type { BrokerAdapter, GroupReading, LagTimeSource, PollContext } from './types';
 
 type RedisSettings = NonNullable<BrokerSettings['redis']>;
@@ -54,17 +54,8 @@ export class RedisStreamsLagAdapter implements BrokerAdapter {
 
   private async scanStreams(redis: Redis, nowMs: number): Promise<string[]> {
     if (nowMs - this.scannedAtMs < RESCAN_EVERY_MS) return this.streams;
-    const found = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = (await redis.call('SCAN', cursor, 'COUNT', 1000, 'TYPE', 'stream')) as [
-        string,
-        string[],
-      ];
-      cursor = next;
-      for (const key of keys) found.add(key);
-    } while (cursor !== '0');
-    this.streams = [...found].sort();
+    // SCAN may return a key twice: a set, sorted so polls walk the streams in a stable order.
+    this.streams = [...new Set(await streamKeys(redis))].sort();
     this.scannedAtMs = nowMs;
     return this.streams;
   }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { BrokerSettings } from '@/lib/brokers/config';
-import { openRedis, redisAddress } from '@/lib/brokers/redis-connection';
+import { openRedis, redisAddress, streamKeys } from '@/lib/brokers/redis-connection';
 import { looksLikeDlq } from '../names';
 import { KnownDlqNames } from './known-names';
 import { redisCopyFields, redisRecord } from './redis-streams-mapping';
@@ -74,19 +74,11 @@ export class RedisStreamsDlqAdapter implements DlqAdapter {
   async discover(): Promise<DlqQueueInfo[]> {
     const redis = await this.connection();
     const sources = new Map<string, DlqQueueInfo['source']>();
-    let cursor = '0';
-    do {
-      const [next, keys] = (await redis.call('SCAN', cursor, 'COUNT', 1000, 'TYPE', 'stream')) as [
-        string,
-        string[],
-      ];
-      cursor = next;
-      for (const key of keys) {
-        const known = this.configured.source(key);
-        if (known) sources.set(key, known);
-        else if (looksLikeDlq(key)) sources.set(key, 'name');
-      }
-    } while (cursor !== '0');
+    for (const key of await streamKeys(redis)) {
+      const known = this.configured.source(key);
+      if (known) sources.set(key, known);
+      else if (looksLikeDlq(key)) sources.set(key, 'name');
+    }
     for (const key of this.configured) {
       if (!sources.has(key) && (await redis.type(key)) === 'stream')
         sources.set(key, this.configured.source(key) ?? 'config');
