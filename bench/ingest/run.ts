@@ -103,10 +103,12 @@ async function measure(
   await load(server.port, batches, concurrency, Date.now() + 5000, total); // warm-up
   const warm = { ...total };
   const cpu0 = cpuSecondsOf(server.pid);
+  const client0 = process.cpuUsage();
   const t0 = Date.now();
   await load(server.port, batches, concurrency, t0 + seconds * 1000, total);
   const elapsed = (Date.now() - t0) / 1000;
   const cpu = cpuSecondsOf(server.pid) - cpu0;
+  const client = process.cpuUsage(client0);
   await server.stop();
   let stored: number | null = null;
   if (mode === 'store') {
@@ -125,6 +127,8 @@ async function measure(
     mode,
     spansPerSecond: Math.round((total.acked - warm.acked) / elapsed),
     serverCores: Math.round((cpu / elapsed) * 100) / 100,
+    // The load generator shares the two cores: what it used is what the server could not.
+    clientCores: Math.round(((client.user + client.system) / 1e6 / elapsed) * 100) / 100,
     acked: total.acked,
     stored,
     refused429: total.refused,
@@ -142,7 +146,13 @@ function decodeOnly(batches: Uint8Array[], seconds: number) {
   return Math.round(spans / ((Date.now() - t0) / 1000));
 }
 
-export async function main(secondsArg = '60', concurrencyArg = '8', batchesArg = '200'): Promise<void> {
+/** Stages: `all` (decode loop, ceiling, store) or `store` alone (for A/B runs of the writer). */
+export async function main(
+  secondsArg = '60',
+  concurrencyArg = '8',
+  batchesArg = '200',
+  stages: 'all' | 'store' = 'all',
+): Promise<void> {
   const seconds = Number(secondsArg);
   const concurrency = Number(concurrencyArg);
   const batches = buildBatches(Number(batchesArg));
@@ -150,9 +160,11 @@ export async function main(secondsArg = '60', concurrencyArg = '8', batchesArg =
   console.log(
     `workload: ${batches.length} distinct batches × ${SPANS_PER_BATCH} spans, ${avgKiB.toFixed(0)} KiB each (protobuf)`,
   );
-  console.log(`in-process decode + map (one core): ${decodeOnly(batches, 10)} spans/s`);
-  const decode = await measure('decode', batches, Math.min(seconds, 20), concurrency);
-  console.log('HTTP + decode (ceiling):', JSON.stringify(decode));
+  if (stages === 'all') {
+    console.log(`in-process decode + map (one core): ${decodeOnly(batches, 10)} spans/s`);
+    const decode = await measure('decode', batches, Math.min(seconds, 20), concurrency);
+    console.log('HTTP + decode (ceiling):', JSON.stringify(decode));
+  }
   const store = await measure('store', batches, seconds, concurrency);
   console.log('HTTP + decode + DuckDB:', JSON.stringify(store));
   console.log(
