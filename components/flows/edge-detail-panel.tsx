@@ -60,7 +60,11 @@ export async function EdgeDetailPanel({
 }) {
   const detail = await getEdgeDetail(await getStore(), range, edgeId, parseStep(null, range));
   const latencyLabel =
-    detail.edge.latencyKind === 'delivery' ? 'Send → processing start, per step' : 'Send duration, per step';
+    detail.edge.latencyKind === 'publish'
+      ? 'Send duration, per step'
+      : detail.edge.deliveryEnd === 'receive'
+        ? 'Send → receive start, per step'
+        : 'Send → processing start, per step';
   return (
     <>
       <EdgeSummary graph={graph} edge={detail.edge} lag={lag} closeHref={closeHref} />

@@ -3,10 +3,12 @@ import type { FlowEdge, FlowGraph } from '@/lib/analytics/flows';
 import { formatCount, formatMs, formatPercent, formatRate } from '@/lib/format';
 import type { EdgeLag } from '@/lib/lag/flows';
 
-const MEANING: Record<FlowEdge['latencyKind'], string> = {
+const MEANING: Record<NonNullable<FlowEdge['deliveryEnd']> | 'publish', string> = {
   publish: 'Latency is the duration of the producer’s send (until the broker accepted the message).',
-  delivery:
+  process:
     'Latency runs from the producer’s send to the start of processing: time in the broker plus delivery.',
+  receive:
+    'Latency runs from the producer’s send to the start of the consumer’s receive (it reports no processing spans): time in the broker until it was fetched.',
 };
 
 /** The selected edge's figures for the whole range, with a way to close it. */
@@ -42,7 +44,8 @@ export function EdgeSummary({
         </Link>
       </div>
       <p className="muted">
-        {edge.system} · {MEANING[edge.latencyKind]}
+        {edge.system} ·{' '}
+        {MEANING[edge.latencyKind === 'publish' ? 'publish' : (edge.deliveryEnd ?? 'process')]}
       </p>
       <dl className="figures">
         {figures.map(([label, value]) => (

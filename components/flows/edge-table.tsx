@@ -1,13 +1,8 @@
 import Link from 'next/link';
 import { PercentileCells, PercentileHeaders } from '@/components/percentile-columns';
-import type { FlowEdge, FlowGraph } from '@/lib/analytics/flows';
+import { type FlowEdge, type FlowGraph, latencyOf } from '@/lib/analytics/flows';
 import { formatCount, formatPercent, formatRate } from '@/lib/format';
 import { edgeHealth } from './health';
-
-const LATENCY_LABEL: Record<FlowEdge['latencyKind'], string> = {
-  publish: 'publish',
-  delivery: 'send → process',
-};
 
 /** Every edge as a row; the first cell links to the edge's detail (the keyboard path into the graph). */
 export function EdgeTable({ graph, params }: { graph: FlowGraph; params: Record<string, string> }) {
@@ -18,8 +13,8 @@ export function EdgeTable({ graph, params }: { graph: FlowGraph; params: Record<
     <div className="table-wrap">
       <table className="table">
         <caption>
-          Latency is the send span for publishes, send → start of processing for deliveries. Avg rate is over
-          the whole time range.
+          Latency is the send span for publishes, send → start of processing for deliveries (send → start of
+          the receive for consumers that report only receive spans). Avg rate is over the whole time range.
         </caption>
         <thead>
           <tr>
@@ -54,7 +49,7 @@ export function EdgeTable({ graph, params }: { graph: FlowGraph; params: Record<
                 {names.get(edge.target)}
                 {edge.consumerGroup ? <span className="muted"> ({edge.consumerGroup})</span> : null}
               </td>
-              <td className="muted">{LATENCY_LABEL[edge.latencyKind]}</td>
+              <td className="muted">{latencyOf(edge)}</td>
               <td className="num">{formatCount(edge.messages)}</td>
               <td className="num">{formatRate(edge.ratePerSecond)}</td>
               <td className="num errors">

@@ -6,6 +6,7 @@ type Scale = ReturnType<typeof timelineScale>;
 
 const OUTCOME_LABEL: Record<JourneyDelivery['outcome'], string> = {
   processed: 'processed',
+  received: 'received',
   failed: 'failed',
   'dead-lettered': 'dead-lettered',
 };
@@ -32,7 +33,15 @@ function Bar({
   );
 }
 
-function AttemptBars({ attempt, scale }: { attempt: JourneyAttempt; scale: Scale }) {
+function AttemptBars({
+  attempt,
+  scale,
+  verb,
+}: {
+  attempt: JourneyAttempt;
+  scale: Scale;
+  verb: 'processed' | 'received';
+}) {
   const processStart = Date.parse(attempt.startedAt);
   const waitStart =
     attempt.queueWaitMs === null ? null : new Date(processStart - attempt.queueWaitMs).toISOString();
@@ -53,7 +62,7 @@ function AttemptBars({ attempt, scale }: { attempt: JourneyAttempt; scale: Scale
         at={attempt.startedAt}
         ms={attempt.processingMs}
         kind={failed ? 'error' : 'process'}
-        title={`processed in ${formatMs(attempt.processingMs)}${failed ? ` — ${attempt.errorType ?? 'error'}` : ''}`}
+        title={`${verb} in ${formatMs(attempt.processingMs)}${failed ? ` — ${attempt.errorType ?? 'error'}` : ''}`}
       />
     </>
   );
@@ -72,13 +81,18 @@ function DeliveryLine({ delivery, scale }: { delivery: JourneyDelivery; scale: S
       </div>
       <div className="timeline-track">
         {delivery.attempts.map((attempt) => (
-          <AttemptBars key={attempt.spanId} attempt={attempt} scale={scale} />
+          <AttemptBars
+            key={attempt.spanId}
+            attempt={attempt}
+            scale={scale}
+            verb={delivery.observedBy === 'receive' ? 'received' : 'processed'}
+          />
         ))}
       </div>
       <div className="timeline-figures">
         {last ? (
           <>
-            wait {formatMs(last.queueWaitMs)} · process {formatMs(last.processingMs)}
+            wait {formatMs(last.queueWaitMs)} · {delivery.observedBy} {formatMs(last.processingMs)}
             {last.settle ? <span className="muted"> · {last.settle.operation}</span> : null}
             {last.status === 'error' && last.statusMessage ? (
               <div className="error-text">{last.statusMessage}</div>

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { PercentileCells, PercentileHeaders } from '@/components/percentile-columns';
+import { latencyOf } from '@/lib/analytics/flows';
 import type { EdgeLatency } from '@/lib/analytics/latency';
 import { formatCount } from '@/lib/format';
 import { Delta } from './delta';
@@ -20,11 +21,22 @@ export function EdgeLatencyTable({
   params: Record<string, string>;
   comparing: boolean;
 }) {
+  if (edges.length === 0) {
+    return (
+      <p className="muted">
+        No edges in this range: nothing was sent or consumed through a broker that Signalbox heard of. Try a
+        wider range, or see the Flows page for how to send telemetry.
+      </p>
+    );
+  }
   const range = Object.fromEntries(Object.entries(params).filter(([k]) => k === 'from' || k === 'to'));
   return (
     <div className="table-wrap">
       <table className="table">
-        <caption>Per edge: publish = the send; delivery = send → start of processing.</caption>
+        <caption>
+          Per edge: publish = the send; delivery = send → start of processing, or of the receive for consumers
+          that report only receive spans (one latency per poll, so fewer than the messages).
+        </caption>
         <thead>
           <tr>
             <th scope="col">Edge</th>
@@ -50,7 +62,7 @@ export function EdgeLatencyTable({
                 </Link>
                 {e.consumerGroup ? <span className="muted"> ({e.consumerGroup})</span> : null}
               </td>
-              <td className="muted">{e.latencyKind === 'delivery' ? 'send → process' : 'publish'}</td>
+              <td className="muted">{latencyOf(e)}</td>
               <td className="num">{formatCount(e.messages)}</td>
               <PercentileCells {...e} />
               {comparing ? (

@@ -9,8 +9,16 @@ export interface EdgeFigures {
   sources: { messages: Source; errors: Source; latency: Source | null };
   /** Series ids behind each figure, for timelines of the same edge. */
   seriesIds: { messages: number[]; errors: number[]; latency: number[] };
-  /** Span-derived delivery series (for "slowest messages", which only spans can give). */
+  /**
+   * Span-derived series (for "slowest messages", which only spans can give); for delivery, those of
+   * process spans, or of receive spans for a consumer whose process spans give no latency.
+   */
   spanSeriesIds: number[];
+  /**
+   * Delivery edges whose figures come from receive spans (the consumer reports no process spans):
+   * the latency then runs to the start of the receive, not of processing.
+   */
+  fromReceiveSpans: boolean;
 }
 
 export type EdgeKind = 'publish' | 'delivery';
@@ -28,9 +36,14 @@ const hasLatency = (c: Combined) => c.latencyCount > 0;
  *
  * delivery (destination → service): messages from `signalbox.messaging.edge.latency`
  * (one observation per message), else `messaging.client.consumed.messages`,
- * else process spans; latency from the edge.latency histogram, else send → process
- * joins of spans. Errors come from the counter that carries `error.type` when
- * one exists, else from span status.
+ * else process spans, else receive spans (their batch sizes); latency from the
+ * edge.latency histogram, else send → process joins of spans, else send → receive
+ * joins. Errors come from the counter that carries `error.type` when one exists,
+ * else from span status. Receive spans come last everywhere, so a consumer that
+ * reports process spans keeps their numbers (a batch's receive and its messages'
+ * process spans describe the same messages: adding them would count each twice),
+ * and a consumer that only receives (plain Kafka client instrumentation) still
+ * gets an edge.
  */
 export function edgeFigures(kind: EdgeKind, series: readonly SeriesTotals[]): EdgeFigures {
   const s = new EdgeSeries();
@@ -51,6 +64,7 @@ export function edgeFigures(kind: EdgeKind, series: readonly SeriesTotals[]): Ed
             ['metrics', s.get('delivery', 'metrics')],
             ['metrics', s.get('consumed', 'metrics')],
             ['spans', s.get('delivery', 'spans')],
+            ['spans', s.get('receive', 'spans')],
           ],
           hasMessages,
         );
@@ -64,15 +78,25 @@ export function edgeFigures(kind: EdgeKind, series: readonly SeriesTotals[]): Ed
           ['metrics', s.get('consumed', 'metrics')],
           ['metrics', s.get('process', 'metrics')],
           ['spans', s.get('delivery', 'spans')],
+          ['spans', s.get('receive', 'spans')],
         ];
   const errors = s.pick(errorCandidates, hasMessages);
-  const latency = s.pick(
-    [
-      ['metrics', s.get(spanKind, 'metrics')],
-      ['spans', s.get(spanKind, 'spans')],
-    ],
-    hasLatency,
-  );
+  const latencyCandidates: [Source, SeriesTotals[]][] = [
+    ['metrics', s.get(spanKind, 'metrics')],
+    ['spans', s.get(spanKind, 'spans')],
+  ];
+  if (kind === 'delivery') latencyCandidates.push(['spans', s.get('receive', 'spans')]);
+  const latency = s.pick(latencyCandidates, hasLatency);
+  // Slowest messages list span latencies: from the same span series the latency figure reads when it
+  // comes from spans (process, else receive; never both), and by the same order when it comes from metrics.
+  const spanCandidates = latencyCandidates.filter(([source]) => source === 'spans');
+  const spanSeries =
+    kind === 'publish'
+      ? s.get('publish', 'spans').map((x) => x.seriesId)
+      : (s.pick(spanCandidates, hasLatency) ?? s.pick(spanCandidates, hasMessages))?.combined.seriesIds;
+  // Receive series are picked only when nothing else had data, so one of them means all are.
+  const receiveIds = new Set(s.get('receive', 'spans').map((x) => x.seriesId));
+  const picked = latency ?? messages;
   return {
     messages: messages?.combined.messages ?? 0,
     errors: errors?.combined.errors ?? 0,
@@ -87,6 +111,7 @@ export function edgeFigures(kind: EdgeKind, series: readonly SeriesTotals[]): Ed
       errors: errors?.combined.seriesIds ?? [],
       latency: latency?.combined.seriesIds ?? [],
     },
-    spanSeriesIds: s.get(spanKind, 'spans').map((x) => x.seriesId),
+    spanSeriesIds: spanSeries ?? [],
+    fromReceiveSpans: picked !== null && picked.combined.seriesIds.some((id) => receiveIds.has(id)),
   };
 }

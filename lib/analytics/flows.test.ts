@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SeriesDims } from '@/lib/ingest/series-sample';
 import type { SeriesTotals } from '@/lib/store/types';
-import { analyseFlows } from './flows';
+import { analyseFlows, latencyOf } from './flows';
 import { rollupBucket } from './histogram';
 
 const range = { from: '1m', to: 'now', fromUs: 0, toUs: 60_000_000 };
@@ -117,6 +117,57 @@ describe('analyseFlows', () => {
       errors: 2,
       sources: { messages: 'metrics', errors: 'metrics', latency: 'spans' },
     });
+  });
+
+  it('gives a consumer that only reports receive spans an edge from its receive series', () => {
+    // Plain Kafka client instrumentation: a receive span per poll, counted by messaging.batch.message_count.
+    const receive = series(
+      { kind: 'receive', service: 'ledger', consumerGroup: 'ledger' },
+      9,
+      3,
+      [0.03, 0.05],
+    );
+    const { graph, figures } = analyseFlows(range, [
+      series({ kind: 'publish', service: 'checkout' }, 9, 0, [0.001]),
+      receive,
+    ]);
+    const edge = graph.edges.find((e) => e.id === 'destination:kafka:orders->service:ledger#ledger');
+    expect(edge).toMatchObject({
+      latencyKind: 'delivery',
+      deliveryEnd: 'receive',
+      messages: 9,
+      errors: 3,
+      latencySamples: 2,
+      sources: { messages: 'spans', errors: 'spans', latency: 'spans' },
+    });
+    expect(edge!.p99Ms).toBeGreaterThan(50 * 0.95);
+    expect(edge!.p99Ms).toBeLessThan(50 * 1.05);
+    expect(graph.consumerGroups.map((g) => [g.id, g.messages])).toEqual([['group:kafka:orders:ledger', 9]]);
+    // Slowest messages are read from the receive spans behind that latency.
+    expect(figures.get(edge!.id)!.spanSeriesIds).toEqual([receive.seriesId]);
+    // Tables say what the latency runs to.
+    expect(latencyOf(edge!)).toBe('send → receive');
+    expect(latencyOf(graph.edges.find((e) => e.latencyKind === 'publish')!)).toBe('publish');
+  });
+
+  it('shows only the process-span numbers for a consumer that reports both receive and process spans', () => {
+    // One poll of 10 messages, each then processed: the same 10 messages seen twice.
+    const delivery = series({ kind: 'delivery', consumerGroup: 'billing' }, 10, 1, [0.01, 0.012]);
+    const processOnly = analyseFlows(range, [delivery]).graph.edges[0];
+    const { graph, figures } = analyseFlows(range, [
+      delivery,
+      series({ kind: 'receive', consumerGroup: 'billing' }, 10, 4, [0.002]),
+    ]);
+    expect(graph.edges).toHaveLength(1);
+    expect(graph.edges[0]).toEqual(processOnly);
+    expect(graph.edges[0]).toMatchObject({
+      messages: 10,
+      errors: 1,
+      latencySamples: 2,
+      deliveryEnd: 'process',
+    });
+    expect(latencyOf(graph.edges[0]!)).toBe('send → process');
+    expect(figures.get(graph.edges[0]!.id)!.spanSeriesIds).toEqual([delivery.seriesId]);
   });
 
   it('keeps a destination with the same name on two systems apart', () => {

@@ -41,9 +41,15 @@ export interface FlowEdge {
   /**
    * What the percentiles measure: `publish` = duration of the producer's send;
    * `delivery` = from the send to the start of processing (queue wait and
-   * transport), the latency users feel.
+   * transport), the latency users feel; for a consumer that reports only
+   * receive spans, from the send to the start of the receive (poll).
    */
   latencyKind: EdgeKind;
+  /**
+   * Delivery edges: where the latency ends — the start of processing, or the start of the receive for a
+   * consumer that reports only receive spans. Null for publish edges.
+   */
+  deliveryEnd: 'process' | 'receive' | null;
   system: string;
   consumerGroup: string | null;
   messages: number;
@@ -67,6 +73,12 @@ export interface FlowGraph {
   consumerGroups: FlowConsumerGroup[];
 }
 
+/** What an edge's latency measures, as the tables' "Latency of" column says it. */
+export function latencyOf(edge: Pick<FlowEdge, 'latencyKind' | 'deliveryEnd'>): string {
+  if (edge.latencyKind === 'publish') return 'publish';
+  return edge.deliveryEnd === 'receive' ? 'send → receive' : 'send → process';
+}
+
 export const serviceNodeId = (name: string) => `service:${name}`;
 export const destinationNodeId = (system: string, name: string) => `destination:${system}:${name}`;
 export const consumerGroupId = (system: string, destination: string, group: string) =>
@@ -81,7 +93,7 @@ export interface FlowAnalysis {
 }
 
 const PUBLISH_KINDS = new Set(['publish', 'sent']);
-const DELIVERY_KINDS = new Set(['delivery', 'consumed', 'process']);
+const DELIVERY_KINDS = new Set(['delivery', 'consumed', 'process', 'receive']);
 
 /** Pure: builds the graph from rollup series totals (tested with fixtures). */
 export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]): FlowAnalysis {
@@ -126,6 +138,7 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
       source,
       target,
       latencyKind: kind,
+      deliveryEnd: kind === 'publish' ? null : f.fromReceiveSpans ? 'receive' : 'process',
       system,
       consumerGroup: group,
       messages: round3(f.messages),
@@ -193,7 +206,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-const FLOW_KINDS = ['publish', 'sent', 'delivery', 'consumed', 'process'] as const;
+const FLOW_KINDS = ['publish', 'sent', 'delivery', 'consumed', 'process', 'receive'] as const;
 
 export async function analyseFlowsFromStore(store: TelemetryStore, range: TimeRange): Promise<FlowAnalysis> {
   return analyseFlows(range, await store.seriesTotals(range, { kinds: FLOW_KINDS }));

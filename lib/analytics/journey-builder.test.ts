@@ -139,6 +139,59 @@ describe('buildJourney', () => {
     expect(journey.spans[0]!.attributes).toEqual({ k: 'v' });
   });
 
+  it('shows a consumer that reports only receive spans as having received the message', () => {
+    // Plain Kafka client instrumentation: the poll links to the send; no process span follows.
+    const sent = span({ traceId: '1'.repeat(32), spanId: 'a'.repeat(16), operationType: 'send' });
+    const poll = span({
+      traceId: '2'.repeat(32),
+      spanId: 'b'.repeat(16),
+      operationType: 'receive',
+      service: 'ledger',
+      consumerGroup: 'ledger',
+      startUs: T + 37_000,
+      durationUs: 4000,
+      links: [{ traceId: sent.traceId, spanId: sent.spanId }],
+    });
+    const link: StoredLink = {
+      traceId: poll.traceId,
+      spanId: poll.spanId,
+      linkedTraceId: sent.traceId,
+      linkedSpanId: sent.spanId,
+    };
+    const [hop] = buildJourney({ traceId: sent.traceId }, [sent, poll], [link], false).hops;
+    expect(hop!.deliveries).toEqual([
+      expect.objectContaining({
+        service: 'ledger',
+        consumerGroup: 'ledger',
+        observedBy: 'receive',
+        outcome: 'received',
+      }),
+    ]);
+    expect(hop!.deliveries[0]!.attempts).toMatchObject([{ queueWaitMs: 37, processingMs: 4 }]);
+
+    // The same consumer reporting processing too: its process span is the delivery, not the receive.
+    const processed = span({
+      traceId: '2'.repeat(32),
+      spanId: 'c'.repeat(16),
+      parentSpanId: poll.spanId,
+      operationType: 'process',
+      service: 'ledger',
+      consumerGroup: 'ledger',
+      startUs: T + 42_000,
+      links: [{ traceId: sent.traceId, spanId: sent.spanId }],
+    });
+    const both = buildJourney(
+      { traceId: sent.traceId },
+      [sent, poll, processed],
+      [link, { ...link, spanId: processed.spanId }],
+      false,
+    );
+    expect(both.hops[0]!.deliveries).toEqual([
+      expect.objectContaining({ service: 'ledger', observedBy: 'process', outcome: 'processed' }),
+    ]);
+    expect(both.hops[0]!.deliveries[0]!.attempts.map((a) => a.spanId)).toEqual([processed.spanId]);
+  });
+
   it('keeps a consumer-only hop when the producer was not instrumented', () => {
     const lonely = span({ traceId: 'f'.repeat(32), spanId: '7'.repeat(16), operationType: 'process' });
     const only = buildJourney({ traceId: lonely.traceId }, [lonely], [], false);

@@ -80,6 +80,8 @@ export function buildJourney(
     Map<string, { service: string; group: string | null; spans: StoredSpan[] }>
   >();
   const hopOfProcess = new Map<string, JourneyHop>();
+  // Receives per hop and consumer: the delivery of a consumer that reports no process span for it.
+  const receivesByHop = new Map<JourneyHop, Map<string, StoredSpan[]>>();
   for (const p of spans.filter((s) => s.operationType === 'process' || s.operationType === 'receive')) {
     let hop = upstream(p)
       .map((u) => hopBySend.get(key(u.traceId, u.spanId)))
@@ -100,13 +102,18 @@ export function buildJourney(
       };
       hops.push(hop);
     }
-    if (p.operationType === 'receive') continue; // receive spans are shown in `spans`; attempts are process spans
+    const g = `${p.service}\u0000${p.consumerGroup ?? ''}`;
+    if (p.operationType === 'receive') {
+      const byConsumer = receivesByHop.get(hop) ?? new Map<string, StoredSpan[]>();
+      receivesByHop.set(hop, byConsumer);
+      byConsumer.set(g, [...(byConsumer.get(g) ?? []), p]);
+      continue;
+    }
     hopOfProcess.set(key(p.traceId, p.spanId), hop);
     const groups =
       attemptsByHop.get(hop) ??
       new Map<string, { service: string; group: string | null; spans: StoredSpan[] }>();
     attemptsByHop.set(hop, groups);
-    const g = `${p.service}\u0000${p.consumerGroup ?? ''}`;
     const entry = groups.get(g) ?? { service: p.service, group: p.consumerGroup, spans: [] };
     entry.spans.push(p);
     groups.set(g, entry);
@@ -115,7 +122,21 @@ export function buildJourney(
   const settles = spans.filter((s) => s.operationType === 'settle');
   for (const hop of hops) {
     const sentUs = hop.send ? Date.parse(hop.send.sentAt) * 1000 : null;
-    for (const { service, group, spans: attempts } of attemptsByHop.get(hop)?.values() ?? []) {
+    const processing = [...(attemptsByHop.get(hop)?.entries() ?? [])];
+    const processed = new Set(processing.map(([g]) => g));
+    const consumers = [
+      ...processing.map(([, c]) => ({ ...c, observedBy: 'process' as const })),
+      // A consumer's receives count only when it reported no processing of this message.
+      ...[...(receivesByHop.get(hop) ?? [])]
+        .filter(([g]) => !processed.has(g))
+        .map(([, list]) => ({
+          service: list[0]!.service,
+          group: list[0]!.consumerGroup,
+          spans: list,
+          observedBy: 'receive' as const,
+        })),
+    ];
+    for (const { observedBy, service, group, spans: attempts } of consumers) {
       attempts.sort((a, b) => a.startUs - b.startUs);
       const list: JourneyAttempt[] = attempts.map((p) => {
         const settle = settles.find((s) => upstream(s).includes(p));
@@ -132,7 +153,7 @@ export function buildJourney(
           settle: settle ? { operation: settle.operationName ?? 'settle', at: iso(settle.startUs) } : null,
         };
       });
-      hop.deliveries.push(delivery(service, group, list, attempts, spans, upstream));
+      hop.deliveries.push(delivery(service, group, observedBy, list, attempts, spans, upstream));
     }
   }
   // Causality: a send whose parent (or link) is a process span of another hop.
@@ -162,6 +183,7 @@ export function buildJourney(
 function delivery(
   service: string,
   group: string | null,
+  observedBy: 'process' | 'receive',
   attempts: JourneyAttempt[],
   spans: StoredSpan[],
   all: readonly StoredSpan[],
@@ -172,11 +194,13 @@ function delivery(
     (s) => s.deadLetter && s.operationType === 'send' && upstream(s).some((u) => spans.includes(u)),
   );
   const settleDead = attempts.some((a) => /dead/i.test(a.settle?.operation ?? ''));
-  let outcome: DeliveryOutcome = last.status === 'error' ? 'failed' : 'processed';
+  let outcome: DeliveryOutcome =
+    last.status === 'error' ? 'failed' : observedBy === 'receive' ? 'received' : 'processed';
   if (deadLettered || settleDead) outcome = 'dead-lettered';
   return {
     service,
     consumerGroup: group,
+    observedBy,
     attempts,
     outcome,
     retries: attempts.length - 1,

@@ -36,13 +36,21 @@ export interface JourneyAttempt {
   settle: { operation: string; at: string } | null;
 }
 
-export type DeliveryOutcome = 'processed' | 'failed' | 'dead-lettered';
+export type DeliveryOutcome = 'processed' | 'received' | 'failed' | 'dead-lettered';
 
 export interface JourneyDelivery {
   service: string;
   consumerGroup: string | null;
+  /**
+   * What the attempts are: process spans, or — for a consumer that reports only receive spans (plain
+   * client instrumentation) — its receives, whose duration is the fetch, not the processing.
+   */
+  observedBy: 'process' | 'receive';
   attempts: JourneyAttempt[];
-  /** processed: last attempt succeeded; failed: it failed; dead-lettered: a dead-letter send followed. */
+  /**
+   * processed: the last attempt succeeded; received: it was fetched by a consumer that reports no
+   * processing; failed: it failed; dead-lettered: a dead-letter send followed.
+   */
   outcome: DeliveryOutcome;
   retries: number;
   redelivered: boolean;

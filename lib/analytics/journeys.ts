@@ -71,25 +71,23 @@ export async function getJourney(store: TelemetryStore, query: JourneyQuery): Pr
     if (fresh.length === 0 && unprobed.length === 0) break;
     fresh.forEach((t) => loaded.add(t));
     unprobed.forEach((t) => probed.add(t));
+    // Traces found through a consumer are only needed from a little before it (bounded ones share
+    // the earliest bound); producers' traces can start any time before.
     const bounded = fresh.filter((t) => since.has(t));
-    const unbounded = fresh.filter((t) => !since.has(t));
+    const boundedSince = bounded.length > 0 ? Math.min(...bounded.map((t) => since.get(t)!)) : undefined;
     // Consumers start after the traces they consume from: bound by what is known of each trace.
     const known = unprobed.map((t) => Math.min(since.get(t) ?? Infinity, firstStart([t]) - SKEW_US));
     const consumerBound = known.some((b) => !Number.isFinite(b)) ? undefined : Math.min(...known);
-    // Sequential on purpose: each lookup is a parallel scan already, and on a small machine
-    // running them side by side only made them compete (measured slower at 10M spans).
-    const own =
-      bounded.length > 0
-        ? await store.findSpans(
-            { traceIds: bounded },
-            MAX_SPANS,
-            Math.min(...bounded.map((t) => since.get(t)!)),
-          )
-        : [];
-    const rest = unbounded.length > 0 ? await store.findSpans({ traceIds: unbounded }, MAX_SPANS) : [];
-    const consumers = unprobed.length > 0 ? await store.linkingSpans(unprobed, consumerBound) : [];
+    // One lookup per round: the fresh traces' spans and the unprobed traces' consumers together.
+    const { own, linking: consumers } = await store.journeySpans(
+      {
+        traces: fresh.map((traceId) => ({ traceId, sinceUs: since.has(traceId) ? boundedSince : undefined })),
+        linkedTraces: unprobed,
+        linkedSinceUs: consumerBound,
+      },
+      MAX_SPANS,
+    );
     add(own);
-    add(rest);
     add(consumers);
     for (const c of consumers) discover(c.traceId, c.startUs);
   }

@@ -33,6 +33,8 @@ export interface PathwayLatency extends LatencyFigures {
 export interface EdgeLatency extends LatencyFigures {
   edgeId: string;
   latencyKind: 'publish' | 'delivery';
+  /** See FlowEdge.deliveryEnd. */
+  deliveryEnd: 'process' | 'receive' | null;
   sourceNodeId: string;
   targetNodeId: string;
   system: string;
@@ -52,7 +54,8 @@ export interface LatencyReport {
 
 type Current = Omit<PathwayLatency, 'previous'> & { seriesIds: number[] };
 
-const LATENCY_KINDS = ['pathway', 'publish', 'sent', 'delivery', 'consumed', 'process'] as const;
+// Edges are grouped by analyseFlows (flows.ts): these must include every kind it reads.
+const LATENCY_KINDS = ['pathway', 'publish', 'sent', 'delivery', 'consumed', 'process', 'receive'] as const;
 const TRACE_ROUTE_LIMIT = 50_000;
 
 /** Pathways from rollups: per (hash, consumer), metrics when present, spans otherwise. Pure. */
@@ -165,6 +168,7 @@ async function edgesAndPathways(store: TelemetryStore, range: TimeRange) {
   const edges = graph.edges.map((e) => ({
     edgeId: e.id,
     latencyKind: e.latencyKind,
+    deliveryEnd: e.deliveryEnd,
     sourceNodeId: e.source,
     targetNodeId: e.target,
     system: e.system,

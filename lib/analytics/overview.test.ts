@@ -14,6 +14,7 @@ function edge(
     source: 'a',
     target: 'b',
     latencyKind,
+    deliveryEnd: latencyKind === 'delivery' ? ('process' as const) : null,
     system: 'kafka',
     consumerGroup: null,
     messages,

@@ -76,4 +76,28 @@ describe('renderPrometheus', () => {
     expect(text).toContain('signalbox_store_bytes 1024');
     expect(text.endsWith('\n')).toBe(true);
   });
+
+  it('exposes receive-only consumers as delivery edges, and never adds receives to process spans', () => {
+    const receiveOnly = totals('receive', {
+      messages: 3,
+      latencyCount: 1,
+      latencySum: 0.02,
+      bucketCounts: buckets({ 4: 1 }),
+    });
+    const both = [
+      totals('delivery', { messages: 3, latencyCount: 3, latencySum: 0.03, bucketCounts: buckets({ 3: 3 }) }),
+      totals('receive', { messages: 3, latencyCount: 1, latencySum: 0.005, bucketCounts: buckets({ 2: 1 }) }),
+    ];
+    const labels =
+      'kind="delivery",source="spans",service="billing",system="kafka",destination="orders",consumer_group="g"';
+    const alone = renderPrometheus([receiveOnly], ingest, stats);
+    expect(alone).toContain(`signalbox_messages_total{${labels}} 3`);
+    expect(alone).toContain(`signalbox_edge_latency_seconds_bucket{${labels},le="0.01"} 0`);
+    expect(alone).toContain(`signalbox_edge_latency_seconds_bucket{${labels},le="0.025"} 1`);
+    expect(alone).not.toContain('kind="receive"');
+    const together = renderPrometheus(both, ingest, stats);
+    expect(together).toContain(`signalbox_messages_total{${labels}} 3`);
+    expect(together).toContain(`signalbox_edge_latency_seconds_count{${labels}} 3`);
+    expect(together).toContain(`signalbox_edge_latency_seconds_bucket{${labels},le="0.005"} 0`);
+  });
 });

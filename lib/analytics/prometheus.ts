@@ -1,5 +1,5 @@
 import type { IngestStats } from '@/lib/ingest/ingest-stats';
-import type { SeriesKind } from '@/lib/ingest/series-sample';
+import type { SeriesDims, SeriesKind } from '@/lib/ingest/series-sample';
 import { EXPOSITION_BOUNDS } from '@/lib/store/live-counters';
 import type { LiveTotals, StoreStats } from '@/lib/store/types';
 
@@ -7,8 +7,9 @@ import type { LiveTotals, StoreStats } from '@/lib/store/types';
  * GET /metrics in the Prometheus text format (version 0.0.4). Counters and
  * histograms count since the dashboard process started (a restart is a
  * counter reset, which rate() handles). Labels: `kind` (publish = a service
- * sending; delivery = send → processing start), `source` (spans or metrics),
- * service, system, destination, consumer_group.
+ * sending; delivery = send → processing start, or receive start for consumers
+ * that report only receive spans), `source` (spans or metrics), service,
+ * system, destination, consumer_group.
  */
 
 type Labels = Record<string, string>;
@@ -85,16 +86,16 @@ const MESSAGE_KINDS: Partial<Record<SeriesKind, string>> = {
   sent: 'publish',
   delivery: 'delivery',
   consumed: 'delivery',
+  receive: 'delivery',
 };
+const EDGE_LATENCY: [string, string] = [
+  'signalbox_edge_latency_seconds',
+  'Per-edge latency: publish = send duration, delivery = send to processing start (receive start for consumers reporting only receive spans).',
+];
 const LATENCY_FAMILIES: Partial<Record<SeriesKind, [string, string]>> = {
-  publish: [
-    'signalbox_edge_latency_seconds',
-    'Per-edge latency: publish = send duration, delivery = send to processing start.',
-  ],
-  delivery: [
-    'signalbox_edge_latency_seconds',
-    'Per-edge latency: publish = send duration, delivery = send to processing start.',
-  ],
+  publish: EDGE_LATENCY,
+  delivery: EDGE_LATENCY,
+  receive: EDGE_LATENCY,
   process: ['signalbox_process_duration_seconds', 'Time consumers spend processing a message.'],
   pathway: [
     'signalbox_pathway_latency_seconds',
@@ -102,14 +103,31 @@ const LATENCY_FAMILIES: Partial<Record<SeriesKind, [string, string]>> = {
   ],
 };
 
+const consumerKey = (d: SeriesDims) => JSON.stringify([d.service, d.system, d.destination, d.consumerGroup]);
+
+/**
+ * Consumers that report process spans: their receive spans count the same messages again, so they are
+ * left out, as on the Flows graph (edge-figures.ts), and each delivery edge is exposed once.
+ */
+function consumersWithProcessSpans(totals: readonly LiveTotals[]): Set<string> {
+  const out = new Set<string>();
+  for (const t of totals) {
+    if (t.dims.kind === 'delivery' && t.dims.source === 'spans' && t.messages > 0)
+      out.add(consumerKey(t.dims));
+  }
+  return out;
+}
+
 export function renderPrometheus(
   totals: readonly LiveTotals[],
   ingest: IngestStats,
   store: StoreStats,
 ): string {
   const r = new Registry();
+  const processing = consumersWithProcessSpans(totals);
   for (const t of totals) {
     const d = t.dims;
+    if (d.kind === 'receive' && processing.has(consumerKey(d))) continue;
     const edge: Labels = {
       source: d.source,
       service: d.service,
@@ -138,7 +156,7 @@ export function renderPrometheus(
           ? { pathway_hash: d.pathwayHash ?? '', ...edge }
           : d.kind === 'process'
             ? edge
-            : { kind: d.kind, ...edge };
+            : { kind: kind ?? d.kind, ...edge };
       r.addHistogram(latency[0], latency[1], labels, t.bucketCounts, t.latencySum);
     }
     if (d.kind === 'redelivery')

@@ -34,6 +34,7 @@ const java1: ForeignSpan[] = [];
 const java2: ForeignSpan[] = [];
 const celery: ForeignSpan[] = [];
 const goNats: ForeignSpan[] = [];
+const kafkaPoll: ForeignSpan[] = [];
 let twoHopTrace = '';
 
 /** Java agent 1.x (semconv ~1.10): messaging.destination, messaging.kafka.partition, no operation on sends. */
@@ -143,6 +144,35 @@ beforeAll(async () => {
     },
   });
 
+  // A Kafka consumer with plain client instrumentation: no process spans, one receive span per poll in a
+  // trace of its own, linked to the sends of the records it returned and counting them (older operation and
+  // consumer group attribute names).
+  const ledgerSends = [250, 260].map((at): ForeignSpan => ({
+    traceId: newTraceId(),
+    spanId: newSpanId(),
+    name: 'ledger-events send',
+    kind: 4,
+    startMs: T + at,
+    durationMs: 1,
+    attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': 'ledger-events' },
+  }));
+  kafkaPoll.push(...ledgerSends, {
+    traceId: newTraceId(),
+    spanId: newSpanId(),
+    links: ledgerSends.map((x) => ({ traceId: x.traceId, spanId: x.spanId })),
+    name: 'ledger-events receive',
+    kind: 5,
+    startMs: T + 300,
+    durationMs: 2,
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.destination.name': 'ledger-events',
+      'messaging.operation': 'receive',
+      'messaging.kafka.consumer.group': 'ledger',
+      'messaging.batch.message_count': 2,
+    },
+  });
+
   // Celery: apply_async, a failed run, then a retried run of the same task id.
   const traceId = newTraceId();
   const apply: ForeignSpan = {
@@ -210,6 +240,16 @@ beforeAll(async () => {
   expect(
     (
       await post(
+        Buffer.from(
+          foreignProtobuf({ 'payments-java': kafkaPoll.slice(0, 2), 'ledger-java': kafkaPoll.slice(2) }),
+        ),
+        'application/x-protobuf',
+      )
+    ).status,
+  ).toBe(200);
+  expect(
+    (
+      await post(
         foreignJson({ 'web-django': [celery[0]!], 'worker-celery': celery.slice(1) }),
         'application/json',
       )
@@ -244,6 +284,12 @@ describe('spans from other SDKs', () => {
     });
     expect(edge('destination:kafka:orders->service:billing#billing')?.p50Ms).toBeGreaterThan(38);
     expect(edge('destination:nats:payments->service:notifier')).toMatchObject({ messages: 1 });
+    // Receive spans only: the batch is counted, the latency joins the poll to the first record's send.
+    expect(edge('destination:kafka:ledger-events->service:ledger-java#ledger')).toMatchObject({
+      messages: 2,
+      latencySamples: 1,
+      p50Ms: 50,
+    });
     expect(edge('service:web-django->destination:celery:celery')).toMatchObject({ messages: 1 });
     expect(edge('destination:celery:celery->service:worker-celery')).toMatchObject({
       messages: 2,

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { type Link, SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowGraph } from '@/lib/analytics/flows';
-import { type MessageHop, recordHop, toJson, toProtobuf } from '@/lib/testing/otlp-fixtures';
+import { type MessageHop, recordHop, recordSpans, toJson, toProtobuf } from '@/lib/testing/otlp-fixtures';
 
 // Real DuckDB file in a fresh folder, real route handlers, real OTLP bytes
 // from the OpenTelemetry SDK's serializers. No broker is needed here.
@@ -188,5 +189,85 @@ describe('bad input is refused with a reason and the receiver keeps serving', ()
     expect((await post(Buffer.from(toProtobuf(producer)), 'application/x-protobuf')).status).toBe(200);
     const after = await (await getStore()).stats();
     expect(after.messagingSpans).toBe(before.messagingSpans + 1);
+  });
+});
+
+/**
+ * A consumer with plain Kafka client instrumentation: one CONSUMER `receive` span per poll, linked to
+ * the sends of the records it returned and counting them in messaging.batch.message_count; no process
+ * spans. Its edge comes from the receive spans alone.
+ */
+function recordPoll(sentAtMs: number, receivedAtMs: number, destination: string, batch: number) {
+  let link: Link | undefined;
+  const producer = recordSpans('checkout', (tracer) => {
+    const span = tracer.startSpan(`send ${destination}`, {
+      kind: SpanKind.PRODUCER,
+      startTime: sentAtMs,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': destination,
+        'messaging.operation.type': 'send',
+      },
+    });
+    link = { context: span.spanContext() };
+    span.end(sentAtMs + 1);
+  });
+  const consumer = recordSpans('ledger', (tracer) => {
+    tracer
+      .startSpan(`poll ${destination}`, {
+        kind: SpanKind.CONSUMER,
+        startTime: receivedAtMs,
+        links: [link!],
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': destination,
+          'messaging.operation.type': 'receive',
+          'messaging.operation.name': 'poll',
+          'messaging.consumer.group.name': 'ledger',
+          'messaging.batch.message_count': batch,
+        },
+      })
+      .end(receivedAtMs + 4);
+  });
+  return { producer, consumer };
+}
+
+describe('consumers that only report receive spans', () => {
+  const edgeFrom = (graph: FlowGraph, destination: string) =>
+    graph.edges.find((e) => e.id === `destination:kafka:${destination}->service:ledger#ledger`);
+
+  it('get a delivery edge counting the batch, with send → receive latency', async () => {
+    const { producer, consumer } = recordPoll(T0 + 1000, T0 + 1037, 'ledger-orders', 3);
+    expect((await post(Buffer.from(toProtobuf(producer)), 'application/x-protobuf')).status).toBe(200);
+    expect((await post(toJson(consumer), 'application/json')).status).toBe(200);
+
+    const edge = edgeFrom(await getFlows('from=1h'), 'ledger-orders');
+    expect(edge).toMatchObject({
+      latencyKind: 'delivery',
+      deliveryEnd: 'receive',
+      consumerGroup: 'ledger',
+      messages: 3,
+      errors: 0,
+      latencySamples: 1,
+      p50Ms: 37,
+      sources: { messages: 'spans', errors: 'spans', latency: 'spans' },
+    });
+  });
+
+  it('measure latency when the receive arrives before its send', async () => {
+    const { producer, consumer } = recordPoll(T0 + 2000, T0 + 2052, 'ledger-refunds', 3);
+    expect((await post(toJson(consumer), 'application/json')).status).toBe(200);
+    const before = edgeFrom(await getFlows('from=1h'), 'ledger-refunds');
+    expect(before).toMatchObject({ messages: 3, latencySamples: 0, p50Ms: null });
+    const waiting = (await (await getStore()).stats()).pendingDeliveries;
+    expect(waiting).toBeGreaterThan(0);
+
+    expect((await post(Buffer.from(toProtobuf(producer)), 'application/x-protobuf')).status).toBe(200);
+    expect(edgeFrom(await getFlows('from=1h'), 'ledger-refunds')).toMatchObject({
+      messages: 3,
+      latencySamples: 1,
+      p50Ms: 52,
+    });
+    expect((await (await getStore()).stats()).pendingDeliveries).toBe(waiting - 1);
   });
 });

@@ -39,7 +39,7 @@ describe("the dashboard's own spans (real DuckDB file)", () => {
     const newTrace = /^00-([0-9a-f]{32})-/.exec(headers.traceparent ?? '')?.[1];
     expect(newTrace).toBeDefined();
     expect(newTrace).not.toBe(ORIGINAL_TRACE);
-    const linking = await store.linkingSpans([ORIGINAL_TRACE]);
+    const { linking } = await store.journeySpans({ traces: [], linkedTraces: [ORIGINAL_TRACE] }, 2000);
     expect(linking).toHaveLength(1);
     expect(linking[0]).toMatchObject({
       traceId: newTrace,

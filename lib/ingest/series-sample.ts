@@ -9,13 +9,25 @@ import type { Bucket } from '@/lib/analytics/histogram';
  * - `publish`: a service sending to a destination; latency = the send operation.
  * - `delivery`: a destination delivering to a consuming service (and group);
  *   latency = send → start of processing (queue wait + transport).
+ * - `receive`: a destination delivering to a consumer that only reports `receive`
+ *   spans (a poll per batch, no process spans); messages = the batch sizes,
+ *   latency = send → start of the receive. Flows read it only for consumers
+ *   without process spans, so the two never add up.
  * - `process`: the consumer's processing time.
  * - `pathway`: end to end, origin send → start of processing at this consumer.
  * - `sent` / `consumed`: message counters (semconv client metrics, pathway.sent).
  * - `redelivery` / `dead_letter`: Signalbox's counters (PATHWAY.md).
  */
 export type SeriesKind =
-  'publish' | 'delivery' | 'process' | 'pathway' | 'sent' | 'consumed' | 'redelivery' | 'dead_letter';
+  | 'publish'
+  | 'delivery'
+  | 'receive'
+  | 'process'
+  | 'pathway'
+  | 'sent'
+  | 'consumed'
+  | 'redelivery'
+  | 'dead_letter';
 
 export type SeriesSource = 'spans' | 'metrics';
 

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { toMessagingSpan } from '@/lib/ingest/messaging-span';
 import type { HistogramPoint, NumberPoint } from '@/lib/ingest/metrics-model';
-import { hopSpans } from '@/lib/store/testing/span-factory';
+import { decodedSpan, hopSpans } from '@/lib/store/testing/span-factory';
 import { DuckDbStore, type DuckDbStoreOptions } from './duckdb-store';
 import { readRows } from './queries/read-helpers';
 import type { SeriesTotals } from './types';
@@ -72,6 +74,68 @@ describe('DuckDbStore', () => {
     await restarted.appendSpans([hop.process]);
     const [delivery] = find(await restarted.seriesTotals(WINDOW), 'delivery');
     expect(delivery).toMatchObject({ latencyCount: 1, latencyMin: 0.007 });
+  });
+
+  it('counts a receive span’s whole batch and joins it to a send found only in the store', async () => {
+    const { store, file } = await fresh();
+    const { send } = hopSpans({ sentUs: NOW - 300e6, deliveryUs: 0 });
+    await store.appendSpans([send]);
+    const restarted = await reopen(store, file); // the recent-sends cache is gone: the join reads the store
+    const poll = decodedSpan({
+      service: 'ledger',
+      name: 'poll orders',
+      kind: 5,
+      startTimeUs: send.startTimeUs + 9000,
+      endTimeUs: send.startTimeUs + 12_000,
+      links: [{ traceId: send.traceId, spanId: send.spanId }],
+      statusCode: 2,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': 'orders',
+        'messaging.operation.type': 'receive',
+        'messaging.batch.message_count': 4,
+      },
+    });
+    await restarted.appendSpans([toMessagingSpan(poll)!]);
+    const totals = await restarted.seriesTotals(WINDOW);
+    expect(find(totals, 'receive')).toMatchObject([
+      {
+        dims: { service: 'ledger', destination: 'orders', consumerGroup: null },
+        messages: 4,
+        errors: 4,
+        latencyCount: 1,
+        latencyMin: 0.009,
+      },
+    ]);
+    // Receive spans feed their own series only: process-derived figures are untouched.
+    expect(totals.filter((t) => t.dims.service === 'ledger').map((t) => t.dims.kind)).toEqual(['receive']);
+    expect((await restarted.stats()).pendingDeliveries).toBe(0);
+    // The edge's slowest messages list the receive span with its latency.
+    const [receiveSeries] = find(totals, 'receive');
+    const slowest = await restarted.slowestDeliveries(WINDOW, [receiveSeries!.seriesId], 3);
+    expect(slowest).toMatchObject([{ traceId: poll.traceId, spanId: poll.spanId, latencyUs: 9000 }]);
+  });
+
+  it('refuses a file written by a newer Signalbox with what to do, and leaves it as it was', async () => {
+    const { store, file } = await fresh();
+    await store.appendSpans(Object.values(hopSpans({ sentUs: NOW - 60e6, deliveryUs: 5000 })));
+    await store.close();
+    open.splice(open.indexOf(store), 1);
+    const instance = await DuckDBInstance.create(path.join(dir, file));
+    const db = await instance.connect();
+    await db.run(`UPDATE store_meta SET value = '99' WHERE key = 'schema_version'`);
+    db.closeSync();
+    instance.closeSync();
+
+    await expect(DuckDbStore.open(path.join(dir, file), options)).rejects.toThrow(
+      /schema version 99, written by a newer Signalbox.*SIGNALBOX_DATA_DIR/,
+    );
+    const again = await DuckDBInstance.create(path.join(dir, file));
+    const check = await again.connect();
+    const rows = await readRows(check, `SELECT count(*) AS n FROM messaging_spans`);
+    expect(Number(rows[0]!.n)).toBe(2);
+    check.closeSync();
+    again.closeSync();
   });
 
   it('turns cumulative metrics into deltas across restarts (no double counting)', async () => {

@@ -21,7 +21,14 @@ import * as windowQueries from './queries/window-queries';
 import { MINUTE_US, RollupAccumulator } from './rollup-accumulator';
 import { planSpans } from './span-batch';
 import type { SpanShape } from './span-shapes';
-import type { LiveTotals, SeriesFilter, StoreStats, TelemetryStore, TimeWindow } from './types';
+import type {
+  JourneyLookup,
+  LiveTotals,
+  SeriesFilter,
+  StoreStats,
+  TelemetryStore,
+  TimeWindow,
+} from './types';
 import { WriteQueue } from './write-queue';
 import { TransactionWriter } from './write-transaction';
 
@@ -148,29 +155,18 @@ export class DuckDbStore implements TelemetryStore {
         pathways: this.pathwayRegistry.stage([...spanPlan.pathways, ...metricPlan.pathways]),
         streams: this.streams.stagedEntries(),
       });
-      for (const part of [
-        this.shapes,
-        this.series,
-        this.resolver,
-        this.streams,
-        this.pathwayRegistry,
-        this.recent,
-      ])
-        part.commit();
+      for (const part of this.stagedParts()) part.commit();
       this.live.add(minutes, buckets);
       for (const minute of rollups.touchedMinutes()) this.dirtyHours.add(hourOf(minute));
     } catch (error) {
-      for (const part of [
-        this.shapes,
-        this.series,
-        this.resolver,
-        this.streams,
-        this.pathwayRegistry,
-        this.recent,
-      ])
-        part.rollback();
+      for (const part of this.stagedParts()) part.rollback();
       throw error;
     }
+  }
+
+  /** The writer's in-memory state that stages a transaction's changes until it commits. */
+  private stagedParts() {
+    return [this.shapes, this.series, this.resolver, this.streams, this.pathwayRegistry, this.recent];
   }
 
   /** Compaction and retention, run between write transactions. */
@@ -227,15 +223,11 @@ export class DuckDbStore implements TelemetryStore {
   ) {
     return this.readers.use((c) => slowestQueries.slowestSends(c, window, edge, limit));
   }
-  findSpans(
-    ids: { traceIds?: string[]; messageIds?: string[]; conversationIds?: string[] },
-    limit: number,
-    sinceUs?: number,
-  ) {
-    return this.readers.use((c) => spanQueries.findSpans(c, ids, limit, sinceUs));
+  findSpans(ids: { traceIds?: string[]; messageIds?: string[]; conversationIds?: string[] }, limit: number) {
+    return this.readers.use((c) => spanQueries.findSpans(c, ids, limit));
   }
-  linkingSpans(traceIds: readonly string[], sinceUs?: number) {
-    return this.readers.use((c) => spanQueries.linkingSpans(c, traceIds, sinceUs));
+  journeySpans(lookup: JourneyLookup, limit: number) {
+    return this.readers.use((c) => spanQueries.journeySpans(c, lookup, limit));
   }
   processSpans(window: TimeWindow, limit: number) {
     return this.readers.use((c) => windowQueries.processSpans(c, window, limit));

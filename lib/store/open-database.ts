@@ -48,6 +48,7 @@ export async function openDatabase(databasePath: string, memoryLimit: string): P
   });
   const writer = await instance.connect();
   try {
+    await refuseNewerSchema(writer, databasePath);
     const [legacy] = await readRows(writer, LEGACY_DETECTION);
     if (legacy && num(legacy.n) > 0) {
       console.warn(
@@ -64,6 +65,28 @@ export async function openDatabase(databasePath: string, memoryLimit: string): P
     writer.closeSync();
     instance.closeSync();
     throw error;
+  }
+}
+
+/**
+ * A file written by a newer Signalbox may have tables this version would
+ * misread or write wrongly: stop with what to do instead of failing on the
+ * first write (its data stays untouched).
+ */
+async function refuseNewerSchema(db: DuckDBConnection, databasePath: string): Promise<void> {
+  const [meta] = await readRows(
+    db,
+    `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'store_meta'`,
+  );
+  if (!meta || num(meta.n) === 0) return;
+  const [row] = await readRows(db, `SELECT value FROM store_meta WHERE key = 'schema_version'`);
+  const version = Number(row?.value);
+  if (Number.isInteger(version) && version > SCHEMA_VERSION) {
+    throw new Error(
+      `the store file ${databasePath} has schema version ${version}, written by a newer Signalbox; ` +
+        `this version reads schema ${SCHEMA_VERSION}. Run the newer Signalbox, or set SIGNALBOX_DATA_DIR ` +
+        'to another folder to start an empty store (the file is left as it is).',
+    );
   }
 }
 

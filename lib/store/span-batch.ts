@@ -13,7 +13,7 @@ import { type SpanShape, genericShape, sameShape, shapeKey, shapeOf, spanSeriesD
 export interface PlannedSpan {
   span: MessagingSpan;
   shapeId: number;
-  /** Send → process-start latency, when known now (process spans only). */
+  /** Send → start latency of a process or receive span, when known now. */
   latencyUs: number | null;
 }
 
@@ -40,6 +40,8 @@ export interface SpanPlanContext {
 interface SeriesIds {
   publish: number | null;
   delivery: number | null;
+  /** Only for receive shapes: other shapes never feed it, so it is not created for them. */
+  receive: number | null;
   process: number | null;
 }
 
@@ -49,7 +51,9 @@ const OVERFLOW_SHAPE = 0;
 
 /**
  * Plans the write of a group of spans: shape ids, rollup contributions
- * (publish, delivery, process and pathway latency) and delivery joins.
+ * (publish, delivery, receive, process and pathway latency) and delivery joins.
+ * Receive spans are joined to their sends like process spans, into their own
+ * series: a consumer may report both for the same messages (analytics pick one).
  * Pure apart from the one store lookup for producers not seen recently.
  */
 export async function planSpans(
@@ -73,6 +77,7 @@ export async function planSpans(
       ids = {
         publish: seriesId(spanSeriesDims(shape, 'publish')),
         delivery: seriesId(spanSeriesDims(shape, 'delivery')),
+        receive: shape.operationType === 'receive' ? seriesId(spanSeriesDims(shape, 'receive')) : null,
         process: seriesId(spanSeriesDims(shape, 'process')),
       };
       byShape.set(shapeId, ids);
@@ -83,7 +88,8 @@ export async function planSpans(
     ctx.rollups.observe(id, startUs, Math.max(0, latencyUs) / 1e6);
 
   const sends = new Map<string, number>();
-  const processes: { planned: PlannedSpan; delivery: number }[] = [];
+  // Process and receive spans to join to their sends, with the series their latency goes to.
+  const joins: { planned: PlannedSpan; latencySeries: number }[] = [];
   // The shape object is only built when a shape is new (once per distinct shape, not per span).
   const shapeById = new Map<number, SpanShape>();
   // Spans arrive grouped by service and scope, so a span usually has the shape of the one before:
@@ -131,7 +137,7 @@ export async function planSpans(
     } else if (span.operationType === 'process') {
       if (ids.delivery !== null) {
         ctx.rollups.count(ids.delivery, span.startTimeUs, 1, span.statusCode === 2 ? 1 : 0);
-        processes.push({ planned, delivery: ids.delivery });
+        joins.push({ planned, latencySeries: ids.delivery });
       }
       if (ids.process !== null) ctx.rollups.observe(ids.process, span.startTimeUs, span.durationUs / 1e6);
       const origin = span.pathway?.originMs;
@@ -139,6 +145,10 @@ export async function planSpans(
         const pathwayId = seriesId(spanSeriesDims(shape, 'pathway', span.pathway.hash));
         if (pathwayId !== null) observe(pathwayId, span.startTimeUs, span.startTimeUs - origin * 1000);
       }
+    } else if (span.operationType === 'receive' && ids.receive !== null) {
+      const messages = span.batchMessageCount ?? 1;
+      ctx.rollups.count(ids.receive, span.startTimeUs, messages, span.statusCode === 2 ? messages : 0);
+      joins.push({ planned, latencySeries: ids.receive });
     }
   }
 
@@ -153,36 +163,36 @@ export async function planSpans(
     observe(id, p.span.startTimeUs, p.latencyUs);
   };
 
-  const unresolved: { planned: PlannedSpan; delivery: number; producers: Producer[] }[] = [];
-  for (const { planned, delivery } of processes) {
+  const unresolved: { planned: PlannedSpan; latencySeries: number; producers: Producer[] }[] = [];
+  for (const { planned, latencySeries } of joins) {
     const span = planned.span;
     const sendMs = span.pathway?.sendMs;
     if (sendMs != null) {
-      measured(planned, delivery, sendMs * 1000);
+      measured(planned, latencySeries, sendMs * 1000);
       continue;
     }
     const producers: Producer[] = [...span.links];
     if (span.parentSpanId) producers.push({ traceId: span.traceId, spanId: span.parentSpanId });
     let sentUs: number | undefined;
     for (const p of producers) sentUs ??= ctx.resolver.knownSendUs(p.traceId, p.spanId, sends);
-    if (sentUs !== undefined) measured(planned, delivery, sentUs);
-    else if (producers.length > 0) unresolved.push({ planned, delivery, producers });
+    if (sentUs !== undefined) measured(planned, latencySeries, sentUs);
+    else if (producers.length > 0) unresolved.push({ planned, latencySeries, producers });
   }
   if (unresolved.length === 0) return plan;
 
   const found = await ctx.lookupSends(unresolved.flatMap((u) => u.producers));
-  for (const { planned, delivery, producers } of unresolved) {
+  for (const { planned, latencySeries, producers } of unresolved) {
     let sentUs: number | undefined;
     for (const p of producers) sentUs ??= found.get(sendKey(p.traceId, p.spanId));
     if (sentUs !== undefined) {
-      measured(planned, delivery, sentUs);
+      measured(planned, latencySeries, sentUs);
       continue;
     }
     // Wait for the producer named first (the link in link mode, the parent otherwise).
     const span = planned.span;
     const pending = ctx.resolver.stagePending({
       startUs: span.startTimeUs,
-      seriesId: delivery,
+      seriesId: latencySeries,
       traceId: span.traceId,
       spanId: span.spanId,
       messageId: span.messageId,

@@ -68,7 +68,7 @@ export function genericShape(s: MessagingSpan): SpanShape {
 /** The rollup series a span of this shape feeds, by kind (spans source). */
 export function spanSeriesDims(
   shape: SpanShape,
-  kind: 'publish' | 'delivery' | 'process' | 'pathway',
+  kind: 'publish' | 'delivery' | 'receive' | 'process' | 'pathway',
   pathwayHash: string | null = null,
 ): SeriesDims | null {
   if (shape.destination === null) return null;

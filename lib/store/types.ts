@@ -67,6 +67,23 @@ export interface StoredSpan {
   attributes: Uint8Array;
 }
 
+/** One round of a journey's lookups (see TelemetryStore.journeySpans). */
+export interface JourneyLookup {
+  /** Traces to load whole; `sinceUs`, a pruning hint: only spans starting at or after it are needed. */
+  traces: readonly { traceId: string; sinceUs?: number }[];
+  /** Traces whose linking spans (spans of any trace with a link into one of them) to find. */
+  linkedTraces: readonly string[];
+  /** Only linking spans starting at or after this are needed (a pruning hint, like `sinceUs`). */
+  linkedSinceUs?: number;
+}
+
+export interface JourneySpans {
+  /** Spans of the lookup's traces, at most `limit`, the earliest. */
+  own: StoredSpan[];
+  /** Spans linking into the linked traces, at most `limit`, the earliest. */
+  linking: StoredSpan[];
+}
+
 export interface StoredLink {
   traceId: string;
   spanId: string;
@@ -153,18 +170,16 @@ export interface TelemetryStore {
     edge: { service: string; system: string; destination: string },
     limit: number,
   ): Promise<StoredSpan[]>;
-  /**
-   * Spans by trace, message or conversation id (any number of each), at most
-   * `limit`. `sinceUs` is a pruning hint for trace ids: only spans starting at
-   * or after it are needed (callers pass a bound that excludes nothing they need).
-   */
+  /** Spans by trace, message or conversation id (any number of each), at most `limit`. */
   findSpans(
     ids: { traceIds?: string[]; messageIds?: string[]; conversationIds?: string[] },
     limit: number,
-    sinceUs?: number,
   ): Promise<StoredSpan[]>;
-  /** Spans of other traces that link to spans of these traces (starting at or after `sinceUs`, when given). */
-  linkingSpans(traceIds: readonly string[], sinceUs?: number): Promise<StoredSpan[]>;
+  /**
+   * A journey round: the spans of some traces and the spans linking into
+   * others, together (one pass over each lookup key instead of one per question).
+   */
+  journeySpans(lookup: JourneyLookup, limit: number): Promise<JourneySpans>;
   /** Process spans in the window, for the anomaly detectors (at most `limit`, newest first). */
   processSpans(window: TimeWindow, limit: number): Promise<ProcessRow[]>;
   /** Messaging routes of traces in the window (send … process), at most `limit` traces. */

@@ -5,14 +5,15 @@ import { SPAN_COLUMNS, intLiteral, spanOf } from './span-queries';
 
 /** "Slowest messages" of an edge, for its detail view: deliveries by latency, sends by duration. */
 
-/** Shapes of process spans belonging to these (span-derived) delivery series. */
-async function processShapes(db: DuckDBConnection, seriesIds: readonly number[]): Promise<number[]> {
+/** The consumer span shapes behind delivery series: process spans, or receive spans for a `receive` series. */
+async function consumerShapes(db: DuckDBConnection, seriesIds: readonly number[]): Promise<number[]> {
   const rows = await readRows(
     db,
     `SELECT sh.shape_id FROM span_shapes sh JOIN series se
         ON se.service = sh.service AND se.system = sh.system AND se.destination = sh.destination
        AND se.consumer_group IS NOT DISTINCT FROM sh.consumer_group
-      WHERE se.series_id IN (${intLiteral(seriesIds)}) AND sh.operation_type = 'process'`,
+      WHERE se.series_id IN (${intLiteral(seriesIds)})
+        AND sh.operation_type = CASE se.kind WHEN 'receive' THEN 'receive' ELSE 'process' END`,
   );
   return rows.map((r) => num(r.shape_id));
 }
@@ -24,7 +25,7 @@ export async function slowestDeliveries(
   limit: number,
 ): Promise<DeliveryRow[]> {
   if (seriesIds.length === 0) return [];
-  const shapes = await processShapes(db, seriesIds);
+  const shapes = await consumerShapes(db, seriesIds);
   const p = new ParamBuilder().window(window).int('limit', limit);
   const rows = await readRows(
     db,
