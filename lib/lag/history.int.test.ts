@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileFilter } from '@/lib/brokers/patterns';
@@ -14,17 +14,23 @@ import { startLagPolling } from './poller';
 import type { LagSample } from './types';
 
 // A real DuckDB file in a fresh folder (the dashboard hands the history a connection of its own
-// single instance; tests open their own file).
+// single instance; tests open their own file). Closing means closing the connection as well: DuckDB
+// keeps the file open while a connection lives, and the next instance on it would then race the old
+// one's checkpoint (samples written in between were lost now and then).
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-lag-history-'));
 const file = path.join(dir, 'lag.duckdb');
-const instances: DuckDBInstance[] = [];
+const opened: { instance: DuckDBInstance; connection: DuckDBConnection }[] = [];
 async function open(): Promise<DuckDbLagHistory> {
   const instance = await DuckDBInstance.create(file);
-  instances.push(instance);
-  return DuckDbLagHistory.create(await instance.connect());
+  const connection = await instance.connect();
+  opened.push({ instance, connection });
+  return DuckDbLagHistory.create(connection);
 }
 function closeAll() {
-  for (const instance of instances.splice(0)) instance.closeSync();
+  for (const { instance, connection } of opened.splice(0)) {
+    connection.closeSync();
+    instance.closeSync();
+  }
 }
 afterAll(() => {
   closeAll();

@@ -65,6 +65,7 @@ export class DuckDbStore implements TelemetryStore {
   /** Spans committed recently: an exporter's retry of a write that was stored is not counted twice. */
   private readonly recent = new RecentSpans();
   private maintenanceTimer: NodeJS.Timeout | null = null;
+  private readonly sideConnections: DuckDBConnection[] = [];
   /** Hours whose minutes changed since their hour rollup was built. */
   private readonly dirtyHours = new Set<number>();
   private firstMaintenance = true;
@@ -96,10 +97,14 @@ export class DuckDbStore implements TelemetryStore {
    * A new connection to this store's DuckDB instance for the DuckDB-only side
    * tables (lag history, replay jobs and audit log): one instance per process
    * and file, each user with its own connection so no one's appends run
-   * inside another's transaction.
+   * inside another's transaction. close() closes them too: DuckDB keeps a file
+   * open while any connection to it lives, and a second instance on that file in
+   * the same process would then write over the first one's view of it.
    */
-  connectSideTables(): Promise<DuckDBConnection> {
-    return this.instance.connect();
+  async connectSideTables(): Promise<DuckDBConnection> {
+    const connection = await this.instance.connect();
+    this.sideConnections.push(connection);
+    return connection;
   }
 
   static async open(databasePath: string, options: DuckDbStoreOptions): Promise<DuckDbStore> {
@@ -263,6 +268,7 @@ export class DuckDbStore implements TelemetryStore {
     await this.queue.close();
     this.transactions.close();
     this.readers.close();
+    for (const connection of this.sideConnections.splice(0)) connection.closeSync();
     this.writer.closeSync();
     this.instance.closeSync();
   }
