@@ -10,7 +10,9 @@ import { DuckDbStore } from '@/lib/store/duckdb-store';
  * (producer → Kafka topic → relay → RabbitMQ queue → consumer): four spans
  * (send, process, send, process), each process span linking to its send
  * (the first link is on the span's row, as ingest stores it),
- * and the Signalbox pathway attributes. Messages are spread evenly over the
+ * and the Signalbox pathway attributes. The RabbitMQ hop's spans carry a
+ * conversation id (detail rows), and every 10th of its consumer batches
+ * links to two sends (a further-link row). Messages are spread evenly over the
  * 24 hours before `nowMs`, over 10 routes. Rollup rows are written in time
  * order, as ingest appends them (the store's range filters rely on it).
  *
@@ -112,6 +114,29 @@ export async function main(file: string, spansArg: string, nowArg = String(Date.
      SELECT ${traceKey('t3')}, t3, p2, NULL, ${traceKey('t2')}, t2, s2, r * 10 + 4 + CASE WHEN failed THEN 100 ELSE 0 END,
             sent1 + lat1 + proc1 // 2 + lat2, proc2, ${textKey("'msg-' || i")}, 'msg-' || i, NULL, NULL, NULL, lat2,
             ${attrs('rabbitmq', "'payments-' || r", `'"process"'`)} FROM m`,
+  );
+  // span_details: the RabbitMQ hop carries a conversation (correlation) id, three messages per
+  // conversation, on its send and process spans; failed process spans have a status message. That is
+  // a detail row for half the spans, the most a store is likely to hold.
+  await exec(
+    db,
+    'span_details',
+    `INSERT INTO span_details
+     SELECT ${traceKey('t2')}, t2, s2, sent1 + lat1 + proc1 // 2, ${textKey("'order-' || (i // 3)")}, 'order-' || (i // 3),
+            NULL, NULL, NULL FROM m
+     UNION ALL
+     SELECT ${traceKey('t3')}, t3, p2, sent1 + lat1 + proc1 // 2 + lat2, ${textKey("'order-' || (i // 3)")}, 'order-' || (i // 3),
+            CASE WHEN failed THEN 1 ELSE NULL END, NULL, CASE WHEN failed THEN 'timed out after 30 s' ELSE NULL END FROM m`,
+  );
+  // span_links: every 10th consumer batch takes two messages, so its process span also links to the
+  // previous message's RabbitMQ send (the first link stays on the span's row, as ingest stores it).
+  await exec(
+    db,
+    'span_links',
+    `INSERT INTO span_links
+     SELECT ${traceKey('t3')}, t3, p2, ${traceKey("md5((i - 1)::VARCHAR || 'b')")}, md5((i - 1)::VARCHAR || 'b'),
+            substr(md5((i - 1)::VARCHAR || 's2'), 1, 16), sent1 + lat1 + proc1 // 2 + lat2
+       FROM m WHERE i % 10 = 0 AND i > 0`,
   );
   await rollups(db);
   await db.run('CHECKPOINT');

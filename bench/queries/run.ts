@@ -39,7 +39,10 @@ export async function main(file: string, repetitionsArg = '30'): Promise<void> {
   const c = await probe.connect();
   const ids = (
     await c.runAndReadAll(
-      `SELECT trace_id, message_id FROM (SELECT * FROM messaging_spans WHERE message_id IS NOT NULL) USING SAMPLE 200 ROWS`,
+      `SELECT s.trace_id, s.message_id, d.conversation_id
+         FROM (SELECT * FROM messaging_spans WHERE message_id IS NOT NULL) s
+         LEFT JOIN span_details d USING (trace_id, span_id)
+        USING SAMPLE 200 ROWS`,
     )
   ).getRowObjectsJS();
   const [count] = (
@@ -74,6 +77,9 @@ export async function main(file: string, repetitionsArg = '30'): Promise<void> {
     ),
     await time('journey by message id', repetitions, (i) =>
       getJourney(store, { messageId: ids[i % ids.length]!.message_id as string }),
+    ),
+    await time('journey by conversation id', repetitions, (i) =>
+      getJourney(store, { conversationId: ids[i % ids.length]!.conversation_id as string }),
     ),
   ];
   await store.close();

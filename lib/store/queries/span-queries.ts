@@ -84,15 +84,18 @@ interface KeyScan {
   untilUs?: number;
 }
 
+/** The scan's condition on a row: its key, within its time bounds. */
+function keyCondition(s: KeyScan): string {
+  const since = s.sinceUs === undefined ? '' : ` AND start_us >= ${Math.floor(s.sinceUs)}`;
+  const until = s.untilUs === undefined ? '' : ` AND start_us <= ${Math.ceil(s.untilUs)}`;
+  return `${s.column} IN (${intLiteral(s.keys)})${since}${until}`;
+}
+
 /** SQL for the row ids of the rows any of the scans finds: one pass over each key column. */
 function keyScans(table: string, scans: readonly KeyScan[]): string | null {
   const parts = scans
     .filter((s) => s.keys.length > 0)
-    .map((s) => {
-      const since = s.sinceUs === undefined ? '' : ` AND start_us >= ${Math.floor(s.sinceUs)}`;
-      const until = s.untilUs === undefined ? '' : ` AND start_us <= ${Math.ceil(s.untilUs)}`;
-      return `SELECT rowid AS row_id FROM ${table} WHERE ${s.column} IN (${intLiteral(s.keys)})${since}${until}`;
-    });
+    .map((s) => `SELECT rowid AS row_id FROM ${table} WHERE ${keyCondition(s)}`);
   return parts.length === 0 ? null : parts.join(' UNION ');
 }
 
@@ -180,34 +183,73 @@ const rowsScan = (rows: readonly Row[]): KeyScan => ({
 const idPairs = (rows: readonly Row[]) =>
   hexLiteral(rows.map((r) => `${r.trace_id as string}${r.span_id as string}`));
 
-/** Spans from main rows: their detail rows and further links (beyond the one on the row) merged in. */
-async function withDetails(db: DuckDBConnection, rows: readonly Row[]): Promise<StoredSpan[]> {
-  if (rows.length === 0) return [];
-  const withLinks = rows.filter((r) => r.link_trace_id);
-  // Both lookups in one statement: most spans have neither, and then that is all it takes.
+/**
+ * Detail and further-link rows of spans that all started within this long are
+ * read straight from the key scan: for a stretch this short it touches one or
+ * two row groups (measured 2.8 ms at 10M spans, against 1.8 + 4.9 ms for row
+ * ids first, then rows). For longer stretches row ids come first (an hour:
+ * 17.8 ms straight, 3.3 + 4.9 ms in two steps).
+ */
+const STRAIGHT_READ_MAX_US = 60e6;
+
+/** The detail rows of `rows` and the further-link rows of `withLinks` (a subset), links in row order. */
+async function detailAndLinkRows(
+  db: DuckDBConnection,
+  rows: readonly Row[],
+  withLinks: readonly Row[],
+): Promise<{ details: Row[]; more: Row[] }> {
+  const scan = rowsScan(rows);
+  if (scan.untilUs! - scan.sinceUs! <= STRAIGHT_READ_MAX_US) {
+    const exact = (table: string, of: readonly Row[]) =>
+      `SELECT '${table}' AS found_in, rowid AS row_id, * FROM ${table}
+        WHERE ${keyCondition(scan)} AND trace_id || span_id IN (${idPairs(of)})`;
+    const found = await readRows(
+      db,
+      [exact('span_details', rows), ...(withLinks.length > 0 ? [exact('span_links', withLinks)] : [])].join(
+        ' UNION ALL BY NAME ',
+      ) + ' ORDER BY row_id',
+    );
+    return {
+      details: found.filter((f) => f.found_in === 'span_details'),
+      more: found.filter((f) => f.found_in === 'span_links'),
+    };
+  }
+  // Both key scans in one statement: most spans have neither, and then that is all it takes.
   const found = await readRows(
     db,
     [
-      `SELECT 'details' AS found_in, row_id FROM (${keyScans('span_details', [rowsScan(rows)])!})`,
+      `SELECT 'details' AS found_in, row_id FROM (${keyScans('span_details', [scan])!})`,
       ...(withLinks.length > 0
         ? [`SELECT 'links' AS found_in, row_id FROM (${keyScans('span_links', [rowsScan(withLinks)])!})`]
         : []),
     ].join(' UNION ALL ') + ' ORDER BY row_id',
   );
   const idsIn = (where: string) => found.filter((f) => f.found_in === where).map((f) => f.row_id as bigint);
-  const details = await rowsById(
+  return {
+    details: await rowsById(
+      db,
+      'span_details',
+      idsIn('details'),
+      '*',
+      `trace_id || span_id IN (${idPairs(rows)})`,
+    ),
+    more: await rowsById(
+      db,
+      'span_links',
+      idsIn('links'),
+      '*',
+      `trace_id || span_id IN (${idPairs(withLinks)})`,
+    ),
+  };
+}
+
+/** Spans from main rows: their detail rows and further links (beyond the one on the row) merged in. */
+async function withDetails(db: DuckDBConnection, rows: readonly Row[]): Promise<StoredSpan[]> {
+  if (rows.length === 0) return [];
+  const { details, more } = await detailAndLinkRows(
     db,
-    'span_details',
-    idsIn('details'),
-    '*',
-    `trace_id || span_id IN (${idPairs(rows)})`,
-  );
-  const more = await rowsById(
-    db,
-    'span_links',
-    idsIn('links'),
-    '*',
-    `trace_id || span_id IN (${idPairs(withLinks)})`,
+    rows,
+    rows.filter((r) => r.link_trace_id),
   );
   const byId = new Map(details.map((d) => [`${d.trace_id as string}${d.span_id as string}`, d]));
   const extras = new Map<string, Link[]>();
