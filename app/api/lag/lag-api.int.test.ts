@@ -1,12 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LagSnapshot } from '@/lib/lag/types';
 import { brokerGate } from '@/lib/testing/brokers';
 
 // The real route handlers on a real poller: Redis Streams on 127.0.0.1:6379 for data, and a NATS
-// address where nothing listens, to show a dead broker reported next to a live one.
+// address where nothing listens, to show a dead broker reported next to a live one. The lag history
+// goes to a store in a fresh folder: not the checkout's own data/ (it would mix in earlier runs).
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-lag-api-'));
+process.env.SIGNALBOX_DATA_DIR = dir;
 const gate = await brokerGate('redis');
 const run = randomUUID().slice(0, 8);
 const stream = `sbtest:api:${run}`;
@@ -41,6 +47,7 @@ describe.skipIf(gate.skip)('GET /api/lag and /api/lag/history', () => {
     await (await getLagPoller()).stop();
     await redis.del(stream);
     redis.disconnect();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers at once, then lists the group and the dead broker with its address and error', async () => {
