@@ -84,8 +84,9 @@ async function QueueContent({
           </>
         )}
       </section>
-      {messages.length > 0 ? (
-        <ReplayPanel key={JSON.stringify(scopes)} queueId={queueId} scopes={scopes} />
+      {messages.length > 0 || params.replay ? (
+        // Keyed by the filter, not the scopes: the open message leaving the queue must not reset it.
+        <ReplayPanel key={JSON.stringify(filter)} queueId={queueId} scopes={scopes} jobId={params.replay} />
       ) : null}
       {selected ? <MessageDetail queueId={queueId} system={system} message={selected} /> : null}
     </>

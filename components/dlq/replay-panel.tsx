@@ -8,8 +8,21 @@ import { errorOf, operatorFetch } from './operator-fetch';
 
 type Scope = { label: string; body: { all: true } | { filter: DlqFilter } | { messageIds: string[] } };
 
-/** Dry run → confirm → replay with live progress, for the current filter/group or the whole queue. */
-export function ReplayPanel({ queueId, scopes }: { queueId: string; scopes: Scope[] }) {
+/**
+ * Dry run → confirm → replay with live progress, for the current filter/group or the whole queue.
+ * A started job's id goes into the address (`replay=`): the page re-renders every few seconds while
+ * Live, and a replay that empties the queue (or takes the open message) would otherwise lose its
+ * progress with this panel; `jobId` brings it back, after a reload too.
+ */
+export function ReplayPanel({
+  queueId,
+  scopes,
+  jobId,
+}: {
+  queueId: string;
+  scopes: Scope[];
+  jobId?: string;
+}) {
   const router = useRouter();
   const [scopeIndex, setScopeIndex] = useState(0);
   const [target, setTarget] = useState('');
@@ -41,6 +54,9 @@ export function ReplayPanel({ queueId, scopes }: { queueId: string; scopes: Scop
       else {
         setDry(null);
         setJob(result);
+        const address = new URL(window.location.href);
+        address.searchParams.set('replay', result.id);
+        router.replace(`${address.pathname}${address.search}`, { scroll: false });
       }
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -48,6 +64,15 @@ export function ReplayPanel({ queueId, scopes }: { queueId: string; scopes: Scop
       setBusy(false);
     }
   }
+
+  useEffect(() => {
+    if (!jobId) return;
+    void fetch(`/api/replays/${encodeURIComponent(jobId)}`)
+      .then((r) => (r.ok ? (r.json() as Promise<JobView>) : null))
+      .then((found) => {
+        if (found) setJob((current) => current ?? found);
+      });
+  }, [jobId]);
 
   const running = job !== null && (job.status === 'queued' || job.status === 'running');
   useEffect(() => {
