@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { LazyHistogramChart, LazyLatencyChart, LazyThroughputChart } from '@/components/charts/lazy';
 import { type EdgeDetail, getEdgeDetail } from '@/lib/analytics/edge-detail';
-import type { FlowGraph } from '@/lib/analytics/flows';
+import { type FlowGraph, type LatencyMeasure, latencyMeasure } from '@/lib/analytics/flows';
 import type { EdgeLag } from '@/lib/lag/flows';
 import type { TimeRange } from '@/lib/analytics/time-range';
 import { parseStep } from '@/lib/analytics/time-step';
@@ -44,6 +44,12 @@ function SlowestMessages({ slowest }: { slowest: EdgeDetail['slowest'] }) {
   );
 }
 
+const LATENCY_LABEL: Record<LatencyMeasure, string> = {
+  publish: 'Send duration, per step',
+  process: 'Send → processing start, per step',
+  receive: 'Send → receive start, per step',
+};
+
 /** The selected edge: figures, percentiles over time, throughput, histogram and slowest messages. */
 export async function EdgeDetailPanel({
   graph,
@@ -59,12 +65,7 @@ export async function EdgeDetailPanel({
   closeHref: string;
 }) {
   const detail = await getEdgeDetail(await getStore(), range, edgeId, parseStep(null, range));
-  const latencyLabel =
-    detail.edge.latencyKind === 'publish'
-      ? 'Send duration, per step'
-      : detail.edge.deliveryEnd === 'receive'
-        ? 'Send → receive start, per step'
-        : 'Send → processing start, per step';
+  const latencyLabel = LATENCY_LABEL[latencyMeasure(detail.edge)];
   return (
     <>
       <EdgeSummary graph={graph} edge={detail.edge} lag={lag} closeHref={closeHref} />

@@ -1,9 +1,9 @@
 import Link from 'next/link';
-import type { FlowEdge, FlowGraph } from '@/lib/analytics/flows';
+import { type FlowEdge, type FlowGraph, type LatencyMeasure, latencyMeasure } from '@/lib/analytics/flows';
 import { formatCount, formatMs, formatPercent, formatRate } from '@/lib/format';
 import type { EdgeLag } from '@/lib/lag/flows';
 
-const MEANING: Record<NonNullable<FlowEdge['deliveryEnd']> | 'publish', string> = {
+const MEANING: Record<LatencyMeasure, string> = {
   publish: 'Latency is the duration of the producer’s send (until the broker accepted the message).',
   process:
     'Latency runs from the producer’s send to the start of processing: time in the broker plus delivery.',
@@ -44,8 +44,7 @@ export function EdgeSummary({
         </Link>
       </div>
       <p className="muted">
-        {edge.system} ·{' '}
-        {MEANING[edge.latencyKind === 'publish' ? 'publish' : (edge.deliveryEnd ?? 'process')]}
+        {edge.system} · {MEANING[latencyMeasure(edge)]}
       </p>
       <dl className="figures">
         {figures.map(([label, value]) => (

@@ -26,6 +26,7 @@ export type { KafkaConsumerLike, KafkaProducerLike } from './brokers/kafka.js';
 export { processAmqpMessage } from './brokers/rabbitmq.js';
 export { formatPathway, parsePathway, PATHWAY_HEADER } from './pathway/header.js';
 export type { PathwayHeader } from './pathway/header.js';
+export { TwoGenerationMap } from './messaging/two-generation-map.js';
 export { pathwayHash } from './pathway/hash.js';
 export { parseDeadLetter } from './dlq/parse.js';
 export type { DeadLetterInput } from './dlq/parse.js';

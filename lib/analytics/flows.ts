@@ -73,11 +73,22 @@ export interface FlowGraph {
   consumerGroups: FlowConsumerGroup[];
 }
 
-/** What an edge's latency measures, as the tables' "Latency of" column says it. */
-export function latencyOf(edge: Pick<FlowEdge, 'latencyKind' | 'deliveryEnd'>): string {
-  if (edge.latencyKind === 'publish') return 'publish';
-  return edge.deliveryEnd === 'receive' ? 'send → receive' : 'send → process';
+/** What an edge's latency measures: the send (publish), or from the send to the start of process or receive. */
+export type LatencyMeasure = 'publish' | 'process' | 'receive';
+
+export function latencyMeasure(edge: Pick<FlowEdge, 'latencyKind' | 'deliveryEnd'>): LatencyMeasure {
+  return edge.latencyKind === 'publish' ? 'publish' : (edge.deliveryEnd ?? 'process');
 }
+
+const LATENCY_OF: Record<LatencyMeasure, string> = {
+  publish: 'publish',
+  process: 'send → process',
+  receive: 'send → receive',
+};
+
+/** What an edge's latency measures, as the tables' "Latency of" column says it. */
+export const latencyOf = (edge: Pick<FlowEdge, 'latencyKind' | 'deliveryEnd'>) =>
+  LATENCY_OF[latencyMeasure(edge)];
 
 export const serviceNodeId = (name: string) => `service:${name}`;
 export const destinationNodeId = (system: string, name: string) => `destination:${system}:${name}`;

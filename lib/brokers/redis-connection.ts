@@ -46,9 +46,9 @@ export function redisAddress(url: string): string {
   return `${u.protocol}//${u.host}${u.pathname.length > 1 ? u.pathname : ''}`;
 }
 
-/** The keys of every stream in the database (SCAN with TYPE; needs Redis ≥ 6), in no particular order. */
-export async function streamKeys(redis: Redis): Promise<string[]> {
-  const found: string[] = [];
+/** The keys of every stream in the database, each once (SCAN with TYPE, Redis ≥ 6; SCAN may repeat a key). */
+export async function streamKeys(redis: Redis): Promise<Set<string>> {
+  const found = new Set<string>();
   let cursor = '0';
   do {
     const [next, keys] = (await redis.call('SCAN', cursor, 'COUNT', 1000, 'TYPE', 'stream')) as [
@@ -56,7 +56,7 @@ export async function streamKeys(redis: Redis): Promise<string[]> {
       string[],
     ];
     cursor = next;
-    found.push(...keys);
+    for (const key of keys) found.add(key);
   } while (cursor !== '0');
   return found;
 }

@@ -54,8 +54,8 @@ export class RedisStreamsLagAdapter implements BrokerAdapter {
 
   private async scanStreams(redis: Redis, nowMs: number): Promise<string[]> {
     if (nowMs - this.scannedAtMs < RESCAN_EVERY_MS) return this.streams;
-    // SCAN may return a key twice: a set, sorted so polls walk the streams in a stable order.
-    this.streams = [...new Set(await streamKeys(redis))].sort();
+    // Sorted, so polls walk the streams in a stable order.
+    this.streams = [...(await streamKeys(redis))].sort();
     this.scannedAtMs = nowMs;
     return this.streams;
   }

@@ -1,3 +1,4 @@
+import { TwoGenerationMap } from '@signalbox/instrumentation';
 import type { MessagingSpan } from '@/lib/ingest/messaging-span';
 import { traceKey } from '@/lib/ingest/lookup-keys';
 
@@ -17,19 +18,19 @@ const GENERATION = 400_000;
  * a write that failed is never mistaken for one that was stored.
  */
 export class RecentSpans {
-  private current = new Map<number, number>();
-  private previous = new Map<number, number>();
-  private staged = new Map<number, number>();
+  private readonly committed: TwoGenerationMap<number, number>;
+  private readonly staged = new Map<number, number>();
 
-  constructor(private readonly generation = GENERATION) {}
+  constructor(generation = GENERATION) {
+    this.committed = new TwoGenerationMap(generation);
+  }
 
   admit(spans: readonly MessagingSpan[]): MessagingSpan[] {
     const fresh: MessagingSpan[] = [];
     for (const span of spans) {
       const id = parseInt(span.spanId.slice(0, 13), 16);
       const trace = traceKey(span.traceId);
-      if (this.current.get(id) === trace || this.previous.get(id) === trace || this.staged.get(id) === trace)
-        continue;
+      if (this.committed.get(id) === trace || this.staged.get(id) === trace) continue;
       this.staged.set(id, trace);
       fresh.push(span);
     }
@@ -37,13 +38,7 @@ export class RecentSpans {
   }
 
   commit(): void {
-    for (const [id, trace] of this.staged) {
-      if (this.current.size >= this.generation) {
-        this.previous = this.current;
-        this.current = new Map();
-      }
-      this.current.set(id, trace);
-    }
+    for (const [id, trace] of this.staged) this.committed.set(id, trace);
     this.staged.clear();
   }
 

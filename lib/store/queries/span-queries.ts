@@ -199,47 +199,33 @@ async function detailAndLinkRows(
   withLinks: readonly Row[],
 ): Promise<{ details: Row[]; more: Row[] }> {
   const scan = rowsScan(rows);
+  const tables: [string, readonly Row[]][] = [['span_details', rows]];
+  if (withLinks.length > 0) tables.push(['span_links', withLinks]);
+  const exactIds = (spans: readonly Row[]) => `trace_id || span_id IN (${idPairs(spans)})`;
+  const inTable = (found: Row[], table: string) => found.filter((f) => f.found_in === table);
   if (scan.untilUs! - scan.sinceUs! <= STRAIGHT_READ_MAX_US) {
-    const exact = (table: string, of: readonly Row[]) =>
-      `SELECT '${table}' AS found_in, rowid AS row_id, * FROM ${table}
-        WHERE ${keyCondition(scan)} AND trace_id || span_id IN (${idPairs(of)})`;
     const found = await readRows(
       db,
-      [exact('span_details', rows), ...(withLinks.length > 0 ? [exact('span_links', withLinks)] : [])].join(
-        ' UNION ALL BY NAME ',
-      ) + ' ORDER BY row_id',
+      tables
+        .map(
+          ([table, spans]) => `SELECT '${table}' AS found_in, rowid AS row_id, * FROM ${table}
+            WHERE ${keyCondition(scan)} AND ${exactIds(spans)}`,
+        )
+        .join(' UNION ALL BY NAME ') + ' ORDER BY row_id',
     );
-    return {
-      details: found.filter((f) => f.found_in === 'span_details'),
-      more: found.filter((f) => f.found_in === 'span_links'),
-    };
+    return { details: inTable(found, 'span_details'), more: inTable(found, 'span_links') };
   }
   // Both key scans in one statement: most spans have neither, and then that is all it takes.
   const found = await readRows(
     db,
-    [
-      `SELECT 'details' AS found_in, row_id FROM (${keyScans('span_details', [scan])!})`,
-      ...(withLinks.length > 0
-        ? [`SELECT 'links' AS found_in, row_id FROM (${keyScans('span_links', [rowsScan(withLinks)])!})`]
-        : []),
-    ].join(' UNION ALL ') + ' ORDER BY row_id',
+    tables
+      .map(([table]) => `SELECT '${table}' AS found_in, row_id FROM (${keyScans(table, [scan])!})`)
+      .join(' UNION ALL ') + ' ORDER BY row_id',
   );
-  const idsIn = (where: string) => found.filter((f) => f.found_in === where).map((f) => f.row_id as bigint);
+  const ids = (table: string) => inTable(found, table).map((f) => f.row_id as bigint);
   return {
-    details: await rowsById(
-      db,
-      'span_details',
-      idsIn('details'),
-      '*',
-      `trace_id || span_id IN (${idPairs(rows)})`,
-    ),
-    more: await rowsById(
-      db,
-      'span_links',
-      idsIn('links'),
-      '*',
-      `trace_id || span_id IN (${idPairs(withLinks)})`,
-    ),
+    details: await rowsById(db, 'span_details', ids('span_details'), '*', exactIds(rows)),
+    more: await rowsById(db, 'span_links', ids('span_links'), '*', exactIds(withLinks)),
   };
 }
 
