@@ -11,6 +11,26 @@ export interface LatencyPoint {
   p99Ms: number | null;
 }
 
+type Percentile = 'p50Ms' | 'p95Ms' | 'p99Ms';
+
+/**
+ * A dot for a value with empty steps on both sides: it has no line segment to draw, and a sparse
+ * series (a consumer polling every few minutes) would otherwise look like an empty chart.
+ */
+function isolatedDot(points: LatencyPoint[], key: Percentile, color: string) {
+  function IsolatedDot({ cx, cy, index = 0 }: { cx?: number; cy?: number; index?: number }) {
+    const isolated =
+      points[index]?.[key] != null && points[index - 1]?.[key] == null && points[index + 1]?.[key] == null;
+    const dotKey = `${key}-${index}`;
+    return isolated && cx != null && cy != null ? (
+      <circle key={dotKey} cx={cx} cy={cy} r={3} fill={color} />
+    ) : (
+      <g key={dotKey} />
+    );
+  }
+  return IsolatedDot;
+}
+
 /** p50/p95/p99 over time; empty steps leave gaps rather than inventing zeros. */
 export function LatencyChart({ points, label }: { points: LatencyPoint[]; label: string }) {
   return (
@@ -31,7 +51,7 @@ export function LatencyChart({ points, label }: { points: LatencyPoint[]; label:
             dataKey="p50Ms"
             name="p50"
             stroke={CHART.p50}
-            dot={false}
+            dot={isolatedDot(points, 'p50Ms', CHART.p50)}
             connectNulls={false}
           />
           <Line
@@ -39,7 +59,7 @@ export function LatencyChart({ points, label }: { points: LatencyPoint[]; label:
             dataKey="p95Ms"
             name="p95"
             stroke={CHART.p95}
-            dot={false}
+            dot={isolatedDot(points, 'p95Ms', CHART.p95)}
             connectNulls={false}
           />
           <Line
@@ -47,7 +67,7 @@ export function LatencyChart({ points, label }: { points: LatencyPoint[]; label:
             dataKey="p99Ms"
             name="p99"
             stroke={CHART.p99}
-            dot={false}
+            dot={isolatedDot(points, 'p99Ms', CHART.p99)}
             connectNulls={false}
           />
         </LineChart>
