@@ -1,5 +1,22 @@
+import { headers } from 'next/headers';
+import { config } from '@/lib/config';
+
+/**
+ * Where exporters should send, as this browser reached the dashboard: the standard OTLP port when it
+ * listens (so the SDKs' OTEL_EXPORTER_OTLP_ENDPOINT works as is), else the dashboard's own port.
+ */
+async function exporterSettings(): Promise<string> {
+  const host = (await headers()).get('host') ?? 'localhost:3000';
+  const { otlpPort } = config();
+  if (otlpPort !== null) {
+    // The host without the dashboard's port (an IPv6 address keeps its brackets).
+    return `OTEL_EXPORTER_OTLP_ENDPOINT=http://${new URL(`http://${host}`).hostname}:${otlpPort}`;
+  }
+  return `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://${host}/v1/traces`;
+}
+
 /** What to do when no messaging spans arrived in the chosen window. */
-export function EmptyFlows({ range }: { range: string }) {
+export async function EmptyFlows({ range }: { range: string }) {
   return (
     <section className="panel empty" aria-labelledby="empty-title">
       <h2 id="empty-title">No messages in the last {range}</h2>
@@ -8,8 +25,8 @@ export function EmptyFlows({ range }: { range: string }) {
         this dashboard:
       </p>
       <pre>
-        <code>{`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=http://localhost:3000/v1/traces
-OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf   # or http/json
+        <code>{`${await exporterSettings()}
+OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf   # or http/json
 OTEL_SERVICE_NAME=checkout`}</code>
       </pre>
       <p>
