@@ -10,6 +10,7 @@ const PAGES = [
   { href: '/latency', label: 'Latency' },
   { href: '/lag', label: 'Lag' },
   { href: '/dlq', label: 'Dead letters' },
+  { href: '/anomalies', label: 'Anomalies' },
   { href: '/search', label: 'Search' },
 ] as const;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessRow, SeriesTotals } from '@/lib/store/types';
-import { detectAnomalies } from './anomalies';
+import { detectAnomalies, timeoutReason } from './anomalies';
 
 let n = 0;
 function row(over: Partial<ProcessRow>): ProcessRow {
@@ -20,6 +20,9 @@ function row(over: Partial<ProcessRow>): ProcessRow {
     deliveryAttempt: null,
     sentUs: null,
     failed: false,
+    errorType: null,
+    statusMessage: null,
+    durationUs: 500,
     ...over,
   };
 }
@@ -92,5 +95,33 @@ describe('detectAnomalies', () => {
       redeliveries: 7,
       redeliveriesSource: 'metrics',
     });
+  });
+
+  it('reports processing that ended by a deadline as a timeout, newest first, and other failures not', () => {
+    const rows = [
+      row({ messageId: 'old', failed: true, errorType: 'TimeoutError', durationUs: 30_000_000 }),
+      row({ messageId: 'boom', failed: true, errorType: 'TypeError', statusMessage: 'x is undefined' }),
+      row({ messageId: 'grpc', failed: true, errorType: null, statusMessage: 'DEADLINE_EXCEEDED: call' }),
+      row({ messageId: 'ok', errorType: null, statusMessage: 'timed out once, then fine' }),
+    ];
+    const { timeouts } = detectAnomalies(rows, []);
+    expect(timeouts.map((t) => [t.message, t.reason])).toEqual([
+      ['grpc', 'DEADLINE_EXCEEDED: call'],
+      ['old', 'TimeoutError'],
+    ]);
+    expect(detectAnomalies(rows, []).timeoutsTotal).toBe(2);
+    expect(timeouts[1]).toMatchObject({ durationUs: 30_000_000, consumerGroup: 'billing' });
+  });
+
+  it.each([
+    ['TimeoutError', null, true],
+    ['ETIMEDOUT', null, true],
+    [null, 'context deadline exceeded', true],
+    ['java.util.concurrent.TimeoutException', null, true],
+    [null, 'The operation timed out', true],
+    ['ValidationError', 'amount must be positive', false],
+    [null, null, false],
+  ])('timeoutReason(%s, %s) → %s', (errorType, statusMessage, isTimeout) => {
+    expect(timeoutReason({ failed: true, errorType, statusMessage }) !== null).toBe(isTimeout);
   });
 });

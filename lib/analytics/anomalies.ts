@@ -38,6 +38,17 @@ export interface ConsumerRetries extends Consumer {
   redeliveriesSource: Source;
 }
 
+/** A message whose processing ended because a deadline passed, not because the handler failed otherwise. */
+export interface TimeoutAnomaly extends Consumer {
+  message: string | null;
+  traceId: string;
+  spanId: string;
+  startUs: number;
+  durationUs: number;
+  /** What said it was a timeout: the error type, else the status message. */
+  reason: string;
+}
+
 export interface DeadLetterCount {
   system: string;
   destination: string;
@@ -56,6 +67,9 @@ export interface AnomalyReport {
   truncated: boolean;
   duplicates: DuplicateAnomaly[];
   outOfOrder: OutOfOrderAnomaly[];
+  /** The newest timeouts (at most 100); `timeoutsTotal` counts them all. */
+  timeouts: TimeoutAnomaly[];
+  timeoutsTotal: number;
   retries: ConsumerRetries[];
   deadLetters: DeadLetterCount[];
 }
@@ -83,6 +97,22 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string | null): Map<stri
     else out.set(k, [item]);
   }
   return out;
+}
+
+// How SDKs and brokers name an expired deadline: TimeoutError (Node, Python asyncio), ETIMEDOUT,
+// gRPC's DEADLINE_EXCEEDED, Go's context.DeadlineExceeded ("context deadline exceeded"),
+// .NET's TaskCanceledException after a timeout ("timed out"), Java's TimeoutException.
+const TIMEOUT_WORDS = /timed?[ _-]?out|deadline[ _]?exceeded|etimedout/i;
+
+/** The reason a failed processing counts as a timeout, or null when it failed otherwise. */
+export function timeoutReason(
+  row: Pick<ProcessRow, 'failed' | 'errorType' | 'statusMessage'>,
+): string | null {
+  if (!row.failed) return null;
+  for (const said of [row.errorType, row.statusMessage]) {
+    if (said && TIMEOUT_WORDS.test(said)) return said;
+  }
+  return null;
 }
 
 /** Pure: delivery anomalies in process spans (any order) plus redelivery/dead-letter counters. */
@@ -152,6 +182,21 @@ export function detectAnomalies(rows: readonly ProcessRow[], counters: readonly 
     (r) => r.sentUs,
   );
 
+  const timeouts: TimeoutAnomaly[] = [];
+  for (const r of sorted) {
+    const reason = timeoutReason(r);
+    if (reason === null) continue;
+    timeouts.push({
+      ...consumerOf(r),
+      message: identity(r),
+      traceId: r.traceId,
+      spanId: r.spanId,
+      startUs: r.startUs,
+      durationUs: r.durationUs,
+      reason,
+    });
+  }
+
   const redeliveryMetrics = new Map<string, number>();
   for (const c of counters)
     if (c.dims.kind === 'redelivery')
@@ -189,6 +234,9 @@ export function detectAnomalies(rows: readonly ProcessRow[], counters: readonly 
   return {
     duplicates: duplicates.sort((a, b) => b.processed - a.processed).slice(0, TOP),
     outOfOrder: outOfOrder.sort((a, b) => b.count - a.count).slice(0, TOP),
+    // Newest first: the on-call engineer looks for the ones happening now.
+    timeouts: timeouts.reverse().slice(0, TOP),
+    timeoutsTotal: timeouts.length,
     retries: retries.sort((a, b) => b.retries + b.redeliveries - (a.retries + a.redeliveries)).slice(0, TOP),
     deadLetters: deadLetters.sort((a, b) => b.count - a.count).slice(0, TOP),
   };

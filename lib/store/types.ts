@@ -117,7 +117,12 @@ export interface ProcessRow {
   deliveryAttempt: number | null;
   /** When the message was sent, if the delivery was joined to its send. */
   sentUs: number | null;
+  /** The processing failed: its span has an error status, or it dead-lettered the message. */
   failed: boolean;
+  /** error.type of a failed processing, and the span's status message. */
+  errorType: string | null;
+  statusMessage: string | null;
+  durationUs: number;
 }
 
 /** A trace's messaging route, for end-to-end latency when no pathway data exists. */

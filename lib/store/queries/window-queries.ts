@@ -15,8 +15,18 @@ export async function processSpans(
     db,
     `SELECT s.trace_id, s.span_id, sh.service, sh.consumer_group, sh.system, sh.destination, s.start_us,
             s.message_id, s.partition, s.message_offset, s.routing_key, x.delivery_attempt,
-            sh.status_code = 2 AS failed, s.start_us - coalesce(s.latency_us, d.latency_us) AS sent_us
+            sh.status_code = 2 OR dl.span_id IS NOT NULL AS failed,
+            coalesce(sh.error_type, dl.error_type) AS error_type, x.status_message, s.duration_us,
+            s.start_us - coalesce(s.latency_us, d.latency_us) AS sent_us
        FROM messaging_spans s JOIN span_shapes sh USING (shape_id)
+       -- A handler that catches its error and dead-letters the message ends its process span OK;
+       -- the dead-letter span under it (few: only failures) says it failed, and why.
+       LEFT JOIN (SELECT m.trace_id, m.parent_span_id AS span_id, any_value(dsh.error_type) AS error_type
+                    FROM messaging_spans m JOIN span_shapes dsh USING (shape_id)
+                   WHERE dsh.dead_letter AND dsh.operation_type = 'settle'
+                     AND m.start_us >= $from AND m.start_us < $to
+                   GROUP BY m.trace_id, m.parent_span_id) dl
+              ON dl.trace_id = s.trace_id AND dl.span_id = s.span_id
        LEFT JOIN (SELECT * FROM deliveries WHERE start_us >= $from AND start_us < $to) d
               ON d.trace_id = s.trace_id AND d.span_id = s.span_id
        LEFT JOIN (SELECT * FROM span_details WHERE start_us >= $from AND start_us < $to) x
@@ -41,6 +51,9 @@ export async function processSpans(
     deliveryAttempt: numOrNull(r.delivery_attempt),
     sentUs: numOrNull(r.sent_us),
     failed: r.failed === true,
+    errorType: strOrNull(r.error_type),
+    statusMessage: strOrNull(r.status_message),
+    durationUs: num(r.duration_us),
   }));
 }
 

@@ -1,0 +1,82 @@
+import Link from 'next/link';
+import type { ConsumerRetries, DeadLetterCount } from '@/lib/analytics/anomalies';
+import { formatCount } from '@/lib/format';
+import { ConsumerCells, ConsumerHeaders } from './consumer-cells';
+
+/** Per consumer: attempts, retries, failures and broker redeliveries; then what was dead-lettered. */
+export function RetriesTable({
+  retries,
+  deadLetters,
+}: {
+  retries: ConsumerRetries[];
+  deadLetters: DeadLetterCount[];
+}) {
+  // Consumers with nothing to report would bury the ones that have.
+  const troubled = retries.filter((r) => r.retries + r.redeliveries + r.failedAttempts > 0);
+  return (
+    <>
+      {troubled.length === 0 ? (
+        <p className="muted">No consumer retried, failed or had messages redelivered in this range.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <caption>
+              Attempts are process spans; retries are attempts beyond the first for the same message;
+              redeliveries are what the broker marked as redelivered.
+            </caption>
+            <thead>
+              <tr>
+                <ConsumerHeaders />
+                <th scope="col" className="num">
+                  Attempts
+                </th>
+                <th scope="col" className="num">
+                  Messages
+                </th>
+                <th scope="col" className="num">
+                  Retries
+                </th>
+                <th scope="col" className="num">
+                  Failed
+                </th>
+                <th scope="col" className="num">
+                  Redeliveries
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {troubled.map((r) => (
+                <tr key={`${r.service}/${r.consumerGroup}/${r.system}/${r.destination}`}>
+                  <ConsumerCells consumer={r} />
+                  <td className="num">{formatCount(r.attempts)}</td>
+                  <td className="num">{formatCount(r.messages)}</td>
+                  <td className="num">{formatCount(r.retries)}</td>
+                  <td className="num">{formatCount(r.failedAttempts)}</td>
+                  <td className="num">
+                    {formatCount(r.redeliveries)} <span className="muted">{r.redeliveriesSource}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {deadLetters.length > 0 ? (
+        <>
+          <h3>Dead-lettered</h3>
+          <ul className="ranked">
+            {deadLetters.map((d) => (
+              <li key={`${d.service}/${d.system}/${d.destination}/${d.errorType}`}>
+                <Link href="/dlq">
+                  {d.service} → {d.destination}
+                </Link>
+                {d.errorType ? <span className="muted"> {d.errorType}</span> : null}
+                <span className="ranked-figure">{formatCount(d.count)} messages</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </>
+  );
+}
