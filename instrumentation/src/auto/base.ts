@@ -139,7 +139,7 @@ export abstract class SignalboxInstrumentationBase<
       }
       return instrument(lookup, this, args);
     };
-    markSignalboxPatch(patched);
+    markSignalboxPatch(patched, lookup);
     Object.defineProperty(target, name, {
       value: patched,
       writable: true,

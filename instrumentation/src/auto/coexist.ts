@@ -1,4 +1,5 @@
 import { createContextKey, diag, type Context } from '@opentelemetry/api';
+import { beneathSignalboxPatch } from './patch.js';
 
 /*
  * Coexisting with the contrib instrumentations (@opentelemetry/instrumentation-
@@ -38,11 +39,34 @@ export function unwrapShimmer<F>(fn: F): F {
   return current as F;
 }
 
+/**
+ * The client's own method under contrib's shimmer layers and under Signalbox's
+ * own prototype patches (the auto-instrumentation of SQS, ioredis and BullMQ
+ * patches prototypes): what a wrapper calls, so that a wrapped client is traced
+ * once whether or not the auto-instrumentation is registered too.
+ */
+function unpatched(method: unknown, self: object): { method: unknown; contrib: boolean } {
+  let current = method;
+  let contrib = false;
+  for (let depth = 0; depth < 8; depth++) {
+    if (isShimmerWrapped(current)) {
+      contrib = true;
+      current = (current as ShimmerWrapped).__original;
+      continue;
+    }
+    const beneath = beneathSignalboxPatch(current, self);
+    if (beneath === undefined) break;
+    current = beneath;
+  }
+  return { method: current, contrib };
+}
+
 let warned = false;
 
 /**
- * `target[name]` bound to `target`, with contrib's shimmer patch removed if
- * there is one. Resolved once, when the client is wrapped.
+ * `target[name]` bound to `target`, with contrib's shimmer patch and
+ * Signalbox's own prototype patch removed if there are any. Resolved once,
+ * when the client is wrapped.
  */
 export function bypassContrib<T extends object, K extends keyof T>(target: T, name: K): T[K] {
   const method = target[name];
@@ -52,8 +76,8 @@ export function bypassContrib<T extends object, K extends keyof T>(target: T, na
     return ((...args: unknown[]) =>
       Reflect.apply(target[name] as (...a: unknown[]) => unknown, target, args)) as T[K];
   }
-  const unwrapped = unwrapShimmer(method);
-  if (unwrapped !== method && !warned) {
+  const { method: unwrapped, contrib } = unpatched(method, target);
+  if (contrib && !warned) {
     warned = true;
     diag.info(
       `@signalbox/instrumentation: ${String(name)} is patched by another instrumentation (contrib); ` +

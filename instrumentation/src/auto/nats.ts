@@ -6,24 +6,24 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { MsgHdrs, NatsConnection } from '@nats-io/nats-core';
 import { instrumentJetStream } from '../brokers/nats-jetstream.js';
 import { instrumentNatsConnection, type NatsInstrumentationOptions } from '../brokers/nats.js';
+import { originalOf } from '../messaging/wrap-once.js';
 import { guarded } from '../spans.js';
 import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from './base.js';
 
 const SUPPORTED = ['>=3.0.0 <4'];
 
-// Wrapped connection → the connection it wraps. JetStream must be built on
-// the original: its pull requests and acks are plain publishes on the
-// connection, which a wrapped one would turn into spurious send spans.
-const originals = new WeakMap<object, NatsConnection>();
+// JetStream must be built on the original connection: its pull requests and
+// acks are plain publishes on the connection, which a wrapped one would turn
+// into spurious send spans.
 
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
 const isPromiseLike = (value: unknown): value is Promise<unknown> =>
   typeof (value as { then?: unknown } | null)?.then === 'function';
 
-/** `[nc, ...rest]` with a wrapped connection replaced by its original. */
+/** `[nc, ...rest]` with a wrapped connection (ours, or one the user wrapped) replaced by its original. */
 function withOriginalConnection(args: unknown[]): unknown[] {
   const [nc, ...rest] = args;
-  const original = isObject(nc) ? originals.get(nc) : undefined;
+  const original = isObject(nc) ? originalOf(nc) : undefined;
   return original ? [original, ...rest] : args;
 }
 
@@ -53,15 +53,13 @@ export class SignalboxNatsInstrumentation extends SignalboxInstrumentationBase {
 
   private wrapConnection(nc: unknown): unknown {
     if (!isObject(nc) || typeof (nc as NatsConnection).publish !== 'function') return nc;
-    return this.wrapperFor(nc, () => {
-      const wrapped = guarded(
+    return this.wrapperFor(nc, () =>
+      guarded(
         'nats auto-instrumentation',
         () => instrumentNatsConnection(nc as NatsConnection, this.natsOptions()),
         nc as NatsConnection,
-      );
-      if (wrapped !== nc) originals.set(wrapped, nc as NatsConnection);
-      return wrapped;
-    });
+      ),
+    );
   }
 
   private wrapJetStream(js: unknown): unknown {

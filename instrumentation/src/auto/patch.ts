@@ -6,6 +6,9 @@
  */
 
 const SIGNALBOX_PATCH = Symbol.for('@signalbox/instrumentation:patch');
+// On prototype-method patches: how to reach the method beneath, for wrappers,
+// which must call the client's own method and never trace the call a second time.
+const BENEATH = Symbol.for('@signalbox/instrumentation:beneath');
 
 /** Resolves, for a receiver, the method a {@link MethodPatch} replaced. */
 export type MethodLookup = (self: unknown) => (...args: unknown[]) => unknown;
@@ -19,8 +22,19 @@ export interface MethodPatch {
   descriptor: PropertyDescriptor | undefined;
 }
 
-export function markSignalboxPatch(fn: object): void {
+export function markSignalboxPatch(fn: object, beneath?: MethodLookup): void {
   Object.defineProperty(fn, SIGNALBOX_PATCH, { value: true });
+  if (beneath) Object.defineProperty(fn, BENEATH, { value: beneath });
+}
+
+/** For a Signalbox prototype-method patch, the method it replaced on `self`; else undefined. */
+export function beneathSignalboxPatch(
+  fn: unknown,
+  self: unknown,
+): ((...args: unknown[]) => unknown) | undefined {
+  if (!isSignalboxPatch(fn)) return undefined;
+  const beneath = (fn as Record<symbol, unknown>)[BENEATH];
+  return typeof beneath === 'function' ? (beneath as MethodLookup)(self) : undefined;
 }
 
 export function isSignalboxPatch(fn: unknown): boolean {

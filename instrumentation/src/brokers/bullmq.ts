@@ -1,5 +1,7 @@
 import { context, type Attributes } from '@opentelemetry/api';
 import type { BulkJobOptions, Job, JobsOptions, Processor, Queue } from 'bullmq';
+import { markWrapper, messagesInProcess, wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
+import { bypassContrib } from '../auto/coexist.js';
 import { delegate } from '../delegate.js';
 import { beginProcess } from '../messaging/consume.js';
 import { recordDelivery } from '../messaging/delivery.js';
@@ -81,58 +83,64 @@ function jobAttributes(name: unknown, jobId: unknown): Attributes {
  * which overwrites the metadata, so the wrapper passes its calls through.
  */
 export function instrumentBullMQQueue<T extends Queue>(queue: T, options?: BullMQInstrumentationOptions): T {
-  const runtime = resolveRuntime(options);
-  if (hasOwnTelemetry(queue)) return queue;
-  const info = (attributes?: Attributes): MessagingSpanInfo => ({
-    system: MESSAGING_SYSTEM_BULLMQ,
-    destination: queue.name,
-    server: runtime.server,
-    ...(attributes && { attributes }),
+  return wrapOnce(queue, 'BullMQ queue', () => {
+    const runtime = resolveRuntime(options);
+    if (hasOwnTelemetry(queue)) return queue;
+    const info = (attributes?: Attributes): MessagingSpanInfo => ({
+      system: MESSAGING_SYSTEM_BULLMQ,
+      destination: queue.name,
+      server: runtime.server,
+      ...(attributes && { attributes }),
+    });
+    // BullMQ's own methods, beneath any auto-instrumentation patch: traced here only.
+    const add = bypassContrib(queue as Queue, 'add');
+    const addBulk = bypassContrib(queue as Queue, 'addBulk');
+    return delegate<Queue>(queue, {
+      ...wrapperOf(queue),
+      add: (name: string, data: unknown, opts?: JobsOptions) => {
+        const prepared = guarded(
+          'bullmq add instrumentation',
+          () => {
+            const job = prepareJob(opts);
+            const operation = beginSend(runtime, info(), [job.carrier]);
+            operation.span.setAttributes(jobAttributes(name, opts?.jobId));
+            return { operation, opts: job.commit() };
+          },
+          undefined,
+        );
+        if (!prepared) return add(name, data, opts);
+        return prepared.operation.run(() =>
+          add(name, data, prepared.opts).then((job) => {
+            guarded('bullmq job id', () => {
+              if (job?.id) prepared.operation.span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, job.id);
+            });
+            return job;
+          }),
+        );
+      },
+      addBulk: (jobs: { name: string; data: unknown; opts?: BulkJobOptions }[]) => {
+        const prepared = guarded(
+          'bullmq addBulk instrumentation',
+          () => {
+            const list = Array.isArray(jobs) ? jobs : [];
+            const staged = list.map((job) => prepareJob(job?.opts));
+            const operation = beginSend(
+              runtime,
+              Object.assign(info(), {
+                messageAttributes: list.map((job) => jobAttributes(job?.name, job?.opts?.jobId)),
+              }),
+              staged.map((job) => job.carrier),
+            );
+            const withContext = list.map((job, i) => Object.assign({}, job, { opts: staged[i]?.commit() }));
+            return { operation, jobs: withContext };
+          },
+          undefined,
+        );
+        if (!prepared) return addBulk(jobs);
+        return prepared.operation.run(() => addBulk(prepared.jobs as Parameters<Queue['addBulk']>[0]));
+      },
+    } as Partial<Queue>) as T;
   });
-  return delegate<Queue>(queue, {
-    add: (name: string, data: unknown, opts?: JobsOptions) => {
-      const prepared = guarded(
-        'bullmq add instrumentation',
-        () => {
-          const job = prepareJob(opts);
-          const operation = beginSend(runtime, info(), [job.carrier]);
-          operation.span.setAttributes(jobAttributes(name, opts?.jobId));
-          return { operation, opts: job.commit() };
-        },
-        undefined,
-      );
-      if (!prepared) return queue.add(name, data, opts);
-      return prepared.operation.run(() =>
-        queue.add(name, data, prepared.opts).then((job) => {
-          guarded('bullmq job id', () => {
-            if (job?.id) prepared.operation.span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, job.id);
-          });
-          return job;
-        }),
-      );
-    },
-    addBulk: (jobs: { name: string; data: unknown; opts?: BulkJobOptions }[]) => {
-      const prepared = guarded(
-        'bullmq addBulk instrumentation',
-        () => {
-          const list = Array.isArray(jobs) ? jobs : [];
-          const staged = list.map((job) => prepareJob(job?.opts));
-          const operation = beginSend(
-            runtime,
-            Object.assign(info(), {
-              messageAttributes: list.map((job) => jobAttributes(job?.name, job?.opts?.jobId)),
-            }),
-            staged.map((job) => job.carrier),
-          );
-          const withContext = list.map((job, i) => Object.assign({}, job, { opts: staged[i]?.commit() }));
-          return { operation, jobs: withContext };
-        },
-        undefined,
-      );
-      if (!prepared) return queue.addBulk(jobs);
-      return prepared.operation.run(() => queue.addBulk(prepared.jobs as Parameters<Queue['addBulk']>[0]));
-    },
-  } as Partial<Queue>) as T;
 }
 
 function processInfo(runtime: MessagingRuntime, job: Job): MessagingSpanInfo {
@@ -161,9 +169,31 @@ export function instrumentBullMQProcessor<D = unknown, R = unknown, N extends st
   processor: Processor<D, R, N>,
   options?: BullMQInstrumentationOptions,
 ): Processor<D, R, N> {
+  return wrapOnce(processor, 'BullMQ processor', () => instrumentProcessor(processor, options));
+}
+
+function instrumentProcessor<D, R, N extends string>(
+  processor: Processor<D, R, N>,
+  options?: BullMQInstrumentationOptions,
+): Processor<D, R, N> {
   const runtime = resolveRuntime(options);
-  return (job: Job<D, R, N>, token?: string, signal?: AbortSignal): Promise<R> => {
+  const inProcess = messagesInProcess();
+  const instrumented = (job: Job<D, R, N>, token?: string, signal?: AbortSignal): Promise<R> => {
     const call = () => processor(job, token, signal);
+    // An outer Signalbox processor (the auto-instrumented worker) already traces this attempt.
+    if (inProcess.has(job)) return call();
+    inProcess.add(job);
+    let attempt: Promise<R>;
+    try {
+      attempt = traced(job, call);
+    } catch (error) {
+      // A processor that throws instead of rejecting.
+      inProcess.delete(job);
+      throw error;
+    }
+    return Promise.resolve(attempt).finally(() => inProcess.delete(job));
+  };
+  const traced = (job: Job<D, R, N>, call: () => Promise<R>): Promise<R> => {
     const started = guarded(
       'bullmq process instrumentation',
       () => {
@@ -187,4 +217,5 @@ export function instrumentBullMQProcessor<D = unknown, R = unknown, N extends st
     if (started?.context) return context.with(started.context, call);
     return call();
   };
+  return markWrapper(instrumented, processor);
 }

@@ -13,6 +13,7 @@ import type {
   TopicPartitionOffsetAndMetadata,
 } from 'kafkajs';
 import { bypassContrib } from '../auto/coexist.js';
+import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
 import { delegate } from '../delegate.js';
 import { beginProcess, beginReceive, processMessage } from '../messaging/consume.js';
 import type { Delivery } from '../messaging/delivery.js';
@@ -194,35 +195,38 @@ export function instrumentKafkaConsumer<C extends KafkaConsumerLike>(
   consumer: C,
   options?: KafkaConsumerInstrumentationOptions,
 ): C {
-  const runtime = resolveRuntime(options);
-  const groupId = options?.groupId;
-  const run = bypassContrib(consumer, 'run');
-  const commitOffsets = bypassContrib(consumer, 'commitOffsets');
-  return delegate<KafkaConsumerLike>(consumer, {
-    run: (config?: ConsumerRunConfig): Promise<void> => {
-      const instrumented = guarded(
-        'kafka run instrumentation',
-        (): ConsumerRunConfig | undefined => {
-          if (!config) return config;
-          const { eachMessage, eachBatch } = config;
-          return {
-            ...config,
-            ...(eachMessage && { eachMessage: wrapEachMessage(eachMessage, runtime, groupId) }),
-            ...(eachBatch && { eachBatch: wrapEachBatch(eachBatch, runtime, groupId) }),
-          };
-        },
-        config,
-      );
-      return run(instrumented);
-    },
-    commitOffsets: (offsets: TopicPartitionOffsetAndMetadata[]): Promise<void> => {
-      const operations = guarded(
-        'kafka commit instrumentation',
-        () => commitOperations(runtime, groupId, offsets),
-        undefined,
-      );
-      if (!operations) return commitOffsets(offsets);
-      return runOperations(operations, context.active(), () => commitOffsets(offsets));
-    },
-  }) as C;
+  return wrapOnce(consumer, 'Kafka consumer', () => {
+    const runtime = resolveRuntime(options);
+    const groupId = options?.groupId;
+    const run = bypassContrib(consumer, 'run');
+    const commitOffsets = bypassContrib(consumer, 'commitOffsets');
+    return delegate<KafkaConsumerLike>(consumer, {
+      ...wrapperOf(consumer),
+      run: (config?: ConsumerRunConfig): Promise<void> => {
+        const instrumented = guarded(
+          'kafka run instrumentation',
+          (): ConsumerRunConfig | undefined => {
+            if (!config) return config;
+            const { eachMessage, eachBatch } = config;
+            return {
+              ...config,
+              ...(eachMessage && { eachMessage: wrapEachMessage(eachMessage, runtime, groupId) }),
+              ...(eachBatch && { eachBatch: wrapEachBatch(eachBatch, runtime, groupId) }),
+            };
+          },
+          config,
+        );
+        return run(instrumented);
+      },
+      commitOffsets: (offsets: TopicPartitionOffsetAndMetadata[]): Promise<void> => {
+        const operations = guarded(
+          'kafka commit instrumentation',
+          () => commitOperations(runtime, groupId, offsets),
+          undefined,
+        );
+        if (!operations) return commitOffsets(offsets);
+        return runOperations(operations, context.active(), () => commitOffsets(offsets));
+      },
+    }) as C;
+  });
 }

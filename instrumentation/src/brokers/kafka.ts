@@ -18,6 +18,7 @@ import type {
   RecordMetadata,
   Transaction,
 } from 'kafkajs';
+import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
 import { delegate } from '../delegate.js';
 import { runOperations, type MessagingOperation } from '../messaging/operation.js';
 import { beginSend, type SendInfo } from '../messaging/produce.js';
@@ -198,17 +199,20 @@ export function instrumentKafkaProducer<P extends KafkaProducerLike>(
   producer: P,
   options?: MessagingInstrumentationOptions,
 ): P {
-  const runtime = resolveRuntime(options);
-  const startTransaction = bypassContrib(producer, 'transaction');
-  return delegate<KafkaProducerLike>(producer, {
-    ...senderOverrides(producer, runtime),
-    transaction: async (): Promise<Transaction> => {
-      const transaction = await startTransaction();
-      return guarded(
-        'kafka transaction instrumentation',
-        () => delegate(transaction, senderOverrides(transaction, runtime)),
-        transaction,
-      );
-    },
-  }) as P;
+  return wrapOnce(producer, 'Kafka producer', () => {
+    const runtime = resolveRuntime(options);
+    const startTransaction = bypassContrib(producer, 'transaction');
+    return delegate<KafkaProducerLike>(producer, {
+      ...wrapperOf(producer),
+      ...senderOverrides(producer, runtime),
+      transaction: async (): Promise<Transaction> => {
+        const transaction = await startTransaction();
+        return guarded(
+          'kafka transaction instrumentation',
+          () => delegate(transaction, senderOverrides(transaction, runtime)),
+          transaction,
+        );
+      },
+    }) as P;
+  });
 }

@@ -1,4 +1,5 @@
 import type { IClientPublishOptions, MqttClient, OnMessageCallback } from 'mqtt';
+import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
 import { delegate } from '../delegate.js';
 import { beginProcess } from '../messaging/consume.js';
 import { recordDelivery, type Delivery } from '../messaging/delivery.js';
@@ -173,72 +174,77 @@ export function instrumentMqttClient<T extends MqttClient>(
   client: T,
   options: MqttInstrumentationOptions = {},
 ): T {
-  const state: MqttState = {
-    runtime: resolveRuntime(options),
-    options,
-    client,
-    subscriptions: [],
-    deliveries: new WeakMap(),
-  };
-  const wrappedHandlers = new WeakMap<(...args: never[]) => unknown, OnMessageCallback>();
-  const remember = (topic: unknown) =>
-    guarded('mqtt subscribe instrumentation', () => {
-      for (const name of subscribedTopics(topic)) {
-        const sub = parseFilter(name);
-        if (state.subscriptions.length >= MAX_SUBSCRIPTIONS) return;
-        if (!state.subscriptions.some((s) => s.filter === sub.filter)) state.subscriptions.push(sub);
-      }
-    });
-
-  const overrides: Record<string, unknown> = {
-    publish: (...args: unknown[]) => publish(state, () => proxy, args),
-    publishAsync: (topic: string, message: string | Buffer, opts?: IClientPublishOptions) => {
-      const prepared = guarded(
-        'mqtt publish instrumentation',
-        () => preparePublish(state, topic, opts),
-        undefined,
-      );
-      if (!prepared) return client.publishAsync(topic, message, opts);
-      return prepared.operation.run(() => client.publishAsync(topic, message, prepared.opts));
-    },
-    subscribe: (...args: Parameters<MqttClient['subscribe']>) => {
-      remember(args[0]);
-      client.subscribe(...args);
-      return proxy;
-    },
-    subscribeAsync: (...args: Parameters<MqttClient['subscribeAsync']>) => {
-      remember(args[0]);
-      return client.subscribeAsync(...args);
-    },
-  };
-  // mqtt.js declares only some EventEmitter methods on its typed client; all exist at run time.
-  const emitter = client as unknown as Record<string, (event: string | symbol, listener: unknown) => unknown>;
-  for (const method of LISTENER_METHODS) {
-    overrides[method] = (event: string | symbol, listener: (...args: never[]) => unknown) => {
-      let actual = listener;
-      if (event === 'message' && typeof listener === 'function') {
-        let wrapped = wrappedHandlers.get(listener);
-        if (!wrapped) {
-          wrapped = guarded(
-            'mqtt listener instrumentation',
-            () => wrapHandler(state, listener as OnMessageCallback),
-            undefined,
-          );
-          if (wrapped) wrappedHandlers.set(listener, wrapped);
+  return wrapOnce(client, 'MQTT client', () => {
+    const state: MqttState = {
+      runtime: resolveRuntime(options),
+      options,
+      client,
+      subscriptions: [],
+      deliveries: new WeakMap(),
+    };
+    const wrappedHandlers = new WeakMap<(...args: never[]) => unknown, OnMessageCallback>();
+    const remember = (topic: unknown) =>
+      guarded('mqtt subscribe instrumentation', () => {
+        for (const name of subscribedTopics(topic)) {
+          const sub = parseFilter(name);
+          if (state.subscriptions.length >= MAX_SUBSCRIPTIONS) return;
+          if (!state.subscriptions.some((s) => s.filter === sub.filter)) state.subscriptions.push(sub);
         }
-        if (wrapped) actual = wrapped;
-      }
-      emitter[method]?.(event, actual);
-      return proxy;
+      });
+
+    const overrides: Record<string, unknown> = {
+      publish: (...args: unknown[]) => publish(state, () => proxy, args),
+      publishAsync: (topic: string, message: string | Buffer, opts?: IClientPublishOptions) => {
+        const prepared = guarded(
+          'mqtt publish instrumentation',
+          () => preparePublish(state, topic, opts),
+          undefined,
+        );
+        if (!prepared) return client.publishAsync(topic, message, opts);
+        return prepared.operation.run(() => client.publishAsync(topic, message, prepared.opts));
+      },
+      subscribe: (...args: Parameters<MqttClient['subscribe']>) => {
+        remember(args[0]);
+        client.subscribe(...args);
+        return proxy;
+      },
+      subscribeAsync: (...args: Parameters<MqttClient['subscribeAsync']>) => {
+        remember(args[0]);
+        return client.subscribeAsync(...args);
+      },
     };
-  }
-  for (const method of REMOVE_METHODS) {
-    overrides[method] = (event: string | symbol, listener: (...args: never[]) => unknown) => {
-      const actual = (event === 'message' && wrappedHandlers.get(listener)) || listener;
-      emitter[method]?.(event, actual);
-      return proxy;
-    };
-  }
-  const proxy = delegate<MqttClient>(client, overrides) as T;
-  return proxy;
+    // mqtt.js declares only some EventEmitter methods on its typed client; all exist at run time.
+    const emitter = client as unknown as Record<
+      string,
+      (event: string | symbol, listener: unknown) => unknown
+    >;
+    for (const method of LISTENER_METHODS) {
+      overrides[method] = (event: string | symbol, listener: (...args: never[]) => unknown) => {
+        let actual = listener;
+        if (event === 'message' && typeof listener === 'function') {
+          let wrapped = wrappedHandlers.get(listener);
+          if (!wrapped) {
+            wrapped = guarded(
+              'mqtt listener instrumentation',
+              () => wrapHandler(state, listener as OnMessageCallback),
+              undefined,
+            );
+            if (wrapped) wrappedHandlers.set(listener, wrapped);
+          }
+          if (wrapped) actual = wrapped;
+        }
+        emitter[method]?.(event, actual);
+        return proxy;
+      };
+    }
+    for (const method of REMOVE_METHODS) {
+      overrides[method] = (event: string | symbol, listener: (...args: never[]) => unknown) => {
+        const actual = (event === 'message' && wrappedHandlers.get(listener)) || listener;
+        emitter[method]?.(event, actual);
+        return proxy;
+      };
+    }
+    const proxy = delegate<MqttClient>(client, { ...overrides, ...wrapperOf(client) }) as T;
+    return proxy;
+  });
 }

@@ -12,6 +12,7 @@ import type {
   PubAck,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
 import { delegate } from '../delegate.js';
 import { beginProcess, beginReceive } from '../messaging/consume.js';
 import { recordDelivery } from '../messaging/delivery.js';
@@ -224,7 +225,7 @@ function instrumentConsumer<T extends Consumer>(nats: NatsRuntime, consumer: T):
       return wrapMessages(nats, c, await consumer.consume(opts));
     },
   };
-  return delegate<Consumer>(consumer, overrides) as T;
+  return delegate<Consumer>(consumer, { ...overrides, ...wrapperOf(consumer) }) as T;
 }
 
 /**
@@ -239,8 +240,10 @@ export function instrumentJetStreamConsumer<T extends Consumer>(
   consumer: T,
   options?: NatsInstrumentationOptions,
 ): T {
-  const nats = natsRuntime({} as NatsConnection, options);
-  return instrumentConsumer(nats, consumer);
+  return wrapOnce(consumer, 'JetStream consumer', () => {
+    const nats = natsRuntime({} as NatsConnection, options);
+    return instrumentConsumer(nats, consumer);
+  });
 }
 
 /**
@@ -254,55 +257,58 @@ export function instrumentJetStream<T extends JetStreamClient>(
   js: T,
   options?: NatsInstrumentationOptions,
 ): T {
-  const nc = (js as unknown as { nc?: NatsConnection }).nc ?? ({} as NatsConnection);
-  const nats = natsRuntime(nc, options);
-  const consumers = js.consumers;
-  // Each way of getting a consumer returns it wrapped; called as methods of the real API object.
-  const api = consumers as unknown as Record<string, (...args: unknown[]) => Promise<Consumer>>;
-  const wrapGetter =
-    (name: string) =>
-    async (...args: unknown[]) => {
-      const consumer = await api[name]?.(...args);
-      if (!consumer) return consumer;
-      return guarded(
-        'jetstream consumer instrumentation',
-        () => instrumentConsumer(nats, consumer),
-        consumer,
-      );
-    };
-  const getters = ['get', 'getPushConsumer'].filter((name) => typeof api[name] === 'function');
-  const wrappedConsumers = delegate(
-    consumers,
-    Object.fromEntries(getters.map((name) => [name, wrapGetter(name)])) as Partial<typeof consumers>,
-  );
+  return wrapOnce(js, 'JetStream client', () => {
+    const nc = (js as unknown as { nc?: NatsConnection }).nc ?? ({} as NatsConnection);
+    const nats = natsRuntime(nc, options);
+    const consumers = js.consumers;
+    // Each way of getting a consumer returns it wrapped; called as methods of the real API object.
+    const api = consumers as unknown as Record<string, (...args: unknown[]) => Promise<Consumer>>;
+    const wrapGetter =
+      (name: string) =>
+      async (...args: unknown[]) => {
+        const consumer = await api[name]?.(...args);
+        if (!consumer) return consumer;
+        return guarded(
+          'jetstream consumer instrumentation',
+          () => instrumentConsumer(nats, consumer),
+          consumer,
+        );
+      };
+    const getters = ['get', 'getPushConsumer'].filter((name) => typeof api[name] === 'function');
+    const wrappedConsumers = delegate(
+      consumers,
+      Object.fromEntries(getters.map((name) => [name, wrapGetter(name)])) as Partial<typeof consumers>,
+    );
 
-  return delegate<JetStreamClient>(js, {
-    consumers: wrappedConsumers,
-    publish: async (
-      subject: string,
-      payload?: unknown,
-      publishOptions?: Partial<JetStreamPublishOptions>,
-    ): Promise<PubAck> => {
-      const prepared = guarded(
-        'jetstream publish instrumentation',
-        () => {
-          const headers = headersForPublish(nats, publishOptions?.headers);
-          const extra = publishOptions?.msgID
-            ? { attributes: { [ATTR_MESSAGING_MESSAGE_ID]: publishOptions.msgID } }
-            : {};
-          const { info, template } = subjectInfo(nats, subject, extra);
-          const operation = beginSend(nats.runtime, info, [natsHeadersCarrier(headers)]);
-          setConcreteDestination(operation.span, subject, template);
-          return {
-            operation,
-            options: headers ? Object.assign({}, publishOptions, { headers }) : publishOptions,
-          };
-        },
-        undefined,
-      );
-      const publish = () =>
-        js.publish(subject, payload as Uint8Array, prepared ? prepared.options : publishOptions);
-      return prepared ? prepared.operation.run(publish) : publish();
-    },
-  }) as T;
+    return delegate<JetStreamClient>(js, {
+      ...wrapperOf(js),
+      consumers: wrappedConsumers,
+      publish: async (
+        subject: string,
+        payload?: unknown,
+        publishOptions?: Partial<JetStreamPublishOptions>,
+      ): Promise<PubAck> => {
+        const prepared = guarded(
+          'jetstream publish instrumentation',
+          () => {
+            const headers = headersForPublish(nats, publishOptions?.headers);
+            const extra = publishOptions?.msgID
+              ? { attributes: { [ATTR_MESSAGING_MESSAGE_ID]: publishOptions.msgID } }
+              : {};
+            const { info, template } = subjectInfo(nats, subject, extra);
+            const operation = beginSend(nats.runtime, info, [natsHeadersCarrier(headers)]);
+            setConcreteDestination(operation.span, subject, template);
+            return {
+              operation,
+              options: headers ? Object.assign({}, publishOptions, { headers }) : publishOptions,
+            };
+          },
+          undefined,
+        );
+        const publish = () =>
+          js.publish(subject, payload as Uint8Array, prepared ? prepared.options : publishOptions);
+        return prepared ? prepared.operation.run(publish) : publish();
+      },
+    }) as T;
+  });
 }

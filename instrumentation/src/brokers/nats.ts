@@ -8,6 +8,7 @@ import type {
   Subscription,
   SubscriptionOptions,
 } from '@nats-io/nats-core';
+import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
 import { delegate } from '../delegate.js';
 import { beginProcess } from '../messaging/consume.js';
 import { recordDelivery, type Delivery } from '../messaging/delivery.js';
@@ -239,26 +240,29 @@ export function instrumentNatsConnection<T extends NatsConnection>(
   nc: T,
   options?: NatsInstrumentationOptions,
 ): T {
-  const nats = natsRuntime(nc, options);
-  return delegate<NatsConnection>(nc, {
-    publish: (subject: string, payload?: unknown, publishOptions?: Partial<PublishOptions>) =>
-      publishInstrumented(nats, nc, subject, payload, publishOptions),
-    subscribe: (subject: string, subscribeOptions?: SubscriptionOptions): Subscription => {
-      if (isInbox(nc, subject)) return nc.subscribe(subject, subscribeOptions);
-      const group = subscribeOptions?.queue;
-      const callback = subscribeOptions?.callback;
-      if (callback) {
-        const wrapped = guarded(
-          'nats subscribe instrumentation',
-          () => wrapCallback(nats, callback, subject, group),
-          callback,
-        );
-        return nc.subscribe(subject, Object.assign({}, subscribeOptions, { callback: wrapped }));
-      }
-      const sub = nc.subscribe(subject, subscribeOptions);
-      return guarded('nats subscribe instrumentation', () => wrapIterable(nats, sub, subject, group), sub);
-    },
-  }) as T;
+  return wrapOnce(nc, 'NATS connection', () => {
+    const nats = natsRuntime(nc, options);
+    return delegate<NatsConnection>(nc, {
+      ...wrapperOf(nc),
+      publish: (subject: string, payload?: unknown, publishOptions?: Partial<PublishOptions>) =>
+        publishInstrumented(nats, nc, subject, payload, publishOptions),
+      subscribe: (subject: string, subscribeOptions?: SubscriptionOptions): Subscription => {
+        if (isInbox(nc, subject)) return nc.subscribe(subject, subscribeOptions);
+        const group = subscribeOptions?.queue;
+        const callback = subscribeOptions?.callback;
+        if (callback) {
+          const wrapped = guarded(
+            'nats subscribe instrumentation',
+            () => wrapCallback(nats, callback, subject, group),
+            callback,
+          );
+          return nc.subscribe(subject, Object.assign({}, subscribeOptions, { callback: wrapped }));
+        }
+        const sub = nc.subscribe(subject, subscribeOptions);
+        return guarded('nats subscribe instrumentation', () => wrapIterable(nats, sub, subject, group), sub);
+      },
+    }) as T;
+  });
 }
 
 /**

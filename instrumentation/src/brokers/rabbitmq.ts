@@ -17,6 +17,7 @@
 import { context, type Attributes } from '@opentelemetry/api';
 import type { Channel, ConfirmChannel, Options } from 'amqplib';
 import { bypassContrib, patchedOnChain, suppressOtherInstrumentation } from '../auto/coexist.js';
+import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
 import { delegate } from '../delegate.js';
 import type { MessagingOperation } from '../messaging/operation.js';
 import { beginSend } from '../messaging/produce.js';
@@ -196,36 +197,39 @@ export function instrumentAmqpChannel<T extends Channel | ConfirmChannel>(
   channel: T,
   options?: MessagingInstrumentationOptions,
 ): T {
-  const runtime = resolveRuntime(options);
-  // The original publish on the real channel: sendToQueue is routed through
-  // it directly rather than through amqplib's own sendToQueue, whose internal
-  // this.publish would otherwise reach a contrib patch.
-  const publish = bypassContrib(channel as unknown as { publish: PublishFn }, 'publish');
-  const suppressContrib = patchedOnChain(channel, ['publish']);
+  return wrapOnce(channel, 'amqplib channel', () => {
+    const runtime = resolveRuntime(options);
+    // The original publish on the real channel: sendToQueue is routed through
+    // it directly rather than through amqplib's own sendToQueue, whose internal
+    // this.publish would otherwise reach a contrib patch.
+    const publish = bypassContrib(channel as unknown as { publish: PublishFn }, 'publish');
+    const suppressContrib = patchedOnChain(channel, ['publish']);
 
-  // Typed against Channel (what every T shares); the proxy keeps T's shape.
-  const instrumented = delegate<Channel>(channel, {
-    publish: (
-      exchange: string,
-      routingKey: string,
-      content: Buffer,
-      publishOptions?: Options.Publish,
-      ...rest: unknown[]
-    ): boolean =>
-      publishInstrumented(
-        runtime,
-        publish,
-        suppressContrib,
-        exchange,
-        routingKey,
-        content,
-        publishOptions,
-        rest,
-      ),
-    // amqplib defines sendToQueue as publish('', queue, ...) on every channel kind.
-    sendToQueue: (queue: string, content: Buffer, publishOptions?: Options.Publish, ...rest: unknown[]) =>
-      publishInstrumented(runtime, publish, suppressContrib, '', queue, content, publishOptions, rest),
-    ...consumeOverrides(channel, runtime),
+    // Typed against Channel (what every T shares); the proxy keeps T's shape.
+    const instrumented = delegate<Channel>(channel, {
+      ...wrapperOf(channel),
+      publish: (
+        exchange: string,
+        routingKey: string,
+        content: Buffer,
+        publishOptions?: Options.Publish,
+        ...rest: unknown[]
+      ): boolean =>
+        publishInstrumented(
+          runtime,
+          publish,
+          suppressContrib,
+          exchange,
+          routingKey,
+          content,
+          publishOptions,
+          rest,
+        ),
+      // amqplib defines sendToQueue as publish('', queue, ...) on every channel kind.
+      sendToQueue: (queue: string, content: Buffer, publishOptions?: Options.Publish, ...rest: unknown[]) =>
+        publishInstrumented(runtime, publish, suppressContrib, '', queue, content, publishOptions, rest),
+      ...consumeOverrides(channel, runtime),
+    });
+    return instrumented as T;
   });
-  return instrumented as T;
 }

@@ -1,5 +1,7 @@
 import { context, type Link, type SpanContext } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
+import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
+import { bypassContrib } from '../auto/coexist.js';
 import { delegate } from '../delegate.js';
 import { beginProcess, beginReceive, type ReceiveOperation } from '../messaging/consume.js';
 import type { Delivery } from '../messaging/delivery.js';
@@ -274,28 +276,29 @@ export function instrumentRedisStreams<T extends Redis>(
   redis: T,
   options?: RedisStreamsInstrumentationOptions,
 ): T {
-  const runtime = resolveRuntime(options);
-  const original = (name: string): Command => {
-    const method = (redis as unknown as Record<string, unknown>)[name];
-    return (...args: unknown[]) => (method as Command).apply(redis, args);
-  };
-  const overrides: Record<string, Command> = {};
-  const wrap = (
-    name: string,
-    fn: (runtime: MessagingRuntime, command: Command, args: unknown[]) => Promise<unknown>,
-  ) => {
-    if (typeof (redis as unknown as Record<string, unknown>)[name] !== 'function') return;
-    const command = original(name);
-    overrides[name] = (...args: unknown[]) => fn(runtime, command, args);
-  };
-  wrap('xadd', xadd);
-  wrap('xaddBuffer', xadd);
-  wrap('xreadgroup', xreadgroup);
-  wrap('xreadgroupBuffer', xreadgroup);
-  wrap('xautoclaim', xautoclaim);
-  wrap('xautoclaimBuffer', xautoclaim);
-  wrap('xack', xack);
-  return delegate<Redis>(redis, overrides) as T;
+  return wrapOnce(redis, 'ioredis client', () => {
+    const runtime = resolveRuntime(options);
+    // The client's own command, beneath any auto-instrumentation patch: traced here only.
+    const original = (name: string): Command =>
+      bypassContrib(redis as unknown as Record<string, Command>, name);
+    const overrides: Record<string, Command> = {};
+    const wrap = (
+      name: string,
+      fn: (runtime: MessagingRuntime, command: Command, args: unknown[]) => Promise<unknown>,
+    ) => {
+      if (typeof (redis as unknown as Record<string, unknown>)[name] !== 'function') return;
+      const command = original(name);
+      overrides[name] = (...args: unknown[]) => fn(runtime, command, args);
+    };
+    wrap('xadd', xadd);
+    wrap('xaddBuffer', xadd);
+    wrap('xreadgroup', xreadgroup);
+    wrap('xreadgroupBuffer', xreadgroup);
+    wrap('xautoclaim', xautoclaim);
+    wrap('xautoclaimBuffer', xautoclaim);
+    wrap('xack', xack);
+    return delegate<Redis>(redis, { ...overrides, ...wrapperOf(redis) }) as T;
+  });
 }
 
 /**

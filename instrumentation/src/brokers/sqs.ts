@@ -1,6 +1,7 @@
 import { context } from '@opentelemetry/api';
 import type { MessageAttributeValue, SendMessageCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
 import { bypassContrib, patchedOnChain, suppressOtherInstrumentation } from '../auto/coexist.js';
+import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
 import { delegate } from '../delegate.js';
 import type { MessagingOperation } from '../messaging/operation.js';
 import { beginSend } from '../messaging/produce.js';
@@ -171,11 +172,14 @@ export type SqsInstrumentationOptions = MessagingInstrumentationOptions;
  * process span. Other commands pass through unchanged.
  */
 export function instrumentSqsClient<T extends SQSClient>(client: T, options?: SqsInstrumentationOptions): T {
-  const runtime = resolveRuntime(options);
-  const send = bypassContrib(client as unknown as { send: SendFn }, 'send');
-  const suppress = patchedOnChain(client, ['send']);
-  return delegate<SQSClient>(client, {
-    send: ((command: SqsCommandLike, ...rest: unknown[]) =>
-      sendInstrumented(runtime, send, suppress, command, rest)) as unknown as SQSClient['send'],
-  }) as T;
+  return wrapOnce(client, 'SQS client', () => {
+    const runtime = resolveRuntime(options);
+    const send = bypassContrib(client as unknown as { send: SendFn }, 'send');
+    const suppress = patchedOnChain(client, ['send']);
+    return delegate<SQSClient>(client, {
+      ...wrapperOf(client),
+      send: ((command: SqsCommandLike, ...rest: unknown[]) =>
+        sendInstrumented(runtime, send, suppress, command, rest)) as unknown as SQSClient['send'],
+    }) as T;
+  });
 }
