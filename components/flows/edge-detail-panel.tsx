@@ -48,6 +48,7 @@ const LATENCY_LABEL: Record<LatencyMeasure, string> = {
   publish: 'Send duration, per step',
   process: 'Send → processing start, per step',
   receive: 'Send → receive start, per step',
+  route: 'Routed messages, per step',
 };
 
 /** The selected edge: figures, percentiles over time, throughput, histogram and slowest messages. */

@@ -9,6 +9,8 @@ const MEANING: Record<LatencyMeasure, string> = {
     'Latency runs from the producer’s send to the start of processing: time in the broker plus delivery.',
   receive:
     'Latency runs from the producer’s send to the start of the consumer’s receive (it reports no processing spans): time in the broker until it was fetched.',
+  route:
+    'The broker routes what was published to this subject to the subscription whose wildcard filter matches it; the route has no latency of its own.',
 };
 
 /** The selected edge's figures for the whole range, with a way to close it. */

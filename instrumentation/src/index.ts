@@ -77,6 +77,7 @@ export { instrumentNatsConnection, processNatsMessage } from './brokers/nats.js'
 export type { NatsInstrumentationOptions } from './brokers/nats.js';
 export { instrumentJetStream, instrumentJetStreamConsumer } from './brokers/nats-jetstream.js';
 export type { DestinationTemplates } from './brokers/destination-template.js';
+export { mqttTopicMatches, natsSubjectMatches } from './brokers/destination-template.js';
 export { instrumentRedisStreams, processRedisStreamEntry } from './brokers/redis-streams.js';
 export type { RedisStreamsInstrumentationOptions } from './brokers/redis-streams.js';
 export { instrumentMqttClient } from './brokers/mqtt.js';

@@ -177,4 +177,31 @@ describe('analyseFlows', () => {
     ]);
     expect(graph.nodes.filter((n) => n.kind === 'destination')).toHaveLength(2);
   });
+
+  it('connects a NATS subject to the wildcard subscription that receives it with a route edge', () => {
+    const nats = { system: 'nats' };
+    const { graph } = analyseFlows(range, [
+      series({ ...nats, kind: 'publish', service: 'shop', destination: 'orders.eu' }, 12, 1, [0.001]),
+      series({ ...nats, kind: 'publish', service: 'shop-us', destination: 'orders.us' }, 5, 0, [0.001]),
+      series({ ...nats, kind: 'delivery', service: 'billing', destination: 'orders.*' }, 17, 0, [0.01]),
+    ]);
+    const route = (from: string) =>
+      graph.edges.find((e) => e.source === `destination:nats:${from}` && e.kind === 'route');
+    expect(route('orders.eu')).toMatchObject({
+      target: 'destination:nats:orders.*',
+      latencyKind: 'route',
+      messages: 12,
+      errors: 1,
+      p99Ms: null,
+    });
+    expect(route('orders.us')).toMatchObject({ messages: 5 });
+    expect(graph.edges.map((e) => e.kind).sort()).toEqual([
+      'deliver',
+      'publish',
+      'publish',
+      'route',
+      'route',
+    ]);
+    expect(latencyOf(route('orders.eu')!)).toBe('routing (none of its own)');
+  });
 });

@@ -3,6 +3,7 @@ import { type EdgeFigures, type EdgeKind, edgeFigures } from './edge-figures';
 import { percentilesMs } from './histogram';
 import type { Source } from './series-pick';
 import type { TimeRange } from './time-range';
+import { wildcardRoutes } from './topology/wildcard-routes';
 
 export type { Source };
 
@@ -39,12 +40,19 @@ export interface FlowEdge {
   source: string;
   target: string;
   /**
+   * `publish`: a service sending to a destination; `deliver`: a destination
+   * delivering to a consuming service; `route`: the broker routing from one
+   * destination to another (a NATS subject to the wildcard subscription
+   * that receives it), counting what was published to the first.
+   */
+  kind: 'publish' | 'route' | 'deliver';
+  /**
    * What the percentiles measure: `publish` = duration of the producer's send;
    * `delivery` = from the send to the start of processing (queue wait and
    * transport), the latency users feel; for a consumer that reports only
    * receive spans, from the send to the start of the receive (poll).
    */
-  latencyKind: EdgeKind;
+  latencyKind: EdgeKind | 'route';
   /**
    * Delivery edges: where the latency ends — the start of processing, or the start of the receive for a
    * consumer that reports only receive spans. Null for publish edges.
@@ -74,14 +82,16 @@ export interface FlowGraph {
 }
 
 /** What an edge's latency measures: the send (publish), or from the send to the start of process or receive. */
-export type LatencyMeasure = 'publish' | 'process' | 'receive';
+export type LatencyMeasure = 'publish' | 'process' | 'receive' | 'route';
 
 export function latencyMeasure(edge: Pick<FlowEdge, 'latencyKind' | 'deliveryEnd'>): LatencyMeasure {
-  return edge.latencyKind === 'publish' ? 'publish' : (edge.deliveryEnd ?? 'process');
+  if (edge.latencyKind === 'publish' || edge.latencyKind === 'route') return edge.latencyKind;
+  return edge.deliveryEnd ?? 'process';
 }
 
 const LATENCY_OF: Record<LatencyMeasure, string> = {
   publish: 'publish',
+  route: 'routing (none of its own)',
   process: 'send → process',
   receive: 'send → receive',
 };
@@ -132,7 +142,7 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
   const edges: FlowEdge[] = [];
   const figures = new Map<string, EdgeFigures>();
   const addEdge = (
-    kind: EdgeKind,
+    kind: EdgeKind | 'route',
     source: string,
     target: string,
     system: string,
@@ -148,8 +158,9 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
       id,
       source,
       target,
+      kind: kind === 'delivery' ? 'deliver' : kind,
       latencyKind: kind,
-      deliveryEnd: kind === 'publish' ? null : f.fromReceiveSpans ? 'receive' : 'process',
+      deliveryEnd: kind === 'delivery' ? (f.fromReceiveSpans ? 'receive' : 'process') : null,
       system,
       consumerGroup: group,
       messages: round3(f.messages),
@@ -164,11 +175,29 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
     figures.set(id, f);
   };
 
+  const published: { system: string; destination: string; figures: EdgeFigures }[] = [];
   for (const [key, series] of publish) {
     const [service, system, destination] = JSON.parse(key) as [string, string, string];
     const f = edgeFigures('publish', series);
     if (f.messages === 0 && f.latency === null) continue;
     addEdge('publish', addService(service), addDestination(system, destination), system, null, f);
+    published.push({ system, destination, figures: f });
+  }
+  const consumed = [...delivery.keys()].map((key) => {
+    const [system, destination] = JSON.parse(key) as [string, string];
+    return { system, destination };
+  });
+  for (const route of wildcardRoutes(published, consumed)) {
+    // What the subscription received from this subject: what was published to it.
+    const from = published.filter((p) => p.system === route.system && p.destination === route.from);
+    addEdge(
+      'route',
+      addDestination(route.system, route.from),
+      addDestination(route.system, route.to),
+      route.system,
+      null,
+      routeFigures(from.map((p) => p.figures)),
+    );
   }
   const groups = new Map<string, FlowConsumerGroup>();
   for (const [key, series] of delivery) {
@@ -208,6 +237,28 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
       consumerGroups: [...groups.values()],
     },
     figures,
+  };
+}
+
+/** A route's figures: the messages and errors of the publishes it carries, no latency of its own. */
+function routeFigures(publishes: readonly EdgeFigures[]): EdgeFigures {
+  const ids = (pick: (f: EdgeFigures) => number[]) => publishes.flatMap(pick);
+  return {
+    messages: publishes.reduce((sum, f) => sum + f.messages, 0),
+    errors: publishes.reduce((sum, f) => sum + f.errors, 0),
+    latency: null,
+    sources: {
+      messages: publishes[0]?.sources.messages ?? 'spans',
+      errors: publishes[0]?.sources.errors ?? 'spans',
+      latency: null,
+    },
+    seriesIds: {
+      messages: ids((f) => f.seriesIds.messages),
+      errors: ids((f) => f.seriesIds.errors),
+      latency: [],
+    },
+    spanSeriesIds: [],
+    fromReceiveSpans: false,
   };
 }
 

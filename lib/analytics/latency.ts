@@ -1,6 +1,7 @@
 import type { PathwayEdge } from '@/lib/ingest/series-sample';
 import type { SeriesTotals, TelemetryStore, TimeWindow, TraceRouteRow } from '@/lib/store/types';
-import { analyseFlows } from './flows';
+import type { EdgeKind } from './edge-figures';
+import { type FlowEdge, analyseFlows } from './flows';
 import { percentilesMs } from './histogram';
 import { type RouteHop, rebuildRoute, routeId } from './pathway-route';
 import { type Source, combine } from './series-pick';
@@ -162,10 +163,13 @@ const figures = (x: LatencyFigures): LatencyFigures => ({
   source: x.source,
 });
 
+const hasLatency = (e: FlowEdge): e is FlowEdge & { latencyKind: EdgeKind } => e.latencyKind !== 'route';
+
 async function edgesAndPathways(store: TelemetryStore, range: TimeRange) {
   const totals = await store.seriesTotals(range, { kinds: LATENCY_KINDS });
   const { graph } = analyseFlows(range, totals);
-  const edges = graph.edges.map((e) => ({
+  // Routes have no latency of their own: their messages' latency is on the deliveries after them.
+  const edges = graph.edges.filter(hasLatency).map((e) => ({
     edgeId: e.id,
     latencyKind: e.latencyKind,
     deliveryEnd: e.deliveryEnd,

@@ -13,6 +13,7 @@ function edge(
     id,
     source: 'a',
     target: 'b',
+    kind: latencyKind === 'delivery' ? ('deliver' as const) : latencyKind,
     latencyKind,
     deliveryEnd: latencyKind === 'delivery' ? ('process' as const) : null,
     system: 'kafka',

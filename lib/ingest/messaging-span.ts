@@ -126,11 +126,17 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
   const system = text(a, 'messaging.system') ?? (text(a, 'celery.action') ? 'celery' : null);
   if (system === null) return null;
   const opType = operationType(a, span.kind);
+  // The template first: a span names its destination as its metrics do. Metrics carry
+  // `messaging.destination.template` where there is one (a wildcard subscription's
+  // `orders.*`, a user's template), never the raw name, to keep cardinality bounded
+  // (semconv 1.44 messaging metrics); reading the concrete name from the span would
+  // draw one consumer as fed by two destinations. The concrete name stays in the
+  // span's attributes for its journey.
   const destination = text(
     a,
+    'messaging.destination.template',
     'messaging.destination.name',
     'messaging.destination', // before semconv 1.17 (still sent by Celery and Java agent 1.x)
-    'messaging.destination.template',
     'celery.routing_key',
   );
   return {

@@ -6,7 +6,7 @@ export interface FlowGraphLike {
   edges: readonly {
     id: string;
     source: string;
-    latencyKind: 'publish' | 'delivery';
+    latencyKind: 'publish' | 'delivery' | 'route';
     system: string;
     consumerGroup: string | null;
   }[];
