@@ -6,7 +6,7 @@ import { RabbitMqLagAdapter } from './rabbitmq';
 import { drive } from './testing/drive';
 import { TcpProxy } from './testing/tcp-proxy';
 
-// Real RabbitMQ on 127.0.0.1:5672, without the management plugin (as on this project's machines): the
+// Real RabbitMQ on 127.0.0.1:5672, configured without the management API (as a user may run it): the
 // adapter checks the configured queues with a passive declare. Lag in seconds is not knowable that way
 // (see rabbitmq.ts), so it is asserted to be reported as unknown, not guessed.
 const gate = await brokerGate('rabbitmq');

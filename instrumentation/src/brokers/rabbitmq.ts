@@ -108,6 +108,13 @@ function preparePublish(
     publishOptions = Object.assign({}, options);
     publishOptions.headers = headers;
   }
+  // The AMQP `timestamp` property (seconds since the epoch) is what RabbitMQ
+  // reports as a queue's head_message_timestamp, the only way to know how old
+  // its oldest message is, i.e. lag in seconds. Set it when the publisher
+  // left it empty; a timestamp the publisher set is theirs and kept.
+  if (publishOptions?.timestamp === undefined) {
+    publishOptions = Object.assign({}, publishOptions, { timestamp: Math.floor(Date.now() / 1000) });
+  }
   return { operation, options: publishOptions };
 }
 
