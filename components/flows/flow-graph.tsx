@@ -14,19 +14,21 @@ import {
 import '@xyflow/react/dist/style.css';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useMemo } from 'react';
-import type { FlowEdge, FlowGraph } from '@/lib/analytics/flows';
+import type { FlowEdge, FlowGraph, FlowNode } from '@/lib/analytics/flows';
 import { formatCount, formatMs, formatPercent, formatRate } from '@/lib/format';
 import type { EdgeLag } from '@/lib/lag/flows';
 import { edgeHealth } from './health';
 import { NODE_HEIGHT, NODE_WIDTH, layoutFlowGraph, layoutHeight } from './layout';
 
-type FlowNodeData = { name: string; system: string | null; kind: 'service' | 'destination' };
+type FlowNodeData = Pick<FlowNode, 'name' | 'system' | 'kind' | 'role'>;
 
 function FlowNodeView({ data }: NodeProps<Node<FlowNodeData>>) {
   return (
     <div className={`graph-node ${data.kind}`} style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}>
       <Handle type="target" position={Position.Left} isConnectable={false} />
-      <span className="graph-node-kind">{data.kind === 'service' ? 'service' : data.system}</span>
+      <span className="graph-node-kind">
+        {data.kind === 'service' ? 'service' : [data.system, data.role].filter(Boolean).join(' ')}
+      </span>
       <span className="graph-node-name" title={data.name}>
         {data.name}
       </span>
@@ -41,6 +43,8 @@ const STROKE = { ok: 'var(--edge-ok)', warn: 'var(--warn)', bad: 'var(--bad)' } 
 
 /** Short enough to sit between two ranks; errors and lag only when there are some. */
 function edgeLabel(edge: FlowEdge, lag: EdgeLag | undefined): string {
+  // A route is the broker's: its rate, no latency of its own.
+  if (edge.kind === 'route') return `${formatRate(edge.ratePerSecond)} · routed`;
   const errors = edge.errors > 0 ? ` · ${formatPercent(edge.errors, edge.messages)} err` : '';
   const behind = lag && lag.lagMessages > 0 ? ` · lag ${formatCount(lag.lagMessages)}` : '';
   return `${formatRate(edge.ratePerSecond)}${errors} · p99 ${formatMs(edge.p99Ms)}${behind}`;
@@ -74,7 +78,7 @@ export function FlowGraphView({
       id: node.id,
       type: 'flow',
       position: { x: positions.get(node.id)?.x ?? 0, y: positions.get(node.id)?.y ?? 0 },
-      data: { name: node.name, system: node.system, kind: node.kind },
+      data: { name: node.name, system: node.system, kind: node.kind, role: node.role },
       draggable: false,
       selectable: false,
     }));

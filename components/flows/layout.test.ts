@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { layoutFlowGraph } from './layout';
 
-const node = (id: string, kind: 'service' | 'destination') => ({ id, kind, name: id, system: null });
+const node = (id: string, kind: 'service' | 'destination') => ({
+  id,
+  kind,
+  name: id,
+  system: null,
+  role: null,
+});
 
 describe('layoutFlowGraph', () => {
   it('places a pipeline left to right, one rank per step', () => {

@@ -3,7 +3,8 @@ import { type EdgeFigures, type EdgeKind, edgeFigures } from './edge-figures';
 import { percentilesMs } from './histogram';
 import type { Source } from './series-pick';
 import type { TimeRange } from './time-range';
-import { wildcardRoutes } from './topology/wildcard-routes';
+import { type DestinationRole, destinationRole } from './topology/destination-role';
+import { brokerRoutes } from './topology/routes';
 
 export type { Source };
 
@@ -13,6 +14,8 @@ export interface FlowNode {
   name: string;
   /** messaging.system for destinations; null for services (they may use several). */
   system: string | null;
+  /** For destinations, what it is in its broker's vocabulary (exchange, queue, subject, filter…), when known. */
+  role: DestinationRole | null;
 }
 
 /**
@@ -131,12 +134,12 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
   const windowSeconds = (range.toUs - range.fromUs) / 1e6;
   const addService = (name: string) => {
     const id = serviceNodeId(name);
-    if (!nodes.has(id)) nodes.set(id, { id, kind: 'service', name, system: null });
+    if (!nodes.has(id)) nodes.set(id, { id, kind: 'service', name, system: null, role: null });
     return id;
   };
   const addDestination = (system: string, name: string) => {
     const id = destinationNodeId(system, name);
-    if (!nodes.has(id)) nodes.set(id, { id, kind: 'destination', name, system });
+    if (!nodes.has(id)) nodes.set(id, { id, kind: 'destination', name, system, role: null });
     return id;
   };
   const edges: FlowEdge[] = [];
@@ -187,8 +190,9 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
     const [system, destination] = JSON.parse(key) as [string, string];
     return { system, destination };
   });
-  for (const route of wildcardRoutes(published, consumed)) {
-    // What the subscription received from this subject: what was published to it.
+  const routes = brokerRoutes(published, consumed);
+  for (const route of routes) {
+    // What the route carried: what was published to its source.
     const from = published.filter((p) => p.system === route.system && p.destination === route.from);
     addEdge(
       'route',
@@ -226,6 +230,13 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
       g.ratePerSecond = round3(g.messages / windowSeconds);
       groups.set(id, g);
     }
+  }
+  for (const node of nodes.values()) {
+    if (node.kind !== 'destination' || node.system === null) continue;
+    node.role = destinationRole(node.system, node.name, {
+      routesFrom: routes.some((r) => r.system === node.system && r.from === node.name),
+      consumed: consumed.some((c) => c.system === node.system && c.destination === node.name),
+    });
   }
   edges.sort((a, b) => a.id.localeCompare(b.id));
   return {

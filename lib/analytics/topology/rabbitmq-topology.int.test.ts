@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { instrumentAmqpChannel } from '@signalbox/instrumentation';
+import amqp from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlowGraph } from '@/lib/analytics/flows';
+import { BROKERS, brokerGate } from '@/lib/testing/brokers';
+import { metricsRecorder, metricsToProtobuf, toProtobuf } from '@/lib/testing/otlp-fixtures';
+
+// The graph models how RabbitMQ routes, for the setup most applications use: a
+// publisher instrumented with our package sends 10 messages to the topic exchange
+// `orders-x` with key `order.created`; `billing-q` (bound `order.*`) and `audit-q`
+// (bound `order.#`) each have an instrumented consumer; a third service uses the
+// default exchange. Spans and metrics go through the dashboard's OTLP routes.
+const gate = await brokerGate('rabbitmq');
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-topology-'));
+process.env.SIGNALBOX_DATA_DIR = dataDir;
+const MESSAGES = 10;
+
+function service(name: string) {
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': name }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const metrics = metricsRecorder(name);
+  return { name, exporter, metrics, options: { tracerProvider, meterProvider: metrics.meterProvider } };
+}
+
+describe.skipIf(gate.skip)('RabbitMQ exchanges on the flow graph (real broker, our instrumentation)', () => {
+  const id = randomUUID().slice(0, 8);
+  const exchange = `orders-x-${id}`;
+  const billingQ = `billing-q-${id}`;
+  const auditQ = `audit-q-${id}`;
+  const directQ = `payments-${id}`;
+  const shop = service(`shop-${id}`);
+  const billing = service(`billing-${id}`);
+  const audit = service(`audit-${id}`);
+  const payer = service(`payer-${id}`);
+  let graph: FlowGraph;
+  const closers: (() => Promise<unknown>)[] = [];
+
+  beforeAll(async () => {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    const routes = {
+      traces: await import('@/app/v1/traces/route'),
+      metrics: await import('@/app/v1/metrics/route'),
+      flows: await import('@/app/api/flows/route'),
+    };
+    const connection = await amqp.connect(
+      `amqp://guest:guest@${BROKERS.rabbitmq.host}:${BROKERS.rabbitmq.port}`,
+    );
+    closers.push(() => connection.close());
+    const admin = await connection.createChannel();
+    await admin.assertExchange(exchange, 'topic', { durable: false, autoDelete: true });
+    for (const [queue, pattern] of [
+      [billingQ, 'order.*'],
+      [auditQ, 'order.#'],
+    ] as const) {
+      await admin.assertQueue(queue, { durable: false, autoDelete: true });
+      await admin.bindQueue(queue, exchange, pattern);
+    }
+    await admin.assertQueue(directQ, { durable: false, autoDelete: true });
+
+    let received = 0;
+    const all = MESSAGES * 3;
+    const done = new Promise<void>((resolve) => {
+      const consume = async (s: ReturnType<typeof service>, queue: string) => {
+        const channel = instrumentAmqpChannel(await connection.createChannel(), s.options);
+        await channel.consume(queue, () => void (++received === all && resolve()), { noAck: true });
+      };
+      void Promise.all([consume(billing, billingQ), consume(audit, auditQ), consume(payer, directQ)]);
+    });
+    await sleep(200); // consumers attached before anything is published
+    const publisher = instrumentAmqpChannel(await connection.createChannel(), shop.options);
+    for (let i = 0; i < MESSAGES; i++) {
+      publisher.publish(exchange, 'order.created', Buffer.from(`order ${i}`));
+      publisher.sendToQueue(directQ, Buffer.from(`payment ${i}`));
+    }
+    await done;
+    await sleep(200);
+
+    for (const s of [shop, billing, audit, payer]) {
+      for (const [route, body] of [
+        [routes.traces, toProtobuf(s.exporter.getFinishedSpans())],
+        [routes.metrics, metricsToProtobuf(await s.metrics.collect())],
+      ] as const) {
+        const response = await route.POST(
+          new Request('http://localhost/v1/x', {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-protobuf' },
+            body: Buffer.from(body),
+          }),
+        );
+        expect(response.status).toBe(200);
+      }
+    }
+    graph = (await (
+      await routes.flows.GET(new Request('http://localhost/api/flows?from=15m'))
+    ).json()) as FlowGraph;
+  });
+
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    const { getStore } = await import('@/lib/store');
+    await (await getStore()).close();
+    for (const s of [shop, billing, audit, payer]) await s.metrics.shutdown();
+    trace.disable();
+    context.disable();
+    propagation.disable();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const node = (name: string) => `destination:rabbitmq:${name}`;
+  const ours = () => graph.edges.filter((e) => e.id.includes(id));
+
+  it('draws publisher → exchange → each bound queue → its consumer, connected, with exact counts', () => {
+    const published = `${exchange}:order.created`;
+    const edges = ours()
+      .filter((e) => e.source !== `service:payer-${id}` && !e.id.includes(directQ))
+      .map((e) => [e.kind, e.source, e.target, e.messages])
+      .sort((a, b) => String(a[2]).localeCompare(String(b[2])));
+    expect(edges).toEqual(
+      [
+        ['publish', `service:shop-${id}`, node(published), MESSAGES],
+        ['route', node(published), node(`${published}:${auditQ}`), MESSAGES],
+        ['route', node(published), node(`${published}:${billingQ}`), MESSAGES],
+        ['deliver', node(`${published}:${auditQ}`), `service:audit-${id}`, MESSAGES],
+        ['deliver', node(`${published}:${billingQ}`), `service:billing-${id}`, MESSAGES],
+      ].sort((a, b) => String(a[2]).localeCompare(String(b[2]))),
+    );
+    const role = (name: string) => graph.nodes.find((n) => n.id === node(name))?.role;
+    expect(role(published)).toBe('exchange');
+    expect(role(`${published}:${billingQ}`)).toBe('queue');
+  });
+
+  it('takes the default exchange straight to the queue, with no route in between', () => {
+    const direct = ours().filter((e) => e.id.includes(directQ));
+    expect(direct.map((e) => [e.kind, e.source, e.target, e.messages])).toEqual([
+      ['deliver', node(directQ), `service:payer-${id}`, MESSAGES],
+      ['publish', `service:shop-${id}`, node(directQ), MESSAGES],
+    ]);
+    expect(graph.nodes.find((n) => n.id === node(directQ))?.role).toBe('queue');
+  });
+});

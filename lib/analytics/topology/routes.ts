@@ -1,0 +1,21 @@
+import { exchangeRoutes } from './exchange-routes';
+import { wildcardRoutes } from './wildcard-routes';
+
+/** A broker routing messages from one destination node to another. */
+export interface BrokerRoute {
+  system: string;
+  from: string;
+  to: string;
+}
+
+type Named = { system: string; destination: string };
+
+/**
+ * Pure: how each broker routes between the destinations seen publishing and
+ * consuming: RabbitMQ exchanges to queues, NATS subjects and MQTT topics to the
+ * wildcard filters that receive them. Brokers that deliver where they were
+ * published (Kafka topics, SQS and BullMQ queues, Redis streams) need none.
+ */
+export function brokerRoutes(published: readonly Named[], consumed: readonly Named[]): BrokerRoute[] {
+  return [...exchangeRoutes(published, consumed), ...wildcardRoutes(published, consumed)];
+}
