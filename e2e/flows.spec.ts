@@ -2,7 +2,8 @@ import { expect, test } from '@playwright/test';
 import { expectAccessible, keepScreenshot, waitForEdge } from './support';
 
 // Runs against the built dashboard fed by the real demo pipeline
-// (checkout → Kafka orders → billing → RabbitMQ payments → notifier).
+// (checkout → Kafka orders → billing → RabbitMQ payments → notifier, and
+// billing → topic exchange billing-events → mailer and ledger).
 
 test('Flows shows both demo pipelines, and an edge opens its detail', async ({ page }, testInfo) => {
   await page.goto('/flows?from=5m');
@@ -40,6 +41,26 @@ test('Flows shows both demo pipelines, and an edge opens its detail', async ({ p
   await expect(page.getByRole('link', { name: '1h' })).toHaveAttribute('aria-current', 'true');
   await page.goBack();
   await expect(page).toHaveURL(/from=5m/);
+});
+
+test('the demo’s topic exchange fans out to two queues, each to its consumer', async ({ page }, testInfo) => {
+  await page.goto('/flows?from=5m');
+  // billing → exchange billing-events (key receipt.issued) → queues receipts.mail and receipts.ledger.
+  await waitForEdge(page, 'billing', 'billing-events');
+  await waitForEdge(page, 'receipts.mail', 'mailer');
+  await waitForEdge(page, 'receipts.ledger', 'ledger');
+  const exchange = 'destination:rabbitmq:billing-events:receipt.issued';
+  const graph = page.getByTestId('flow-graph');
+  for (const queue of ['receipts.mail', 'receipts.ledger']) {
+    await expect(
+      graph.locator(`.react-flow__edge[data-id="${exchange}->${exchange}:${queue}"]`),
+    ).toBeVisible();
+  }
+  await expect(graph.locator('.graph-node', { hasText: 'rabbitmq exchange' })).toContainText(
+    'billing-events',
+  );
+  await expect(graph.locator('.graph-node', { hasText: 'rabbitmq queue' })).toHaveCount(3);
+  await keepScreenshot(page, testInfo, 'flows-exchange');
 });
 
 test('dark theme renders and is remembered', async ({ page }, testInfo) => {

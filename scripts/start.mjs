@@ -142,9 +142,11 @@ async function startDemo() {
   if (kafka) service('auditor');
   if (kafka && rabbitmq) service('billing');
   if (rabbitmq) service('notifier');
+  if (rabbitmq) service('mailer');
+  if (rabbitmq) service('ledger');
   if (!kafka || !rabbitmq) {
     say(
-      'the demo runs partly: checkout needs Kafka, billing needs Kafka and RabbitMQ, notifier needs RabbitMQ',
+      'the demo runs partly: checkout needs Kafka, billing needs Kafka and RabbitMQ, notifier, mailer and ledger need RabbitMQ',
     );
   }
 }

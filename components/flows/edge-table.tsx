@@ -6,7 +6,12 @@ import { edgeHealth } from './health';
 
 /** Every edge as a row; the first cell links to the edge's detail (the keyboard path into the graph). */
 export function EdgeTable({ graph, params }: { graph: FlowGraph; params: Record<string, string> }) {
-  const names = new Map(graph.nodes.map((node) => [node.id, node.name]));
+  const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
+  // The short name, with the whole route (exchange:key:queue) on hover.
+  const name = (id: string) => {
+    const node = nodes.get(id);
+    return <span title={node?.name}>{node?.label ?? id}</span>;
+  };
   const detailHref = (edge: FlowEdge) =>
     `/flows?${new URLSearchParams({ ...params, edge: edge.id }).toString()}`;
   return (
@@ -42,11 +47,11 @@ export function EdgeTable({ graph, params }: { graph: FlowGraph; params: Record<
             >
               <td>
                 <Link href={detailHref(edge)} scroll={false}>
-                  {names.get(edge.source)}
+                  {name(edge.source)}
                 </Link>
               </td>
               <td>
-                {names.get(edge.target)}
+                {name(edge.target)}
                 {edge.consumerGroup ? <span className="muted"> ({edge.consumerGroup})</span> : null}
               </td>
               <td className="muted">{latencyOf(edge)}</td>

@@ -20,7 +20,7 @@ import type { EdgeLag } from '@/lib/lag/flows';
 import { edgeHealth } from './health';
 import { NODE_HEIGHT, NODE_WIDTH, layoutFlowGraph, layoutHeight } from './layout';
 
-type FlowNodeData = Pick<FlowNode, 'name' | 'system' | 'kind' | 'role'>;
+type FlowNodeData = Pick<FlowNode, 'name' | 'label' | 'system' | 'kind' | 'role'>;
 
 function FlowNodeView({ data }: NodeProps<Node<FlowNodeData>>) {
   return (
@@ -30,7 +30,7 @@ function FlowNodeView({ data }: NodeProps<Node<FlowNodeData>>) {
         {data.kind === 'service' ? 'service' : [data.system, data.role].filter(Boolean).join(' ')}
       </span>
       <span className="graph-node-name" title={data.name}>
-        {data.name}
+        {data.label}
       </span>
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
@@ -78,7 +78,7 @@ export function FlowGraphView({
       id: node.id,
       type: 'flow',
       position: { x: positions.get(node.id)?.x ?? 0, y: positions.get(node.id)?.y ?? 0 },
-      data: { name: node.name, system: node.system, kind: node.kind, role: node.role },
+      data: { name: node.name, label: node.label, system: node.system, kind: node.kind, role: node.role },
       draggable: false,
       selectable: false,
     }));

@@ -7,6 +7,7 @@ const node = (id: string, kind: 'service' | 'destination') => ({
   name: id,
   system: null,
   role: null,
+  label: id,
 });
 
 describe('layoutFlowGraph', () => {

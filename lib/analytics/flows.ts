@@ -4,7 +4,7 @@ import { percentilesMs } from './histogram';
 import type { Source } from './series-pick';
 import type { TimeRange } from './time-range';
 import { type DestinationRole, destinationRole } from './topology/destination-role';
-import { brokerRoutes } from './topology/routes';
+import { type BrokerRoute, brokerRoutes } from './topology/routes';
 
 export type { Source };
 
@@ -16,6 +16,8 @@ export interface FlowNode {
   system: string | null;
   /** For destinations, what it is in its broker's vocabulary (exchange, queue, subject, filter…), when known. */
   role: DestinationRole | null;
+  /** What to call it on the page: the queue or exchange alone where `name` spells out the whole route. */
+  label: string;
 }
 
 /**
@@ -134,12 +136,12 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
   const windowSeconds = (range.toUs - range.fromUs) / 1e6;
   const addService = (name: string) => {
     const id = serviceNodeId(name);
-    if (!nodes.has(id)) nodes.set(id, { id, kind: 'service', name, system: null, role: null });
+    if (!nodes.has(id)) nodes.set(id, { id, kind: 'service', name, system: null, role: null, label: name });
     return id;
   };
   const addDestination = (system: string, name: string) => {
     const id = destinationNodeId(system, name);
-    if (!nodes.has(id)) nodes.set(id, { id, kind: 'destination', name, system, role: null });
+    if (!nodes.has(id)) nodes.set(id, { id, kind: 'destination', name, system, role: null, label: name });
     return id;
   };
   const edges: FlowEdge[] = [];
@@ -237,6 +239,7 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
       routesFrom: routes.some((r) => r.system === node.system && r.from === node.name),
       consumed: consumed.some((c) => c.system === node.system && c.destination === node.name),
     });
+    node.label = destinationLabel(node, routes);
   }
   edges.sort((a, b) => a.id.localeCompare(b.id));
   return {
@@ -249,6 +252,14 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
     },
     figures,
   };
+}
+
+/** A RabbitMQ queue reached through an exchange is called by the queue's name, an exchange by its own. */
+function destinationLabel(node: FlowNode, routes: readonly BrokerRoute[]): string {
+  const into = routes.find((r) => r.system === node.system && r.to === node.name);
+  if (into?.queue) return into.queue;
+  if (node.system === 'rabbitmq' && node.role === 'exchange') return node.name.split(':')[0] || node.name;
+  return node.name;
 }
 
 /** A route's figures: the messages and errors of the publishes it carries, no latency of its own. */

@@ -18,6 +18,7 @@ const telemetry = startTelemetry(SERVICE);
 const connection = await connectAmqp(SERVICE, demoConfig.amqpUrl);
 const channel = instrumentAmqpChannel(await connection.createConfirmChannel());
 await channel.assertQueue(demoConfig.paymentsQueue, { durable: true });
+await channel.assertExchange(demoConfig.receiptsExchange, 'topic', { durable: true });
 
 const kafka = demoKafka(SERVICE);
 await ensureTopic(kafka, demoConfig.ordersTopic);
@@ -61,6 +62,13 @@ await consumer.run({
       messageId: order.orderId,
       contentType: 'application/json',
     });
+    // The receipt goes through a topic exchange: mailer and ledger each have a queue bound to it.
+    channel.publish(
+      demoConfig.receiptsExchange,
+      demoConfig.receiptRoutingKey,
+      Buffer.from(JSON.stringify({ orderId: order.orderId, amountCents: order.amountCents })),
+      { persistent: true, messageId: `receipt-${order.orderId}`, contentType: 'application/json' },
+    );
     await channel.waitForConfirms();
   },
 });

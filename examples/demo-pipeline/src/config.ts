@@ -5,6 +5,9 @@ export const demoConfig = {
   ordersPerSecond: Number(process.env.DEMO_ORDERS_PER_SECOND ?? '5'),
   ordersTopic: 'orders',
   paymentsQueue: 'payments',
+  /** A topic exchange billing publishes receipts to, fanning out to a queue per consumer. */
+  receiptsExchange: 'billing-events',
+  receiptRoutingKey: 'receipt.issued',
 };
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -142,9 +142,13 @@ describe.skipIf(gate.skip)('RabbitMQ exchanges on the flow graph (real broker, o
         ['deliver', node(`${published}:${billingQ}`), `service:billing-${id}`, MESSAGES],
       ].sort((a, b) => String(a[2]).localeCompare(String(b[2]))),
     );
-    const role = (name: string) => graph.nodes.find((n) => n.id === node(name))?.role;
-    expect(role(published)).toBe('exchange');
-    expect(role(`${published}:${billingQ}`)).toBe('queue');
+    const shown = (name: string) => {
+      const found = graph.nodes.find((n) => n.id === node(name));
+      return [found?.role, found?.label];
+    };
+    expect(shown(published)).toEqual(['exchange', exchange]);
+    expect(shown(`${published}:${billingQ}`)).toEqual(['queue', billingQ]);
+    expect(shown(`${published}:${auditQ}`)).toEqual(['queue', auditQ]);
   });
 
   it('takes the default exchange straight to the queue, with no route in between', () => {

@@ -6,6 +6,8 @@ export interface BrokerRoute {
   system: string;
   from: string;
   to: string;
+  /** The queue a RabbitMQ route ends in (the last part of `to`). */
+  queue?: string;
 }
 
 type Named = { system: string; destination: string };
