@@ -1,13 +1,13 @@
 'use client';
 
-export default function LatencyError({ reset }: { error: Error; reset: () => void }) {
+import { PageError, type SegmentErrorProps } from '@/components/page-error';
+
+export default function LatencyError(props: SegmentErrorProps) {
   return (
-    <section className="panel empty" role="alert">
-      <h2>Latency could not be loaded</h2>
-      <p>The query failed; the dashboard log has the details.</p>
-      <button type="button" className="button" onClick={reset}>
-        Try again
-      </button>
-    </section>
+    <PageError
+      {...props}
+      what="Latency"
+      hint="Check the time range in the address bar (ISO-8601 or relative, like 15m)."
+    />
   );
 }
