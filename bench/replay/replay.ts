@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DLQ_HEADERS } from '@signalbox/instrumentation';
+import { DLQ_HEADERS } from '@signalbox/instrumentation/protocol';
 import amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaDlqAdapter } from '@/lib/dlq/brokers/kafka';

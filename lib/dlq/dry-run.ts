@@ -1,4 +1,4 @@
-import { REPLAY_HEADERS } from '@signalbox/instrumentation';
+import { REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
 import type { DlqMessageView } from './message-view';
 import { isBookkeepingHeader, replayHeaders, replayId } from './replay-headers';
 

@@ -1,4 +1,8 @@
-import { type DeadLetterFailure, failureFingerprint, parseDeadLetter } from '@signalbox/instrumentation';
+import {
+  type DeadLetterFailure,
+  failureFingerprint,
+  parseDeadLetter,
+} from '@signalbox/instrumentation/protocol';
 import type { DlqRecord, DlqSystem, HeaderValue } from './brokers/types';
 
 /** Bytes of a body sent to the browser; the rest is cut (the full body stays in the broker). */

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DLQ_HEADERS, REPLAY_HEADERS } from '@signalbox/instrumentation';
+import { DLQ_HEADERS, REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
 import amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PATHWAY_HEADER, REPLAY_HEADERS, isDeadLetterHeader } from '@signalbox/instrumentation';
+import { PATHWAY_HEADER, REPLAY_HEADERS, isDeadLetterHeader } from '@signalbox/instrumentation/protocol';
 import type { HeaderValue } from './brokers/types';
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DLQ_HEADERS } from '@signalbox/instrumentation';
+import { DLQ_HEADERS } from '@signalbox/instrumentation/protocol';
 import amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';

@@ -9,7 +9,7 @@ import {
   TraceFlags,
   trace,
 } from '@opentelemetry/api';
-import { injectContext } from '@signalbox/instrumentation';
+import { injectContext } from '@signalbox/instrumentation/protocol';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 

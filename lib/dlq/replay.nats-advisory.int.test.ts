@@ -9,7 +9,7 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import { type NatsConnection, connect, headers as natsHeaders } from '@nats-io/transport-node';
-import { REPLAY_HEADERS } from '@signalbox/instrumentation';
+import { REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import { JetStreamDlqAdapter } from './brokers/nats-jetstream';

@@ -1,4 +1,4 @@
-import { TwoGenerationMap } from '@signalbox/instrumentation';
+import { TwoGenerationMap } from '@signalbox/instrumentation/protocol';
 
 /**
  * Joins each consumed message (process span) to the send that produced it, to

@@ -1,4 +1,4 @@
-import { TwoGenerationMap } from '@signalbox/instrumentation';
+import { TwoGenerationMap } from '@signalbox/instrumentation/protocol';
 import type { MessagingSpan } from '@/lib/ingest/messaging-span';
 import { traceKey } from '@/lib/ingest/lookup-keys';
 

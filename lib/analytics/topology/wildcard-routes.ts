@@ -1,4 +1,4 @@
-import { mqttTopicMatches, natsSubjectMatches } from '@signalbox/instrumentation';
+import { mqttTopicMatches, natsSubjectMatches } from '@signalbox/instrumentation/protocol';
 
 /*
  * NATS subjects and MQTT topics are routed by wildcard: a message published to

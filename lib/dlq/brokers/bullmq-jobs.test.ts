@@ -1,4 +1,4 @@
-import { REPLAY_HEADERS } from '@signalbox/instrumentation';
+import { REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
 import { describe, expect, it } from 'vitest';
 import { messageView } from '../message-view';
 import { replayHeaders } from '../replay-headers';

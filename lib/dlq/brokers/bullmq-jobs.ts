@@ -1,4 +1,8 @@
-import { BULLMQ_DLQ_DATA_KEY, REPLAY_HEADERS, parseBullmqMetadata } from '@signalbox/instrumentation';
+import {
+  BULLMQ_DLQ_DATA_KEY,
+  REPLAY_HEADERS,
+  parseBullmqMetadata,
+} from '@signalbox/instrumentation/protocol';
 import type { JobsOptions } from 'bullmq';
 import { DlqBrokerError, type DlqRecord, type HeaderValue, type OutgoingMessage } from './types';
 

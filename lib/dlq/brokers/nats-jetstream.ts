@@ -9,7 +9,7 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { REPLAY_HEADERS } from '@signalbox/instrumentation';
+import { REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
 import type { BrokerSettings } from '@/lib/brokers/config';
 import { natsAddress, openNats } from '@/lib/brokers/nats-connection';
 import { looksLikeDlq } from '../names';

@@ -1,5 +1,5 @@
 import type { ConfirmChannel, Message, Options } from 'amqplib';
-import { DLQ_HEADERS, REPLAY_HEADERS } from '@signalbox/instrumentation';
+import { DLQ_HEADERS, REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
 import { contentKey, normaliseHeaders } from './headers';
 import { type DlqRecord, type DlqSession, type OutgoingMessage, DlqBrokerError } from './types';
 

@@ -1,4 +1,4 @@
-import { isDeadLetterHeader, PATHWAY_HEADER, REPLAY_HEADERS } from '@signalbox/instrumentation';
+import { isDeadLetterHeader, PATHWAY_HEADER, REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
 import { headerText } from './headers';
 import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from './types';
 

@@ -1,5 +1,5 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { sqsAttributesCarrier } from '@signalbox/instrumentation';
+import { sqsAttributesCarrier } from '@signalbox/instrumentation/protocol';
 import { describe, expect, it } from 'vitest';
 import { messageView } from '../message-view';
 import { replayHeaders } from '../replay-headers';

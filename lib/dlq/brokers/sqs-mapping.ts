@@ -5,7 +5,7 @@ import {
   SQS_DLQ_ATTRIBUTE,
   SQS_MAX_MESSAGE_ATTRIBUTES,
   SQS_PACKED_CONTEXT_ATTRIBUTE,
-} from '@signalbox/instrumentation';
+} from '@signalbox/instrumentation/protocol';
 import { headerText } from './headers';
 import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from './types';
 

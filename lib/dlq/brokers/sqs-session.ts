@@ -8,7 +8,7 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { REPLAY_HEADERS } from '@signalbox/instrumentation';
+import { REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
 import { replayId } from '../replay-headers';
 import { sqsCopyAttributes, sqsMessageBytes, sqsMessageGroup, sqsRecord } from './sqs-mapping';
 import { DlqBrokerError, type DlqRecord, type DlqSession, type OutgoingMessage } from './types';
