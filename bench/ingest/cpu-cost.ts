@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeTraces, messagingSpansOf } from '@/lib/ingest/ingest-traces';
-import type { MessagingSpan } from '@/lib/ingest/messaging-span';
+import type { MessagingSpan } from '@/lib/model/span';
 import { DuckDbStore } from '@/lib/store/duckdb-store';
 import { SPANS_PER_BATCH, buildBatches } from './workload';
 

@@ -21,7 +21,7 @@ import { DuckDbStore } from '@/lib/store/duckdb-store';
 const ROUTES = 10;
 const DAY_US = 86_400_000_000;
 
-// Signed 32-bit lookup keys exactly as lib/ingest/lookup-keys.ts computes them:
+// Signed 32-bit lookup keys exactly as lib/model/keys.ts computes them:
 // the first 8 hex digits of a trace id, and FNV-1a over a message id.
 const traceKey = (hex: string) =>
   `((('0x' || substr(${hex}, 1, 8))::BIGINT + 2147483648) % 4294967296 - 2147483648)::INTEGER`;
@@ -205,7 +205,7 @@ async function rollups(db: DuckDBConnection) {
      SELECT t // 60000000 * 60000000 AS minute, s, sum(n), sum(e), count(v), sum(v), min(v), max(v) FROM o
       GROUP BY ALL ORDER BY minute`,
   );
-  // The exponential grid of lib/analytics/histogram.ts: bucket (2^(i/8), 2^((i+1)/8)].
+  // The exponential grid of lib/model/histogram.ts: bucket (2^(i/8), 2^((i+1)/8)].
   await exec(
     db,
     'series_buckets',

@@ -1,6 +1,6 @@
 import type { SeriesStep, TelemetryStore } from '@/lib/store/types';
 import { type FlowEdge, analyseFlowsFromStore } from './flows';
-import { type Bucket, mergeBuckets, percentilesMs } from './histogram';
+import { type Bucket, mergeBuckets, percentilesMs } from '@/lib/model/histogram';
 import type { Source } from './series-pick';
 import type { TimeRange } from './time-range';
 

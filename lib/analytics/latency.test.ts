@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PathwayEdge, SeriesDims } from '@/lib/ingest/series-sample';
+import type { PathwayEdge, SeriesDims } from '@/lib/model/series';
 import type { SeriesTotals } from '@/lib/store/types';
-import { rollupBucket } from './histogram';
+import { rollupBucket } from '@/lib/model/histogram';
 import { pathwaysFromSeries, pathwaysFromTraces } from './latency';
 import { rebuildRoute } from './pathway-route';
 

@@ -1,4 +1,4 @@
-import type { PathwayEdge } from '@/lib/ingest/series-sample';
+import type { PathwayEdge } from '@/lib/model/series';
 
 export interface RouteHop {
   /** The service that sent. */

@@ -1,5 +1,5 @@
 import type { IngestStats } from '@/lib/ingest/ingest-stats';
-import type { SeriesDims, SeriesKind } from '@/lib/ingest/series-sample';
+import type { SeriesDims, SeriesKind } from '@/lib/model/series';
 import { EXPOSITION_BOUNDS } from '@/lib/store/live-counters';
 import type { LiveTotals, StoreStats } from '@/lib/store/types';
 

@@ -1,6 +1,6 @@
-import type { SeriesKind, SeriesSource } from '@/lib/ingest/series-sample';
+import type { SeriesKind, SeriesSource } from '@/lib/model/series';
 import type { SeriesTotals } from '@/lib/store/types';
-import type { Bucket } from './histogram';
+import type { Bucket } from '@/lib/model/histogram';
 
 /**
  * Choosing between sources. Metrics are exact under trace sampling (every

@@ -1,4 +1,4 @@
-import type { MetricPoint } from './metrics-model';
+import type { MetricPoint } from '@/lib/model/metric';
 import type { OtlpEncoding } from './otlp-encoding';
 import { decodeMetricsJson } from './otlp-json-metrics';
 import { decodeMetricsProtobuf } from './otlp-proto-metrics';

@@ -7,7 +7,7 @@ import {
   MESSAGING_SPAN_KEYS,
 } from './messaging-attribute-keys';
 import { toMessagingSpan } from './messaging-span';
-import type { Attributes, DecodedSpan } from './model';
+import type { Attributes, DecodedSpan } from '@/lib/model/telemetry';
 import { decodeTracesProtobuf } from './otlp-proto';
 import { ExportTraceServiceRequest } from './otlp-proto-schema';
 import { foreignProtobuf, newSpanId, newTraceId } from './testing/foreign-spans';

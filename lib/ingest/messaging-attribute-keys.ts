@@ -1,5 +1,5 @@
 import { AttributeSelection } from './attribute-selection';
-import { PATHWAY_ATTRIBUTES } from './pathway-attributes';
+import { PATHWAY_ATTRIBUTES } from '@/lib/model/pathway-attributes';
 
 /**
  * Every attribute key toMessagingSpan (messaging-span.ts, pathway-attributes.ts)

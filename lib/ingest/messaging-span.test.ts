@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toMessagingSpan } from './messaging-span';
-import type { Attributes, DecodedSpan } from './model';
+import type { Attributes, DecodedSpan } from '@/lib/model/telemetry';
 
 function span(
   attributes: Attributes,

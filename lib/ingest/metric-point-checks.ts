@@ -1,5 +1,5 @@
-import { MAX_BUCKETS, MAX_SCALE, MIN_SCALE } from './metrics-model';
-import { OtlpDecodeError } from './model';
+import { MAX_BUCKETS, MAX_SCALE, MIN_SCALE } from '@/lib/model/metric';
+import { OtlpDecodeError } from '@/lib/model/telemetry';
 
 /**
  * Structural checks both metric decoders apply, so a point that would make

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { metricsToJson, metricsToProtobuf, recordMetrics } from '@/lib/testing/otlp-fixtures';
-import type { ExponentialHistogramPoint, HistogramPoint, MetricPoint, NumberPoint } from './metrics-model';
-import { OtlpDecodeError } from './model';
+import type { ExponentialHistogramPoint, HistogramPoint, MetricPoint, NumberPoint } from '@/lib/model/metric';
+import { OtlpDecodeError } from '@/lib/model/telemetry';
 import { decodeMetricsJson } from './otlp-json-metrics';
 import { decodeMetricsProtobuf } from './otlp-proto-metrics';
 

@@ -1,4 +1,4 @@
-import { type AttributeValue, type Attributes, OtlpDecodeError } from './model';
+import { type AttributeValue, type Attributes, OtlpDecodeError } from '@/lib/model/telemetry';
 
 /**
  * Validating readers for OTLP/HTTP JSON, shared by the trace and metrics

@@ -1,4 +1,10 @@
-import { type Attributes, type DecodedSpan, OtlpDecodeError, type SpanLink, checkedTimeUs } from './model';
+import {
+  type Attributes,
+  type DecodedSpan,
+  OtlpDecodeError,
+  type SpanLink,
+  checkedTimeUs,
+} from '@/lib/model/telemetry';
 import { type Json, array, hexId, int64, keyValues, object, string } from './otlp-json-values';
 
 /**

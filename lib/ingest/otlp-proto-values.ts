@@ -1,5 +1,5 @@
 import type Long from 'long';
-import type { AttributeValue, Attributes } from './model';
+import type { AttributeValue, Attributes } from '@/lib/model/telemetry';
 
 /**
  * What protobufjs decodes OTLP's common types into, and their adapters to the

@@ -1,6 +1,12 @@
 import type { AttributeSelection } from './attribute-selection';
 import { ByteStringCache } from './byte-strings';
-import { type Attributes, type DecodedSpan, OtlpDecodeError, type SpanLink, checkedTimeUs } from './model';
+import {
+  type Attributes,
+  type DecodedSpan,
+  OtlpDecodeError,
+  type SpanLink,
+  checkedTimeUs,
+} from '@/lib/model/telemetry';
 import { readKeyValue } from './otlp-proto-attributes';
 import { ProtoReader } from './proto-reader';
 

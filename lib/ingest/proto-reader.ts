@@ -1,4 +1,4 @@
-import { OtlpDecodeError } from './model';
+import { OtlpDecodeError } from '@/lib/model/telemetry';
 
 /**
  * A minimal protobuf wire-format reader over one buffer, for the trace

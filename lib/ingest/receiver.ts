@@ -6,7 +6,7 @@ import { BodyBudget, decodeContentEncoding, readBody } from './http-body';
 import { decodeMetrics } from './ingest-metrics';
 import { countRequest, ingestStats } from './ingest-stats';
 import { decodeTraces, messagingSpansOf } from './ingest-traces';
-import { OtlpDecodeError } from './model';
+import { OtlpDecodeError } from '@/lib/model/telemetry';
 import {
   type OtlpEncoding,
   type OtlpHttpResponse,

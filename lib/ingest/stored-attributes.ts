@@ -1,4 +1,4 @@
-import type { Attributes } from './model';
+import type { Attributes } from '@/lib/model/telemetry';
 import { decodeAttributeFields } from './otlp-proto-attributes';
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { toMessagingSpan } from '@/lib/ingest/messaging-span';
-import type { HistogramPoint, NumberPoint } from '@/lib/ingest/metrics-model';
+import type { HistogramPoint, NumberPoint } from '@/lib/model/metric';
 import { decodedSpan, hopSpans } from '@/lib/store/testing/span-factory';
 import { DuckDbStore, type DuckDbStoreOptions } from './duckdb-store';
 import { readRows } from './queries/read-helpers';

@@ -1,8 +1,8 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import type { MessagingSpan } from '@/lib/ingest/messaging-span';
-import { classifyMetric } from '@/lib/ingest/messaging-metric';
-import type { MetricPoint } from '@/lib/ingest/metrics-model';
-import type { SeriesDims } from '@/lib/ingest/series-sample';
+import type { MessagingSpan } from '@/lib/model/span';
+import { classifyMetric } from '@/lib/model/messaging-metric';
+import type { MetricPoint } from '@/lib/model/metric';
+import type { SeriesDims } from '@/lib/model/series';
 import { DeliveryResolver } from './delivery-resolver';
 import { Dictionary } from './dictionary';
 import { HOUR_GRACE_US, HOUR_US, hourOf, missingHours, rollUpHours } from './hour-rollups';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { type CumulativePoint, type StreamState, toDelta } from '@/lib/ingest/cumulative-to-delta';
-import { classifyMetric, pathwayEdgeOf, toSeriesSample } from '@/lib/ingest/messaging-metric';
-import type { MetricPoint } from '@/lib/ingest/metrics-model';
-import type { Attributes } from '@/lib/ingest/model';
-import { type PathwayEdge, type SeriesDims, seriesKey } from '@/lib/ingest/series-sample';
+import { type CumulativePoint, type StreamState, toDelta } from '@/lib/model/cumulative-to-delta';
+import { classifyMetric, pathwayEdgeOf, toSeriesSample } from '@/lib/model/messaging-metric';
+import type { MetricPoint } from '@/lib/model/metric';
+import type { Attributes } from '@/lib/model/telemetry';
+import { type PathwayEdge, type SeriesDims, seriesKey } from '@/lib/model/series';
 import type { Dictionary } from './dictionary';
 import type { RollupAccumulator } from './rollup-accumulator';
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { StreamState } from '@/lib/ingest/cumulative-to-delta';
-import { type PathwayEdge, type SeriesDims, seriesKey } from '@/lib/ingest/series-sample';
+import type { StreamState } from '@/lib/model/cumulative-to-delta';
+import { type PathwayEdge, type SeriesDims, seriesKey } from '@/lib/model/series';
 import type { PendingDelivery } from './delivery-resolver';
 import { num, readRows, strOrNull } from './queries/read-helpers';
 import { dimsOf, pathways } from './queries/series-queries';

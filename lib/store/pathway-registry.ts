@@ -1,4 +1,4 @@
-import type { PathwayEdge } from '@/lib/ingest/series-sample';
+import type { PathwayEdge } from '@/lib/model/series';
 
 /**
  * What is known about each pathway hash, merged from every source:

@@ -1,6 +1,6 @@
 import { TwoGenerationMap } from '@signalbox/instrumentation/protocol';
-import type { MessagingSpan } from '@/lib/ingest/messaging-span';
-import { traceKey } from '@/lib/ingest/lookup-keys';
+import type { MessagingSpan } from '@/lib/model/span';
+import { traceKey } from '@/lib/model/keys';
 
 /** Spans remembered per generation; two generations are kept, so 400k–800k recent spans in all. */
 const GENERATION = 400_000;

@@ -1,5 +1,5 @@
-import type { Bucket } from '@/lib/analytics/histogram';
-import { rollupBucket } from '@/lib/analytics/histogram';
+import type { Bucket } from '@/lib/model/histogram';
+import { rollupBucket } from '@/lib/model/histogram';
 
 export const MINUTE_US = 60_000_000;
 

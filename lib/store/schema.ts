@@ -12,7 +12,7 @@
  * - messaging_spans: one row per messaging span (create, send, receive,
  *   process, settle), kept narrow because the appender costs per column.
  *   `trace_key` and `message_key` are 32-bit lookup keys (see
- *   lib/ingest/lookup-keys.ts) that make id lookups fast without an index.
+ *   lib/model/keys.ts) that make id lookups fast without an index.
  *   `latency_us` is a process span's send → process-start latency when it was
  *   known at ingest. `attributes` is the full attribute set as it arrived
  *   (protobuf KeyValues or JSON text; lib/ingest/stored-attributes.ts).
@@ -27,7 +27,7 @@
  *
  * Rollups (maintained at ingest, in the same transaction as the raw rows, so
  * they can never disagree with what was acknowledged):
- * - series: dictionary of rollup series (see lib/ingest/series-sample.ts for
+ * - series: dictionary of rollup series (see lib/model/series.ts for
  *   the kinds); `source` says whether the numbers come from spans or metrics.
  * - series_minute: per minute and series, messages, errors and latency
  *   count/sum/min/max. Several rows may exist for one (minute, series) until

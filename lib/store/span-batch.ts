@@ -1,5 +1,5 @@
-import type { MessagingSpan } from '@/lib/ingest/messaging-span';
-import { type PathwayEdge, type SeriesDims, seriesKey } from '@/lib/ingest/series-sample';
+import type { MessagingSpan } from '@/lib/model/span';
+import { type PathwayEdge, type SeriesDims, seriesKey } from '@/lib/model/series';
 import {
   type DeliveryResolver,
   type PendingDelivery,

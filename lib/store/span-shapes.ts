@@ -1,5 +1,5 @@
-import type { MessagingSpan } from '@/lib/ingest/messaging-span';
-import type { SeriesDims } from '@/lib/ingest/series-sample';
+import type { MessagingSpan } from '@/lib/model/span';
+import type { SeriesDims } from '@/lib/model/series';
 
 /** The low-cardinality part of a span, stored once in span_shapes (see schema.ts). */
 export interface SpanShape {

@@ -1,7 +1,7 @@
-import type { Bucket } from '@/lib/analytics/histogram';
-import type { MessagingSpan } from '@/lib/ingest/messaging-span';
-import type { MetricPoint } from '@/lib/ingest/metrics-model';
-import type { PathwayEdge, SeriesDims, SeriesKind } from '@/lib/ingest/series-sample';
+import type { Bucket } from '@/lib/model/histogram';
+import type { MessagingSpan } from '@/lib/model/span';
+import type { MetricPoint } from '@/lib/model/metric';
+import type { PathwayEdge, SeriesDims, SeriesKind } from '@/lib/model/series';
 import type { LiveSeriesTotals } from './live-counters';
 
 export type { PathwayEdge, SeriesDims, SeriesKind };

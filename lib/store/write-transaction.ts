@@ -1,7 +1,7 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import type { StreamState } from '@/lib/ingest/cumulative-to-delta';
-import { textKey, traceKey } from '@/lib/ingest/lookup-keys';
-import type { PathwayEdge, SeriesDims } from '@/lib/ingest/series-sample';
+import type { StreamState } from '@/lib/model/cumulative-to-delta';
+import { textKey, traceKey } from '@/lib/model/keys';
+import type { PathwayEdge, SeriesDims } from '@/lib/model/series';
 import {
   bigintOrNull,
   deleteByIds,

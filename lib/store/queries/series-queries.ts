@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Bucket } from '@/lib/analytics/histogram';
-import type { PathwayEdge, SeriesDims, SeriesKind, SeriesSource } from '@/lib/ingest/series-sample';
+import type { Bucket } from '@/lib/model/histogram';
+import type { PathwayEdge, SeriesDims, SeriesKind, SeriesSource } from '@/lib/model/series';
 import { HOUR_US } from '../hour-rollups';
 import { MINUTE_US, minuteOf } from '../rollup-accumulator';
 import type { SeriesFilter, SeriesStep, SeriesTotals, TimeWindow } from '../types';

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { textKey, traceKey } from '@/lib/ingest/lookup-keys';
+import { textKey, traceKey } from '@/lib/model/keys';
 import type { JourneyLookup, JourneySpans, StoredSpan } from '../types';
 import { ParamBuilder, type Row, num, numOrNull, readRows, strOrNull } from './read-helpers';
 

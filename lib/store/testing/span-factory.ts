@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { type MessagingSpan, toMessagingSpan } from '@/lib/ingest/messaging-span';
-import type { Attributes, DecodedSpan } from '@/lib/ingest/model';
+import type { MessagingSpan } from '@/lib/model/span';
+import { toMessagingSpan } from '@/lib/ingest/messaging-span';
+import type { Attributes, DecodedSpan } from '@/lib/model/telemetry';
 
 /** Random ids in OTLP's hex form. */
 export const traceId = () => randomBytes(16).toString('hex');

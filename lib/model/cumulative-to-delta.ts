@@ -4,7 +4,7 @@ import {
   type HistogramPoint,
   type NumberPoint,
   isNumberPoint,
-} from './metrics-model';
+} from './metric';
 
 /**
  * Turns cumulative metric points into deltas per stream, so every stored

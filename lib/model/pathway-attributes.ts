@@ -1,5 +1,5 @@
 import { integer, text } from './attribute-readers';
-import type { Attributes } from './model';
+import type { Attributes } from './telemetry';
 
 /**
  * The Signalbox pathway as recorded on spans (instrumentation/PATHWAY.md,

@@ -1,4 +1,4 @@
-import { type Bucket, ROLLUP_SCALE, exponentialBounds } from '@/lib/analytics/histogram';
+import { type Bucket, ROLLUP_SCALE, exponentialBounds } from './histogram';
 import { integer, text } from './attribute-readers';
 import { downscale } from './cumulative-to-delta';
 import {
@@ -6,9 +6,9 @@ import {
   type HistogramPoint,
   type MetricPoint,
   isNumberPoint,
-} from './metrics-model';
+} from './metric';
 import { PATHWAY_ATTRIBUTES } from './pathway-attributes';
-import type { PathwayEdge, SeriesDims, SeriesKind, SeriesSample } from './series-sample';
+import type { PathwayEdge, SeriesDims, SeriesKind, SeriesSample } from './series';
 
 /**
  * Which metrics Signalbox keeps, and how each becomes a series sample. Kept:

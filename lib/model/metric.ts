@@ -1,4 +1,4 @@
-import type { Attributes } from './model';
+import type { Attributes } from './telemetry';
 
 /**
  * The wire-independent shape of one OTLP metric data point after decoding

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { traceKey } from './lookup-keys';
+import { traceKey } from './keys';
 
 /** The definition the stored keys were written with: the first 8 hex digits, parsed, as int32. */
 const reference = (hex: string) => parseInt(hex.slice(0, 8), 16) | 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type StreamState, downscale, toDelta } from './cumulative-to-delta';
-import type { ExponentialHistogramPoint, HistogramPoint, NumberPoint } from './metrics-model';
+import type { ExponentialHistogramPoint, HistogramPoint, NumberPoint } from './metric';
 
 const T = 1_800_000_000_000_000;
 const counter = (value: number, timeUs: number, startTimeUs = T): NumberPoint => ({

@@ -1,4 +1,4 @@
-import type { AttributeValue, Attributes } from './model';
+import type { AttributeValue, Attributes } from './telemetry';
 
 /**
  * Typed readers over an OTLP attribute map. Each takes the candidate keys in

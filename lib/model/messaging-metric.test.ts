@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyMetric, pathwayEdgeOf, toSeriesSample } from './messaging-metric';
-import type { ExponentialHistogramPoint, HistogramPoint, NumberPoint } from './metrics-model';
+import type { ExponentialHistogramPoint, HistogramPoint, NumberPoint } from './metric';
 
 const base = {
   resource: { 'service.name': 'billing' },

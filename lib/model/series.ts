@@ -1,4 +1,4 @@
-import type { Bucket } from '@/lib/analytics/histogram';
+import type { Bucket } from './histogram';
 
 /**
  * What the rollups store: per minute and per series, message and error counts
