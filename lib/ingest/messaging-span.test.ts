@@ -187,4 +187,19 @@ describe('toMessagingSpan: Signalbox, Celery and delivery details', () => {
       n: 1,
     });
   });
+
+  it('names the Java agent’s RabbitMQ "<default>" exchange by the queue it routes to', () => {
+    const row = toMessagingSpan(
+      span(
+        {
+          'messaging.system': 'rabbitmq',
+          'messaging.operation': 'process',
+          'messaging.destination.name': '<default>',
+          'messaging.rabbitmq.destination.routing_key': 'orders',
+        },
+        5,
+      ),
+    );
+    expect(row?.destination).toBe('orders');
+  });
 });

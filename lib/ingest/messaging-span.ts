@@ -126,13 +126,19 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
   const system = text(a, 'messaging.system') ?? (text(a, 'celery.action') ? 'celery' : null);
   if (system === null) return null;
   const opType = operationType(a, span.kind);
-  const destination = text(
+  const named = text(
     a,
     'messaging.destination.name',
     'messaging.destination', // before semconv 1.17 (still sent by Celery and Java agent 1.x)
     'messaging.destination.template',
     'celery.routing_key',
   );
+  // The OpenTelemetry Java agent (2.33.1, default semconv) names RabbitMQ's default exchange
+  // "<default>" on publish and process spans; there the routing key is the queue's name.
+  const destination =
+    system === 'rabbitmq' && named === '<default>'
+      ? (text(a, 'messaging.rabbitmq.destination.routing_key') ?? named)
+      : named;
   return {
     traceId: span.traceId,
     spanId: span.spanId,
