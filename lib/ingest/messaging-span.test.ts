@@ -202,4 +202,9 @@ describe('toMessagingSpan: Signalbox, Celery and delivery details', () => {
     );
     expect(row?.destination).toBe('orders');
   });
+
+  it('reads the Java agent’s RabbitMQ basic.ack client span as a settle', () => {
+    const row = toMessagingSpan({ ...span({ 'messaging.system': 'rabbitmq' }, 3), name: 'basic.ack' });
+    expect(row?.operationType).toBe('settle');
+  });
 });

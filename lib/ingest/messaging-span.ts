@@ -64,8 +64,9 @@ const CELERY_ACTIONS: Record<string, OperationType> = { apply_async: 'send', run
  * in 1.27; `deliver` was an early name for push-based processing. Without any
  * attribute, the span kind decides for producers and consumers.
  */
-function operationType(attributes: Attributes, kind: number): OperationType | null {
+function operationType(attributes: Attributes, kind: number, name: string): OperationType | null {
   const raw = text(attributes, 'messaging.operation.type', 'messaging.operation');
+  if (raw === null && JAVA_AGENT_RABBITMQ_SETTLES.has(name)) return 'settle';
   switch (raw) {
     case 'create':
     case 'send':
@@ -84,6 +85,10 @@ function operationType(attributes: Attributes, kind: number): OperationType | nu
   if (kind === SpanKind.CONSUMER) return 'process';
   return null;
 }
+
+// The OpenTelemetry Java agent (2.33.1, default semconv) reports acks as client spans named after
+// the AMQP method, with messaging.system but no operation attribute.
+const JAVA_AGENT_RABBITMQ_SETTLES = new Set(['basic.ack', 'basic.nack', 'basic.reject']);
 
 /** Dead-letter queue names by the conventions DLQ tools recognise (*.dlq, *.DLT, *_error, *.dead-letter). */
 const DLQ_NAME = /([.\-_](dlq|dlt|dead[-_.]?letters?)|_error)$/i;
@@ -125,7 +130,7 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
   const a = span.attributes;
   const system = text(a, 'messaging.system') ?? (text(a, 'celery.action') ? 'celery' : null);
   if (system === null) return null;
-  const opType = operationType(a, span.kind);
+  const opType = operationType(a, span.kind, span.name);
   const named = text(
     a,
     'messaging.destination.name',
