@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowGraph } from '@/lib/analytics/flows';
 import type { TelemetryStore } from '@/lib/store/types';
 import { brokerGate } from '@/lib/testing/brokers';
+import { toProtobuf } from '@/lib/testing/otlp-fixtures';
 import type { MessagingSpan } from './messaging-span';
 import { type OtlpServer, startOtlpServer } from './otlp-server';
+import { consumeKafkaInNode, publishFromNode } from './testing/node-broker-peers';
 
 // The real OpenTelemetry Java agent on plain Java clients (Kafka, RabbitMQ,
 // SQS on ElasticMQ, NATS) through the real brokers, exporting OTLP
@@ -50,6 +52,10 @@ const MODES = [
 ] as const;
 const run = randomUUID().slice(0, 8);
 const runOf = (service: string) => `${service}-${run}`;
+// Our own instrumentation on the other side of the broker from the agent.
+const NODE_PUBLISHER = 'node-publisher';
+const NODE_CONSUMER = 'node-consumer';
+const nodeToJavaQueue = (service: string) => `node-to-java-${runOf(service)}`;
 
 describe.skipIf('skip' in java)('OpenTelemetry Java agent → real brokers → OTLP → APIs', () => {
   const received: MessagingSpan[] = [];
@@ -78,6 +84,16 @@ describe.skipIf('skip' in java)('OpenTelemetry Java agent → real brokers → O
       host: '127.0.0.1',
       port: 0,
     }))!;
+    const exportFromNode = async (spans: Parameters<typeof toProtobuf>[0]) => {
+      const response = await fetch(`http://127.0.0.1:${server.port}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: Buffer.from(toProtobuf(spans)),
+      });
+      expect(response.status).toBe(200);
+    };
+    for (const mode of MODES)
+      await exportFromNode(await publishFromNode(NODE_PUBLISHER, nodeToJavaQueue(mode.service), MESSAGES));
     const { agent, classpath } = java as { agent: string; classpath: string };
     await Promise.all(
       MODES.map((mode) =>
@@ -103,11 +119,18 @@ describe.skipIf('skip' in java)('OpenTelemetry Java agent → real brokers → O
             'rabbit-exchange',
             'sqs',
             'nats',
+            `rabbit-consume:${nodeToJavaQueue(mode.service)}`,
           ],
           { timeout: 150_000 },
         ),
       ),
     );
+    for (const mode of MODES) {
+      const topic = `java-kafka-${runOf(mode.service)}`;
+      await exportFromNode(
+        await consumeKafkaInNode(NODE_CONSUMER, topic, `${NODE_CONSUMER}-${run}`, MESSAGES),
+      );
+    }
   }, 170_000);
 
   afterAll(async () => {
@@ -187,6 +210,26 @@ describe.skipIf('skip' in java)('OpenTelemetry Java agent → real brokers → O
       const processes = mine.filter((s) => s.operationType === 'process');
       for (const s of [...sends, ...processes]) expect(s.routingKey).toBe('orders.created');
       expectTracesContinue(sends, processes);
+      expect(settlesUnder(processes)).toHaveLength(MESSAGES);
+    });
+
+    it('Java producer → Kafka → Node consumer (@signalbox/instrumentation): edge and trace continue', async () => {
+      const topic = `java-kafka-${r}`;
+      const g = await graph();
+      expect(edge(g, `destination:kafka:${topic}`, `service:${NODE_CONSUMER}`)).toMatchObject({
+        messages: MESSAGES,
+        consumerGroup: `${NODE_CONSUMER}-${run}`,
+      });
+      expectTracesContinue(spansOf(service, topic, 'send'), spansOf(NODE_CONSUMER, topic, 'process'));
+    });
+
+    it('Node publisher (@signalbox/instrumentation) → RabbitMQ → Java consumer: edges and trace continue', async () => {
+      const queue = nodeToJavaQueue(service);
+      const g = await graph();
+      expect(edge(g, `service:${NODE_PUBLISHER}`, `destination:rabbitmq:${queue}`).messages).toBe(MESSAGES);
+      expect(edge(g, `destination:rabbitmq:${queue}`, svc).messages).toBe(MESSAGES);
+      const processes = spansOf(service, queue, 'process');
+      expectTracesContinue(spansOf(NODE_PUBLISHER, queue, 'send'), processes);
       expect(settlesUnder(processes)).toHaveLength(MESSAGES);
     });
 
