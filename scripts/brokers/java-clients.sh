@@ -16,6 +16,8 @@ KAFKA_CLIENTS_VERSION=4.3.1 # the broker's own version (kafka.sh)
 AMQP_CLIENT_VERSION=5.38.0
 AWS_SDK_VERSION=2.59.1
 JNATS_VERSION=2.26.2
+# JMS runs on an Artemis broker embedded in the client program (see JmsScenario.java).
+ARTEMIS_VERSION=2.56.0
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SOURCE_DIR="$HERE/../../lib/ingest/java-agent"
@@ -53,20 +55,25 @@ write_poms() {
     "org.apache.kafka:kafka-clients:$KAFKA_CLIENTS_VERSION" \
     "com.rabbitmq:amqp-client:$AMQP_CLIENT_VERSION" \
     "software.amazon.awssdk:sqs:$AWS_SDK_VERSION" \
-    "io.nats:jnats:$JNATS_VERSION"
+    "io.nats:jnats:$JNATS_VERSION" \
+    "org.apache.activemq:artemis-server:$ARTEMIS_VERSION" \
+    "org.apache.activemq:artemis-jakarta-client:$ARTEMIS_VERSION"
 }
 
 build() {
   mkdir -p "$CACHE"
-  if [[ ! -f "$AGENT_LIBS/.complete" || ! -f "$LIBS/.complete" ]]; then
-    write_poms
+  write_poms
+  # A changed pin (a new pom) fetches again.
+  if ! cmp -s "$HOME_DIR/clients-pom.xml" "$LIBS/.pom" || [[ ! -f "$AGENT_LIBS/.complete" ]]; then
+    rm -f "$LIBS/.complete"
     maven_copy_jars "the OpenTelemetry Java agent $AGENT_VERSION" "$HOME_DIR/agent-pom.xml" "$AGENT_LIBS" "$HOME_DIR/maven-agent.log"
     maven_copy_jars "the Java broker clients" "$HOME_DIR/clients-pom.xml" "$LIBS" "$HOME_DIR/maven-clients.log"
+    cp "$HOME_DIR/clients-pom.xml" "$LIBS/.pom"
   fi
   command -v javac >/dev/null || die "javac not found: install a JDK 17+ (apt-get install openjdk-17-jdk-headless)"
   # Recompile only when the sources changed.
   local hash
-  hash="$(cat "$SOURCE_DIR"/*.java | sha256sum | cut -d' ' -f1)"
+  hash="$(cat "$SOURCE_DIR"/*.java "$LIBS/.pom" | sha256sum | cut -d' ' -f1)"
   if [[ "$(cat "$CLASSES/.source-hash" 2>/dev/null)" != "$hash" ]]; then
     rm -rf "$CLASSES.tmp"
     mkdir -p "$CLASSES.tmp"

@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * "java-<scenario>-<run>" so the test knows them without any output.
  *
  * usage: java -javaagent:... AgentScenarios RUN MESSAGES SCENARIO...
- *   SCENARIO: kafka | rabbit-default | rabbit-exchange | sqs | nats | rabbit-consume:QUEUE
+ *   SCENARIO: kafka | rabbit-default | rabbit-exchange | sqs | nats | jms | rabbit-consume:QUEUE
  */
 public final class AgentScenarios {
   private static final long TIMEOUT_S = 30;
@@ -47,11 +47,15 @@ public final class AgentScenarios {
       else if (scenario.equals("rabbit-exchange")) rabbitExchange(run, messages);
       else if (scenario.equals("sqs")) sqs("java-sqs-" + run, messages);
       else if (scenario.equals("nats")) nats("java-nats-" + run, messages);
+      else if (scenario.equals("jms")) JmsScenario.run("java-jms-" + run, messages);
       else if (scenario.startsWith("rabbit-consume:"))
         rabbitConsume(scenario.substring("rabbit-consume:".length()), messages);
       else throw new IllegalArgumentException("unknown scenario " + scenario);
       System.out.println("done " + scenario);
     }
+    // Client libraries leave non-daemon threads behind (Artemis keeps its pool for a minute);
+    // exit now. The agent's shutdown hook still flushes every span.
+    System.exit(0);
   }
 
   static void kafka(String topic, int messages) throws Exception {
