@@ -90,6 +90,25 @@ function operationType(attributes: Attributes, kind: number, name: string): Oper
 // the AMQP method, with messaging.system but no operation attribute.
 const JAVA_AGENT_RABBITMQ_SETTLES = new Set(['basic.ack', 'basic.nack', 'basic.reject']);
 
+// The OpenTelemetry Java agent (2.33.1, default semconv) reports an SQS DeleteMessage (the
+// consumer's settle) as a plain AWS SDK client span: no messaging.system, only rpc.* and the
+// queue URL. (With otel.semconv-stability.opt-in=messaging it is a messaging settle span.)
+function isJavaAgentSqsDelete(attributes: Attributes): boolean {
+  if (text(attributes, 'messaging.system') !== null) return false;
+  const method = text(attributes, 'rpc.method');
+  return (
+    text(attributes, 'rpc.service') === 'Sqs' &&
+    (method === 'DeleteMessage' || method === 'DeleteMessageBatch') &&
+    text(attributes, 'aws.sqs.queue.url') !== null
+  );
+}
+
+/** The queue name is the last path segment of an SQS queue URL. */
+function sqsQueueName(attributes: Attributes): string | null {
+  const url = text(attributes, 'aws.sqs.queue.url');
+  return url?.split('/').filter(Boolean).pop() ?? null;
+}
+
 /** Dead-letter queue names by the conventions DLQ tools recognise (*.dlq, *.DLT, *_error, *.dead-letter). */
 const DLQ_NAME = /([.\-_](dlq|dlt|dead[-_.]?letters?)|_error)$/i;
 
@@ -128,16 +147,21 @@ function boundedInteger(attributes: Attributes, k1: string, k2?: string, k3?: st
 /** Returns null for spans that are not messaging spans (no messaging.system, not Celery). */
 export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
   const a = span.attributes;
-  const system = text(a, 'messaging.system') ?? (text(a, 'celery.action') ? 'celery' : null);
+  const javaAgentSqsSettle = isJavaAgentSqsDelete(a);
+  const system =
+    text(a, 'messaging.system') ??
+    (text(a, 'celery.action') ? 'celery' : null) ??
+    (javaAgentSqsSettle ? 'aws_sqs' : null);
   if (system === null) return null;
-  const opType = operationType(a, span.kind, span.name);
-  const named = text(
-    a,
-    'messaging.destination.name',
-    'messaging.destination', // before semconv 1.17 (still sent by Celery and Java agent 1.x)
-    'messaging.destination.template',
-    'celery.routing_key',
-  );
+  const opType = javaAgentSqsSettle ? 'settle' : operationType(a, span.kind, span.name);
+  const named =
+    text(
+      a,
+      'messaging.destination.name',
+      'messaging.destination', // before semconv 1.17 (still sent by Celery and Java agent 1.x)
+      'messaging.destination.template',
+      'celery.routing_key',
+    ) ?? (javaAgentSqsSettle ? sqsQueueName(a) : null);
   // The OpenTelemetry Java agent (2.33.1, default semconv) names RabbitMQ's default exchange
   // "<default>" on publish and process spans; there the routing key is the queue's name.
   const destination =
