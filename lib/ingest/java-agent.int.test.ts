@@ -186,12 +186,12 @@ describe.skipIf('skip' in java)('OpenTelemetry Java agent → real brokers → O
     /** The service's sends and deliveries on destination, as graph edges and as continued traces. */
     const expectRoundTrip = async (system: string, destination: string) => {
       const node = `destination:${system}:${destination}`;
+      const processes = spansOf(service, destination, 'process');
+      expectTracesContinue(spansOf(service, destination, 'send'), processes);
       const g = await graph();
       expect(edge(g, svc, node).messages).toBe(MESSAGES);
       const delivery = edge(g, node, svc);
       expect(delivery).toMatchObject({ messages: MESSAGES, errors: 0 });
-      const processes = spansOf(service, destination, 'process');
-      expectTracesContinue(spansOf(service, destination, 'send'), processes);
       return { graph: g, delivery, processes };
     };
 
@@ -251,10 +251,13 @@ describe.skipIf('skip' in java)('OpenTelemetry Java agent → real brokers → O
     });
   });
 
-  it('SQS deletes are settles with the messaging opt-in; with the defaults they are plain AWS calls', () => {
-    const deletes = (service: string) =>
-      received.filter((s) => s.service === service && s.system === 'aws_sqs' && s.operationType === 'settle');
-    expect(deletes('java-messaging-optin')).toHaveLength(MESSAGES);
-    expect(deletes('java-defaults')).toHaveLength(0);
+  it('SQS deletes are settles under the process spans, with either setting', () => {
+    for (const { service } of MODES) {
+      const processes = spansOf(service, `java-sqs-${runOf(service)}`, 'process');
+      const deletes = settlesUnder(processes);
+      expect(deletes).toHaveLength(MESSAGES);
+      for (const d of deletes)
+        expect(d).toMatchObject({ system: 'aws_sqs', destination: `java-sqs-${runOf(service)}` });
+    }
   });
 });
