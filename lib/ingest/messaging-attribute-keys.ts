@@ -24,6 +24,10 @@ export const MESSAGING_SPAN_KEYS: readonly (readonly [string, boolean])[] = [
   ['messaging.destination', true],
   ['messaging.destination.template', true],
   ['celery.routing_key', true],
+  // The Java agent's plain SQS DeleteMessage spans (messaging-span.ts, isJavaAgentSqsDelete).
+  ['rpc.service', true],
+  ['rpc.method', true],
+  ['aws.sqs.queue.url', true],
   ['error.type', true],
   ['messaging.consumer.group.name', true],
   ['messaging.kafka.consumer.group', true],

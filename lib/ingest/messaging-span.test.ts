@@ -187,4 +187,39 @@ describe('toMessagingSpan: Signalbox, Celery and delivery details', () => {
       n: 1,
     });
   });
+
+  it('names the Java agent’s RabbitMQ "<default>" exchange by the queue it routes to', () => {
+    const row = toMessagingSpan(
+      span(
+        {
+          'messaging.system': 'rabbitmq',
+          'messaging.operation': 'process',
+          'messaging.destination.name': '<default>',
+          'messaging.rabbitmq.destination.routing_key': 'orders',
+        },
+        5,
+      ),
+    );
+    expect(row?.destination).toBe('orders');
+  });
+
+  it('reads the Java agent’s RabbitMQ basic.ack client span as a settle', () => {
+    const row = toMessagingSpan({ ...span({ 'messaging.system': 'rabbitmq' }, 3), name: 'basic.ack' });
+    expect(row?.operationType).toBe('settle');
+  });
+
+  it('reads the Java agent’s plain SQS DeleteMessage client span as a settle on its queue', () => {
+    const row = toMessagingSpan(
+      span(
+        {
+          'rpc.system': 'aws-api',
+          'rpc.service': 'Sqs',
+          'rpc.method': 'DeleteMessage',
+          'aws.sqs.queue.url': 'http://127.0.0.1:9324/000000000000/orders',
+        },
+        3,
+      ),
+    );
+    expect(row).toMatchObject({ system: 'aws_sqs', operationType: 'settle', destination: 'orders' });
+  });
 });

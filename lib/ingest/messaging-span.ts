@@ -14,8 +14,9 @@ const CELERY_ACTIONS: Record<string, OperationType> = { apply_async: 'send', run
  * in 1.27; `deliver` was an early name for push-based processing. Without any
  * attribute, the span kind decides for producers and consumers.
  */
-function operationType(attributes: Attributes, kind: number): OperationType | null {
+function operationType(attributes: Attributes, kind: number, name: string): OperationType | null {
   const raw = text(attributes, 'messaging.operation.type', 'messaging.operation');
+  if (raw === null && JAVA_AGENT_RABBITMQ_SETTLES.has(name)) return 'settle';
   switch (raw) {
     case 'create':
     case 'send':
@@ -33,6 +34,29 @@ function operationType(attributes: Attributes, kind: number): OperationType | nu
   if (kind === SpanKind.PRODUCER) return 'send';
   if (kind === SpanKind.CONSUMER) return 'process';
   return null;
+}
+
+// The OpenTelemetry Java agent (2.33.1, default semconv) reports acks as client spans named after
+// the AMQP method, with messaging.system but no operation attribute.
+const JAVA_AGENT_RABBITMQ_SETTLES = new Set(['basic.ack', 'basic.nack', 'basic.reject']);
+
+// The OpenTelemetry Java agent (2.33.1, default semconv) reports an SQS DeleteMessage (the
+// consumer's settle) as a plain AWS SDK client span: no messaging.system, only rpc.* and the
+// queue URL. (With otel.semconv-stability.opt-in=messaging it is a messaging settle span.)
+function isJavaAgentSqsDelete(attributes: Attributes): boolean {
+  if (text(attributes, 'messaging.system') !== null) return false;
+  const method = text(attributes, 'rpc.method');
+  return (
+    text(attributes, 'rpc.service') === 'Sqs' &&
+    (method === 'DeleteMessage' || method === 'DeleteMessageBatch') &&
+    text(attributes, 'aws.sqs.queue.url') !== null
+  );
+}
+
+/** The queue name is the last path segment of an SQS queue URL. */
+function sqsQueueName(attributes: Attributes): string | null {
+  const url = text(attributes, 'aws.sqs.queue.url');
+  return url?.split('/').filter(Boolean).pop() ?? null;
 }
 
 /** Dead-letter queue names by the conventions DLQ tools recognise (*.dlq, *.DLT, *_error, *.dead-letter). */
@@ -73,22 +97,33 @@ function boundedInteger(attributes: Attributes, k1: string, k2?: string, k3?: st
 /** Returns null for spans that are not messaging spans (no messaging.system, not Celery). */
 export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
   const a = span.attributes;
-  const system = text(a, 'messaging.system') ?? (text(a, 'celery.action') ? 'celery' : null);
+  const javaAgentSqsSettle = isJavaAgentSqsDelete(a);
+  const system =
+    text(a, 'messaging.system') ??
+    (text(a, 'celery.action') ? 'celery' : null) ??
+    (javaAgentSqsSettle ? 'aws_sqs' : null);
   if (system === null) return null;
-  const opType = operationType(a, span.kind);
+  const opType = javaAgentSqsSettle ? 'settle' : operationType(a, span.kind, span.name);
   // The template first: a span names its destination as its metrics do. Metrics carry
   // `messaging.destination.template` where there is one (a wildcard subscription's
   // `orders.*`, a user's template), never the raw name, to keep cardinality bounded
   // (semconv 1.44 messaging metrics); reading the concrete name from the span would
   // draw one consumer as fed by two destinations. The concrete name stays in the
   // span's attributes for its journey.
-  const destination = text(
-    a,
-    'messaging.destination.template',
-    'messaging.destination.name',
-    'messaging.destination', // before semconv 1.17 (still sent by Celery and Java agent 1.x)
-    'celery.routing_key',
-  );
+  const named =
+    text(
+      a,
+      'messaging.destination.template',
+      'messaging.destination.name',
+      'messaging.destination', // before semconv 1.17 (still sent by Celery and Java agent 1.x)
+      'celery.routing_key',
+    ) ?? (javaAgentSqsSettle ? sqsQueueName(a) : null);
+  // The OpenTelemetry Java agent (2.33.1, default semconv) names RabbitMQ's default exchange
+  // "<default>" on publish and process spans; there the routing key is the queue's name.
+  const destination =
+    system === 'rabbitmq' && named === '<default>'
+      ? (text(a, 'messaging.rabbitmq.destination.routing_key') ?? named)
+      : named;
   return {
     traceId: span.traceId,
     spanId: span.spanId,

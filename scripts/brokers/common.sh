@@ -29,6 +29,37 @@ running_pid() {
   printf '%s\n' "$pid"
 }
 
+# maven_copy_jars TITLE POM LIBS MAVEN_LOG: downloads POM's runtime
+# dependencies from Maven Central through mvn (the only way out of this
+# network) into LIBS, once: LIBS/.complete marks a finished download.
+maven_copy_jars() {
+  local title=$1 pom=$2 libs=$3 maven_log=$4
+  [[ -f "$libs/.complete" ]] && return 0
+  command -v java >/dev/null || die "java not found: install a JDK 17+ (apt-get install openjdk-17-jre-headless)"
+  command -v mvn >/dev/null || die "mvn not found: install Maven (apt-get install maven)"
+  say "$NAME: fetching $title from Maven Central (first run only; log: $maven_log)"
+  # Maven 3.8 does not lock its local repository, and ensure-all.sh runs the
+  # broker scripts at once: take turns so they never write the same jar.
+  exec 8>"$CACHE/maven.lock"
+  flock -w 600 8 || die "another download holds $CACHE/maven.lock for too long"
+  # Copy into a temp dir and rename, so an interrupted download is never
+  # mistaken for a complete one.
+  rm -rf "$libs.tmp"
+  if ! mvn -q -B -Dstyle.color=never -f "$pom" "$MAVEN_DEPENDENCY_PLUGIN:copy-dependencies" \
+    -DincludeScope=runtime -DoutputDirectory="$libs.tmp" >"$maven_log" 2>&1; then
+    exec 8>&-
+    tail -n 30 "$maven_log" >&2
+    die "downloading $title with mvn failed (see $maven_log); check that Maven Central is reachable, then re-run"
+  fi
+  rm -rf "$libs"
+  mv "$libs.tmp" "$libs"
+  touch "$libs/.complete"
+  exec 8>&-
+}
+
+# Pinned so every download resolves the same way.
+MAVEN_DEPENDENCY_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
+
 show_log_tail() {
   if [[ -f "$LOG_FILE" ]]; then
     printf -- '--- last 30 lines of %s ---\n' "$LOG_FILE" >&2

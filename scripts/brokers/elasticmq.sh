@@ -10,7 +10,6 @@ set -euo pipefail
 
 # Pinned so every machine runs the server the tests were written against.
 ELASTICMQ_VERSION="${SIGNALBOX_ELASTICMQ_VERSION:-1.7.1}"
-DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 
 HOST=127.0.0.1
 PORT=9324
@@ -47,8 +46,6 @@ sqs_answers() {
 
 fetch() {
   [[ -f "$LIBS/.complete" ]] && return 0
-  command -v java >/dev/null || die "java not found: install a JDK 17+ (apt-get install openjdk-17-jre-headless)"
-  command -v mvn >/dev/null || die "mvn not found: install Maven (apt-get install maven)"
   mkdir -p "$EMQ_HOME"
   cat >"$EMQ_HOME/pom.xml" <<EOF
 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -66,23 +63,7 @@ fetch() {
   </dependencies>
 </project>
 EOF
-  say "elasticmq: fetching ElasticMQ $ELASTICMQ_VERSION from Maven Central (first run only; log: $MAVEN_LOG)"
-  # Maven 3.8 does not lock its local repository, and ensure-all.sh runs both
-  # broker scripts at once: take turns so they never write the same jar.
-  exec 8>"$CACHE/maven.lock"
-  flock -w 600 8 || die "another download holds $CACHE/maven.lock for too long"
-  # Copy into a temp dir and rename, so an interrupted download is never
-  # mistaken for a complete one.
-  rm -rf "$LIBS.tmp"
-  if ! mvn -q -B -Dstyle.color=never -f "$EMQ_HOME/pom.xml" "$DEP_PLUGIN:copy-dependencies" \
-    -DincludeScope=runtime -DoutputDirectory="$LIBS.tmp" >"$MAVEN_LOG" 2>&1; then
-    tail -n 30 "$MAVEN_LOG" >&2
-    die "downloading ElasticMQ with mvn failed (see $MAVEN_LOG); check that Maven Central is reachable, then re-run"
-  fi
-  rm -rf "$LIBS"
-  mv "$LIBS.tmp" "$LIBS"
-  touch "$LIBS/.complete"
-  exec 8>&-
+  maven_copy_jars "ElasticMQ $ELASTICMQ_VERSION" "$EMQ_HOME/pom.xml" "$LIBS" "$MAVEN_LOG"
 }
 
 write_config() {

@@ -16,7 +16,6 @@ KAFKA_VERSION="${SIGNALBOX_KAFKA_VERSION:-4.3.1}"
 # Kafka 4 logs through slf4j 1.7 -> log4j2 but does not publish a binding in its
 # pom (the distribution tarball adds it), so we add the same one ourselves.
 LOG4J_VERSION=2.24.3
-DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 
 HOST=127.0.0.1
 PORT=9092
@@ -52,8 +51,6 @@ kafka_ready() { port_open "$HOST" "$PORT" && grep -q 'Kafka Server started' "$LO
 
 fetch() {
   [[ -f "$LIBS/.complete" ]] && return 0
-  command -v java >/dev/null || die "java not found: install a JDK 17+ (apt-get install openjdk-17-jre-headless)"
-  command -v mvn >/dev/null || die "mvn not found: install Maven (apt-get install maven)"
   mkdir -p "$KAFKA_HOME"
   cat >"$KAFKA_HOME/pom.xml" <<EOF
 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -81,23 +78,7 @@ fetch() {
   </dependencies>
 </project>
 EOF
-  say "kafka: fetching Kafka $KAFKA_VERSION from Maven Central (first run only; log: $MAVEN_LOG)"
-  # Maven 3.8 does not lock its local repository, and ensure-all.sh runs both
-  # broker scripts at once: take turns so they never write the same jar.
-  exec 8>"$CACHE/maven.lock"
-  flock -w 600 8 || die "another download holds $CACHE/maven.lock for too long"
-  # Copy into a temp dir and rename, so an interrupted download is never
-  # mistaken for a complete one.
-  rm -rf "$LIBS.tmp"
-  if ! mvn -q -B -Dstyle.color=never -f "$KAFKA_HOME/pom.xml" "$DEP_PLUGIN:copy-dependencies" \
-    -DincludeScope=runtime -DoutputDirectory="$LIBS.tmp" >"$MAVEN_LOG" 2>&1; then
-    tail -n 30 "$MAVEN_LOG" >&2
-    die "downloading Kafka with mvn failed (see $MAVEN_LOG); check that Maven Central is reachable, then re-run"
-  fi
-  rm -rf "$LIBS"
-  mv "$LIBS.tmp" "$LIBS"
-  touch "$LIBS/.complete"
-  exec 8>&-
+  maven_copy_jars "Kafka $KAFKA_VERSION" "$KAFKA_HOME/pom.xml" "$LIBS" "$MAVEN_LOG"
 }
 
 write_config() {
