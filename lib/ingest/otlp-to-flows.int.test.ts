@@ -117,14 +117,21 @@ describe('OTLP → DuckDB → /api/flows', () => {
       id: 'destination:kafka:orders',
       kind: 'destination',
       name: 'orders',
+      label: 'orders',
       system: 'kafka',
+      role: 'topic',
     });
     expect(graph.nodes).toContainEqual({
       id: 'service:checkout',
       kind: 'service',
       name: 'checkout',
+      label: 'checkout',
       system: null,
+      role: null,
     });
+    // The default exchange: publish and delivery name the queue, one node, no route.
+    expect(graph.nodes.find((n) => n.id === 'destination:rabbitmq:payments')?.role).toBe('queue');
+    expect(graph.edges.map((e) => e.kind).sort()).toEqual(['deliver', 'deliver', 'publish', 'publish']);
   });
 
   it('honours the time range (ISO and relative)', async () => {
