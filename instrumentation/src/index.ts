@@ -1,17 +1,17 @@
 // The wire protocol (headers, pathway codec, dead-letter model), also its own entry point.
 export * from './protocol.js';
-export { instrumentKafkaConsumer, instrumentKafkaProducer } from './brokers/kafka.js';
+export { instrumentKafkaProducer } from './brokers/kafka.js';
+export { instrumentKafkaConsumer, processKafkaMessage } from './brokers/kafka-consumer.js';
 export type { KafkaConsumerInstrumentationOptions } from './brokers/kafka.js';
 export { instrumentAmqpChannel } from './brokers/rabbitmq.js';
+export { processAmqpMessage } from './brokers/rabbitmq-consume.js';
 export type { MessagingInstrumentationOptions, ParentMode } from './options.js';
 export { kafkaHeadersCarrier } from './propagation/kafka-headers.js';
 export { amqpHeadersCarrier } from './propagation/amqp-headers.js';
 export { natsHeadersCarrier } from './propagation/nats-headers.js';
 export { redisFieldsCarrier } from './propagation/redis-fields.js';
 export { mqttUserPropertiesCarrier } from './propagation/mqtt-properties.js';
-export { processKafkaMessage } from './brokers/kafka.js';
 export type { KafkaConsumerLike, KafkaProducerLike } from './brokers/kafka.js';
-export { processAmqpMessage } from './brokers/rabbitmq.js';
 export type { DeadLetterOptions, DeadLetterResult } from './dlq/prepare.js';
 export { deadLetterKafka, kafkaDeadLetterTopic } from './dlq/kafka.js';
 export type { KafkaDeadLetterOptions, KafkaDeadLetterResult, KafkaFailedMessage } from './dlq/kafka.js';

@@ -1,6 +1,7 @@
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { Consumer, ConsumerConfig, Kafka, Producer } from 'kafkajs';
-import { instrumentKafkaConsumer, instrumentKafkaProducer } from '../brokers/kafka.js';
+import { instrumentKafkaProducer } from '../brokers/kafka.js';
+import { instrumentKafkaConsumer } from '../brokers/kafka-consumer.js';
 import { guarded } from '../spans.js';
 import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from './base.js';
 

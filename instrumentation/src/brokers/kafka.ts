@@ -36,8 +36,6 @@ import {
 import { guarded } from '../spans.js';
 import { bypassContrib } from '../auto/coexist.js';
 
-export { instrumentKafkaConsumer, processKafkaMessage } from './kafka-consumer.js';
-
 /** Options for `instrumentKafkaConsumer`. */
 export interface KafkaConsumerInstrumentationOptions extends MessagingInstrumentationOptions {
   /**

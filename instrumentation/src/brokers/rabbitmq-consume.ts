@@ -21,7 +21,7 @@ import { recordSettle } from '../messaging/settle.js';
 import { amqpHeadersCarrier } from '../propagation/amqp-headers.js';
 import { ATTR_MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG, MESSAGING_SYSTEM_RABBITMQ } from '../semconv.js';
 import { guarded, warnFailure, type MessagingSpanInfo } from '../spans.js';
-import { consumeDestination, isGeneratedName, messageAttributes } from './rabbitmq.js';
+import { consumeDestination, isGeneratedName, messageAttributes } from './rabbitmq-names.js';
 
 interface TrackedMessage {
   runtime: MessagingRuntime;

@@ -14,7 +14,7 @@
  * a consumer of queue `payments` both report `payments`, which is what lets
  * the dashboard join producer and consumer by destination.
  */
-import { context, type Attributes } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import type { Channel, ConfirmChannel, Options } from 'amqplib';
 import { bypassContrib, patchedOnChain, suppressOtherInstrumentation } from '../auto/coexist.js';
 import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
@@ -25,48 +25,10 @@ import { resolveRuntime, type MessagingRuntime } from '../messaging/runtime.js';
 import type { MessagingInstrumentationOptions } from '../options.js';
 import { amqpHeadersCarrier } from '../propagation/amqp-headers.js';
 import { asHeaderTable } from '../propagation/header-table.js';
-import {
-  ATTR_MESSAGING_MESSAGE_CONVERSATION_ID,
-  ATTR_MESSAGING_MESSAGE_ID,
-  ATTR_MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY,
-  MESSAGING_SYSTEM_RABBITMQ,
-  RABBITMQ_DEFAULT_EXCHANGE,
-} from '../semconv.js';
+import { MESSAGING_SYSTEM_RABBITMQ } from '../semconv.js';
 import { warnFailure } from '../spans.js';
 import { consumeOverrides } from './rabbitmq-consume.js';
-
-export { processAmqpMessage } from './rabbitmq-consume.js';
-
-/** `messaging.destination.name` of a publish. */
-export function publishDestination(exchange: string, routingKey: string): string {
-  if (exchange && routingKey) return `${exchange}:${routingKey}`;
-  return exchange || routingKey || RABBITMQ_DEFAULT_EXCHANGE;
-}
-
-/** `messaging.destination.name` of a delivery from `queue`. */
-export function consumeDestination(exchange: string, routingKey: string, queue: string): string {
-  const parts = [exchange, routingKey, routingKey === queue ? '' : queue].filter((part) => part !== '');
-  return parts.length > 0 ? parts.join(':') : RABBITMQ_DEFAULT_EXCHANGE;
-}
-
-// Server-named queues (`assertQueue('')`, RPC reply queues) are created per
-// connection; RabbitMQ gives them this prefix. They mark the destination
-// anonymous so span names and metrics stay low-cardinality.
-export const isGeneratedName = (name: string) => name.startsWith('amq.gen-');
-
-export function messageAttributes(
-  messageId: unknown,
-  correlationId: unknown,
-  routingKey: string,
-): Attributes {
-  const attributes: Attributes = {};
-  if (typeof messageId === 'string' && messageId !== '') attributes[ATTR_MESSAGING_MESSAGE_ID] = messageId;
-  if (typeof correlationId === 'string' && correlationId !== '') {
-    attributes[ATTR_MESSAGING_MESSAGE_CONVERSATION_ID] = correlationId;
-  }
-  if (routingKey) attributes[ATTR_MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY] = routingKey;
-  return attributes;
-}
+import { isGeneratedName, messageAttributes, publishDestination } from './rabbitmq-names.js';
 
 interface PreparedPublish {
   operation: MessagingOperation;

@@ -17,16 +17,13 @@ import { VERSION } from '../version.js';
 import { localCounter } from './local-counter.js';
 import { LocalCounter, LocalHistogram, type LocalMetricDescriptor } from './local-store.js';
 import { localMetricsWired } from './producer-state.js';
-import type { MetricSeries } from './series.js';
+import type { MetricSeries, SeriesCounter } from './series.js';
+
+export type { SeriesCounter };
 
 /** A histogram recording into a precomputed attribute set. */
 export interface SeriesHistogram {
   record(value: number, series: MetricSeries): void;
-}
-
-/** A monotonic counter adding into a precomputed attribute set. */
-export interface SeriesCounter {
-  add(value: number, series: MetricSeries): void;
 }
 
 /** Every metric instrument this package records. */

@@ -1,5 +1,5 @@
 import type { Meter, MetricOptions } from '@opentelemetry/api';
-import type { SeriesCounter } from './instruments.js';
+import type { SeriesCounter } from './series.js';
 import { LocalCounter } from './local-store.js';
 
 /**

@@ -27,3 +27,8 @@ export function metricSeries(attributes: Attributes): MetricSeries {
   }
   return { attributes, key };
 }
+
+/** A monotonic counter adding into a precomputed attribute set. */
+export interface SeriesCounter {
+  add(value: number, series: MetricSeries): void;
+}

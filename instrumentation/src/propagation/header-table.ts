@@ -1,5 +1,5 @@
 import { MAX_HEADER_VALUE_LENGTH, type MessageCarrier } from './carrier.js';
-import { asPlainRecord } from './plain-record.js';
+import { asPlainRecord, type HeaderTable } from './plain-record.js';
 
 /*
  * Helpers shared by carriers whose headers are a plain object keyed by name
@@ -7,7 +7,7 @@ import { asPlainRecord } from './plain-record.js';
  * the worst: not an object, inherited keys, getters that throw.
  */
 
-export type HeaderTable = Record<string, unknown>;
+export type { HeaderTable };
 
 /** Only plain objects: a Buffer where headers belong would list one key per byte. */
 export function asHeaderTable(headers: unknown): HeaderTable | undefined {

@@ -1,4 +1,5 @@
-import type { HeaderTable } from './header-table.js';
+/** Message headers as a record of fields (AMQP tables, Kafka headers, MQTT user properties). */
+export type HeaderTable = Record<string, unknown>;
 
 /**
  * `value` as a record of header-like fields when it is a plain object (or a
