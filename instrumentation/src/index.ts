@@ -1,20 +1,20 @@
 // The wire protocol (headers, pathway codec, dead-letter model), also its own entry point.
 export * from './protocol.js';
-export { instrumentKafkaProducer } from './brokers/kafka.js';
-export { instrumentKafkaConsumer, processKafkaMessage } from './brokers/kafka-consumer.js';
-export type { KafkaConsumerInstrumentationOptions } from './brokers/kafka.js';
+export { instrumentKafkaProducer } from './brokers/kafka/producer.js';
+export { instrumentKafkaConsumer, processKafkaMessage } from './brokers/kafka/consumer.js';
+export type { KafkaConsumerInstrumentationOptions } from './brokers/kafka/producer.js';
 export { instrumentAmqpChannel } from './brokers/rabbitmq.js';
 export { processAmqpMessage } from './brokers/rabbitmq-consume.js';
 export type { MessagingInstrumentationOptions, ParentMode } from './options.js';
-export { kafkaHeadersCarrier } from './propagation/kafka-headers.js';
+export { kafkaHeadersCarrier } from './brokers/kafka/headers.js';
 export { amqpHeadersCarrier } from './propagation/amqp-headers.js';
 export { natsHeadersCarrier } from './propagation/nats-headers.js';
 export { redisFieldsCarrier } from './propagation/redis-fields.js';
 export { mqttUserPropertiesCarrier } from './propagation/mqtt-properties.js';
-export type { KafkaConsumerLike, KafkaProducerLike } from './brokers/kafka.js';
+export type { KafkaConsumerLike, KafkaProducerLike } from './brokers/kafka/producer.js';
 export type { DeadLetterOptions, DeadLetterResult } from './dlq/prepare.js';
-export { deadLetterKafka, kafkaDeadLetterTopic } from './dlq/kafka.js';
-export type { KafkaDeadLetterOptions, KafkaDeadLetterResult, KafkaFailedMessage } from './dlq/kafka.js';
+export { deadLetterKafka, kafkaDeadLetterTopic } from './brokers/kafka/dead-letter.js';
+export type { KafkaDeadLetterOptions, KafkaDeadLetterResult, KafkaFailedMessage } from './brokers/kafka/dead-letter.js';
 export { amqpDeadLetterQueue, deadLetterAmqp } from './dlq/rabbitmq.js';
 export type { AmqpDeadLetterOptions, AmqpDeadLetterResult } from './dlq/rabbitmq.js';
 export { deadLetterSqs } from './dlq/sqs.js';

@@ -7,7 +7,7 @@ import { resolveRuntime } from '../src/messaging/runtime.js';
 import { formatPathway, parsePathway, PATHWAY_HEADER } from '../src/pathway/header.js';
 import { amqpHeadersCarrier } from '../src/propagation/amqp-headers.js';
 import { MAX_HEADER_VALUE_LENGTH, type MessageCarrier } from '../src/propagation/carrier.js';
-import { kafkaHeadersCarrier } from '../src/propagation/kafka-headers.js';
+import { kafkaHeadersCarrier } from '../src/brokers/kafka/headers.js';
 import { instrumentAmqpChannel, instrumentKafkaConsumer } from '../src/index.js';
 import { setupMetrics } from './support/metrics.js';
 import { setupTracing } from './support/tracing.js';

@@ -7,7 +7,7 @@ import { recordSettle } from '../src/messaging/settle.js';
 import { parseStabilityOptIn } from '../src/messaging/stability.js';
 import { pathwayHash } from '../src/pathway/hash.js';
 import { parsePathway, PATHWAY_HEADER } from '../src/pathway/header.js';
-import { kafkaHeadersCarrier } from '../src/propagation/kafka-headers.js';
+import { kafkaHeadersCarrier } from '../src/brokers/kafka/headers.js';
 import { setupMetrics } from './support/metrics.js';
 import { sameSpan, setupTracing } from './support/tracing.js';
 

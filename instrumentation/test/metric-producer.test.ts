@@ -26,7 +26,7 @@ import { instrumentsFor } from '../src/metrics/instruments.js';
 import { LocalCounter } from '../src/metrics/local-store.js';
 import { localMetricsWired } from '../src/metrics/producer-state.js';
 import { metricSeries } from '../src/metrics/series.js';
-import { kafkaHeadersCarrier } from '../src/propagation/kafka-headers.js';
+import { kafkaHeadersCarrier } from '../src/brokers/kafka/headers.js';
 import { VERSION } from '../src/version.js';
 import { setupMetrics } from './support/metrics.js';
 import { setupTracing } from './support/tracing.js';

@@ -1,7 +1,7 @@
 import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerGate } from '../../../lib/testing/brokers.js';
-import { deadLetterKafka } from '../../src/dlq/kafka.js';
+import { deadLetterKafka } from '../../src/brokers/kafka/dead-letter.js';
 import { parseDeadLetter } from '../../src/dlq/parse.js';
 import { createTopic, kafkaClient, uniqueName } from '../support/brokers.js';
 import { deadLetterTelemetry, eventually, PaymentDeclined, TRACEPARENT } from './telemetry-support.js';

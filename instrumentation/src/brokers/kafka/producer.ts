@@ -18,23 +18,23 @@ import type {
   RecordMetadata,
   Transaction,
 } from 'kafkajs';
-import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
-import { delegate } from '../delegate.js';
-import { runOperations, type MessagingOperation } from '../messaging/operation.js';
-import { beginSend, type SendInfo } from '../messaging/produce.js';
-import { resolveRuntime, type MessagingRuntime } from '../messaging/runtime.js';
-import type { MessagingInstrumentationOptions } from '../options.js';
-import type { MessageCarrier } from '../propagation/carrier.js';
-import { kafkaHeadersCarrier } from '../propagation/kafka-headers.js';
+import { wrapOnce, wrapperOf } from '../../messaging/wrap-once.js';
+import { delegate } from '../../delegate.js';
+import { runOperations, type MessagingOperation } from '../../messaging/operation.js';
+import { beginSend, type SendInfo } from '../../messaging/produce.js';
+import { resolveRuntime, type MessagingRuntime } from '../../messaging/runtime.js';
+import type { MessagingInstrumentationOptions } from '../../options.js';
+import type { MessageCarrier } from '../../propagation/carrier.js';
+import { kafkaHeadersCarrier } from './headers.js';
 import {
   ATTR_MESSAGING_DESTINATION_PARTITION_ID,
   ATTR_MESSAGING_KAFKA_MESSAGE_KEY,
   ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE,
   ATTR_MESSAGING_KAFKA_OFFSET,
   MESSAGING_SYSTEM_KAFKA,
-} from '../semconv.js';
-import { guarded } from '../spans.js';
-import { bypassContrib } from '../auto/coexist.js';
+} from '../../semconv.js';
+import { guarded } from '../../spans.js';
+import { bypassContrib } from '../../auto/coexist.js';
 
 /** Options for `instrumentKafkaConsumer`. */
 export interface KafkaConsumerInstrumentationOptions extends MessagingInstrumentationOptions {

@@ -1,9 +1,9 @@
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { Consumer, ConsumerConfig, Kafka, Producer } from 'kafkajs';
-import { instrumentKafkaProducer } from '../brokers/kafka.js';
-import { instrumentKafkaConsumer } from '../brokers/kafka-consumer.js';
-import { guarded } from '../spans.js';
-import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from './base.js';
+import { instrumentKafkaProducer } from './producer.js';
+import { instrumentKafkaConsumer } from './consumer.js';
+import { guarded } from '../../spans.js';
+import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from '../../auto/base.js';
 
 type KafkaClass = { prototype: Pick<Kafka, 'producer' | 'consumer'> };
 

@@ -12,23 +12,23 @@ import type {
   KafkaMessage,
   TopicPartitionOffsetAndMetadata,
 } from 'kafkajs';
-import { bypassContrib } from '../auto/coexist.js';
-import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
-import { delegate } from '../delegate.js';
-import { beginProcess, beginReceive, processMessage } from '../messaging/consume.js';
-import type { Delivery } from '../messaging/delivery.js';
-import { runOperations, type MessagingOperation } from '../messaging/operation.js';
-import { resolveRuntime, type MessagingRuntime } from '../messaging/runtime.js';
-import { recordSettle } from '../messaging/settle.js';
-import { kafkaHeadersCarrier } from '../propagation/kafka-headers.js';
-import { ATTR_MESSAGING_DESTINATION_PARTITION_ID, MESSAGING_SYSTEM_KAFKA } from '../semconv.js';
-import { guarded, warnFailure } from '../spans.js';
+import { bypassContrib } from '../../auto/coexist.js';
+import { wrapOnce, wrapperOf } from '../../messaging/wrap-once.js';
+import { delegate } from '../../delegate.js';
+import { beginProcess, beginReceive, processMessage } from '../../messaging/consume.js';
+import type { Delivery } from '../../messaging/delivery.js';
+import { runOperations, type MessagingOperation } from '../../messaging/operation.js';
+import { resolveRuntime, type MessagingRuntime } from '../../messaging/runtime.js';
+import { recordSettle } from '../../messaging/settle.js';
+import { kafkaHeadersCarrier } from './headers.js';
+import { ATTR_MESSAGING_DESTINATION_PARTITION_ID, MESSAGING_SYSTEM_KAFKA } from '../../semconv.js';
+import { guarded, warnFailure } from '../../spans.js';
 import {
   consumedMessageAttributes,
   topicInfo,
   type KafkaConsumerInstrumentationOptions,
   type KafkaConsumerLike,
-} from './kafka.js';
+} from './producer.js';
 
 interface BatchState {
   runtime: MessagingRuntime;

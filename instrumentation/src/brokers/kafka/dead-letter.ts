@@ -1,8 +1,8 @@
 import type { IHeaders, KafkaMessage, Producer, RecordMetadata } from 'kafkajs';
-import { isDeadLetterHeader } from './headers.js';
-import { prepareDeadLetter, type DeadLetterOptions, type DeadLetterResult } from './prepare.js';
-import { SYSTEM_KAFKA } from './system.js';
-import { withDeadLetterTelemetry } from './telemetry.js';
+import { isDeadLetterHeader } from '../../dlq/headers.js';
+import { prepareDeadLetter, type DeadLetterOptions, type DeadLetterResult } from '../../dlq/prepare.js';
+import { SYSTEM_KAFKA } from '../../dlq/system.js';
+import { withDeadLetterTelemetry } from '../../dlq/telemetry.js';
 
 /** Options of {@link deadLetterKafka}. */
 export interface KafkaDeadLetterOptions extends DeadLetterOptions {

@@ -1,6 +1,6 @@
 import type { IHeaders } from 'kafkajs';
-import type { MessageCarrier } from './carrier.js';
-import { asHeaderTable, decodeHeaderValue, HeaderTableCarrier } from './header-table.js';
+import type { MessageCarrier } from '../../propagation/carrier.js';
+import { asHeaderTable, decodeHeaderValue, HeaderTableCarrier } from '../../propagation/header-table.js';
 
 /**
  * Reads a Kafka header value as kafkajs delivers it: a Buffer (always, on the
