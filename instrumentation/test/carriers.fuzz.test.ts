@@ -5,7 +5,7 @@ import { beginProcess } from '../src/messaging/consume.js';
 import { beginSend } from '../src/messaging/produce.js';
 import { resolveRuntime } from '../src/messaging/runtime.js';
 import { formatPathway, parsePathway, PATHWAY_HEADER } from '../src/pathway/header.js';
-import { amqpHeadersCarrier } from '../src/propagation/amqp-headers.js';
+import { amqpHeadersCarrier } from '../src/brokers/rabbitmq/headers.js';
 import { MAX_HEADER_VALUE_LENGTH, type MessageCarrier } from '../src/propagation/carrier.js';
 import { kafkaHeadersCarrier } from '../src/brokers/kafka/headers.js';
 import { instrumentAmqpChannel, instrumentKafkaConsumer } from '../src/index.js';

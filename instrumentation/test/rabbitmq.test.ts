@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Channel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { consumeDestination, publishDestination } from '../src/brokers/rabbitmq-names.js';
+import { consumeDestination, publishDestination } from '../src/brokers/rabbitmq/names.js';
 import { amqpHeadersCarrier, instrumentAmqpChannel } from '../src/index.js';
 import { extractSpanContext } from '../src/propagation/carrier.js';
 import { sameSpan, setupTracing } from './support/tracing.js';

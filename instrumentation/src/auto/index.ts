@@ -4,7 +4,7 @@
  * `@opentelemetry/api` alone; this one needs `@opentelemetry/instrumentation`
  * (an optional peer dependency).
  */
-export { SignalboxAmqplibInstrumentation } from './amqplib.js';
+export { SignalboxAmqplibInstrumentation } from '../brokers/rabbitmq/auto.js';
 export type { SignalboxInstrumentationConfig } from './base.js';
 export { SignalboxBullMQInstrumentation } from './bullmq.js';
 export { SignalboxIoredisStreamsInstrumentation } from './ioredis.js';
@@ -14,7 +14,7 @@ export { SignalboxNatsInstrumentation } from './nats.js';
 export { SignalboxSqsInstrumentation } from './sqs.js';
 
 import type { Instrumentation } from '@opentelemetry/instrumentation';
-import { SignalboxAmqplibInstrumentation } from './amqplib.js';
+import { SignalboxAmqplibInstrumentation } from '../brokers/rabbitmq/auto.js';
 import type { SignalboxInstrumentationConfig } from './base.js';
 import { SignalboxBullMQInstrumentation } from './bullmq.js';
 import { SignalboxIoredisStreamsInstrumentation } from './ioredis.js';

@@ -2,7 +2,7 @@ import type { Channel, ChannelModel, ConfirmChannel, GetMessage } from 'amqplib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerGate } from '../../../lib/testing/brokers.js';
 import { parseDeadLetter } from '../../src/dlq/parse.js';
-import { deadLetterAmqp } from '../../src/dlq/rabbitmq.js';
+import { deadLetterAmqp } from '../../src/brokers/rabbitmq/dead-letter.js';
 import { amqpConnect, uniqueName } from '../support/brokers.js';
 import { deadLetterTelemetry, PaymentDeclined, TRACEPARENT } from './telemetry-support.js';
 

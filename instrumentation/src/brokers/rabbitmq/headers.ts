@@ -1,5 +1,5 @@
-import type { MessageCarrier } from './carrier.js';
-import { asHeaderTable, decodeHeaderValue, HeaderTableCarrier } from './header-table.js';
+import type { MessageCarrier } from '../../propagation/carrier.js';
+import { asHeaderTable, decodeHeaderValue, HeaderTableCarrier } from '../../propagation/header-table.js';
 
 /**
  * A {@link MessageCarrier} over an AMQP 0-9-1 header table: `options.headers`

@@ -1,9 +1,9 @@
 import type { Channel, ConfirmChannel, Message, Options } from 'amqplib';
-import { DLQ_HEADERS, isDeadLetterHeader } from './headers.js';
-import { prepareDeadLetter, type DeadLetterOptions, type DeadLetterResult } from './prepare.js';
-import { SYSTEM_RABBITMQ } from './system.js';
-import { withDeadLetterTelemetry } from './telemetry.js';
-import { count } from './values.js';
+import { DLQ_HEADERS, isDeadLetterHeader } from '../../dlq/headers.js';
+import { prepareDeadLetter, type DeadLetterOptions, type DeadLetterResult } from '../../dlq/prepare.js';
+import { SYSTEM_RABBITMQ } from '../../dlq/system.js';
+import { withDeadLetterTelemetry } from '../../dlq/telemetry.js';
+import { count } from '../../dlq/values.js';
 
 /** Options of {@link deadLetterAmqp}. */
 export interface AmqpDeadLetterOptions extends DeadLetterOptions {

@@ -4,7 +4,7 @@ import {
   ATTR_MESSAGING_MESSAGE_ID,
   ATTR_MESSAGING_RABBITMQ_DESTINATION_ROUTING_KEY,
   RABBITMQ_DEFAULT_EXCHANGE,
-} from '../semconv.js';
+} from '../../semconv.js';
 
 /*
  * How amqplib operations are named, shared by the publish and the consume side.

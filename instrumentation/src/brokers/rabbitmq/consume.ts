@@ -5,23 +5,23 @@
  */
 import { context } from '@opentelemetry/api';
 import type { Channel, ConsumeMessage, GetMessage, Message, Options } from 'amqplib';
-import { bypassContrib } from '../auto/coexist.js';
+import { bypassContrib } from '../../auto/coexist.js';
 import {
   beginProcess,
   beginReceive,
   processMessage,
   type ProcessExtras,
   type ProcessOperation,
-} from '../messaging/consume.js';
-import type { Delivery } from '../messaging/delivery.js';
-import { messageState } from '../messaging/message-state.js';
-import type { MessagingOperation } from '../messaging/operation.js';
-import type { MessagingRuntime } from '../messaging/runtime.js';
-import { recordSettle } from '../messaging/settle.js';
-import { amqpHeadersCarrier } from '../propagation/amqp-headers.js';
-import { ATTR_MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG, MESSAGING_SYSTEM_RABBITMQ } from '../semconv.js';
-import { guarded, warnFailure, type MessagingSpanInfo } from '../spans.js';
-import { consumeDestination, isGeneratedName, messageAttributes } from './rabbitmq-names.js';
+} from '../../messaging/consume.js';
+import type { Delivery } from '../../messaging/delivery.js';
+import { messageState } from '../../messaging/message-state.js';
+import type { MessagingOperation } from '../../messaging/operation.js';
+import type { MessagingRuntime } from '../../messaging/runtime.js';
+import { recordSettle } from '../../messaging/settle.js';
+import { amqpHeadersCarrier } from './headers.js';
+import { ATTR_MESSAGING_RABBITMQ_MESSAGE_DELIVERY_TAG, MESSAGING_SYSTEM_RABBITMQ } from '../../semconv.js';
+import { guarded, warnFailure, type MessagingSpanInfo } from '../../spans.js';
+import { consumeDestination, isGeneratedName, messageAttributes } from './names.js';
 
 interface TrackedMessage {
   runtime: MessagingRuntime;

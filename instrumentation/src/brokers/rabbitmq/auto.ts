@@ -3,9 +3,9 @@ import {
   InstrumentationNodeModuleFile,
 } from '@opentelemetry/instrumentation';
 import type { Channel } from 'amqplib';
-import { instrumentAmqpChannel } from '../brokers/rabbitmq.js';
-import { guarded } from '../spans.js';
-import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from './base.js';
+import { instrumentAmqpChannel } from './channel.js';
+import { guarded } from '../../spans.js';
+import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from '../../auto/base.js';
 
 const SUPPORTED = ['>=0.5.5 <3'];
 const FACTORIES = ['createChannel', 'createConfirmChannel'] as const;

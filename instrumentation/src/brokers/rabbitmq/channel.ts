@@ -16,19 +16,19 @@
  */
 import { context } from '@opentelemetry/api';
 import type { Channel, ConfirmChannel, Options } from 'amqplib';
-import { bypassContrib, patchedOnChain, suppressOtherInstrumentation } from '../auto/coexist.js';
-import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
-import { delegate } from '../delegate.js';
-import type { MessagingOperation } from '../messaging/operation.js';
-import { beginSend } from '../messaging/produce.js';
-import { resolveRuntime, type MessagingRuntime } from '../messaging/runtime.js';
-import type { MessagingInstrumentationOptions } from '../options.js';
-import { amqpHeadersCarrier } from '../propagation/amqp-headers.js';
-import { asHeaderTable } from '../propagation/header-table.js';
-import { MESSAGING_SYSTEM_RABBITMQ } from '../semconv.js';
-import { warnFailure } from '../spans.js';
-import { consumeOverrides } from './rabbitmq-consume.js';
-import { isGeneratedName, messageAttributes, publishDestination } from './rabbitmq-names.js';
+import { bypassContrib, patchedOnChain, suppressOtherInstrumentation } from '../../auto/coexist.js';
+import { wrapOnce, wrapperOf } from '../../messaging/wrap-once.js';
+import { delegate } from '../../delegate.js';
+import type { MessagingOperation } from '../../messaging/operation.js';
+import { beginSend } from '../../messaging/produce.js';
+import { resolveRuntime, type MessagingRuntime } from '../../messaging/runtime.js';
+import type { MessagingInstrumentationOptions } from '../../options.js';
+import { amqpHeadersCarrier } from './headers.js';
+import { asHeaderTable } from '../../propagation/header-table.js';
+import { MESSAGING_SYSTEM_RABBITMQ } from '../../semconv.js';
+import { warnFailure } from '../../spans.js';
+import { consumeOverrides } from './consume.js';
+import { isGeneratedName, messageAttributes, publishDestination } from './names.js';
 
 interface PreparedPublish {
   operation: MessagingOperation;
