@@ -14,12 +14,12 @@ export {
   sqsAttributesCarrier,
   SQS_MAX_MESSAGE_ATTRIBUTES,
   SQS_PACKED_CONTEXT_ATTRIBUTE,
-} from './propagation/sqs-attributes.js';
+} from './brokers/sqs/attributes.js';
 export type {
   PreparedSqsAttributes,
   SqsContextPlacement,
   SqsMessageAttributes,
-} from './propagation/sqs-attributes.js';
+} from './brokers/sqs/attributes.js';
 export { bullmqMetadataCarrier, parseBullmqMetadata } from './propagation/bullmq-metadata.js';
 
 // The pathway header (PATHWAY.md): end-to-end latency that survives sampling.

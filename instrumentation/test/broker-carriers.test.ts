@@ -14,7 +14,7 @@ import {
   type MessageCarrier,
   type SqsMessageAttributes,
 } from '../src/index.js';
-import { traceparentFromAwsTraceHeader } from '../src/propagation/xray-trace-header.js';
+import { traceparentFromAwsTraceHeader } from '../src/brokers/sqs/xray-trace-header.js';
 import { VALID_TRACEPARENT } from './support/hostile-values.js';
 import { setupTracing } from './support/tracing.js';
 

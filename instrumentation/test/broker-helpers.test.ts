@@ -11,8 +11,8 @@ import {
   xautoclaimEntries,
   xreadgroupEntries,
 } from '../src/brokers/redis-commands.js';
-import { sqsOperationOf, sqsQueueName } from '../src/brokers/sqs-commands.js';
-import { receiveInput } from '../src/brokers/sqs-consume.js';
+import { sqsOperationOf, sqsQueueName } from '../src/brokers/sqs/commands.js';
+import { receiveInput } from '../src/brokers/sqs/consume.js';
 
 describe('NATS subject templates', () => {
   it.each([

@@ -11,7 +11,7 @@ export { SignalboxIoredisStreamsInstrumentation } from './ioredis.js';
 export { SignalboxKafkaJsInstrumentation } from '../brokers/kafka/auto.js';
 export { SignalboxMqttInstrumentation } from './mqtt.js';
 export { SignalboxNatsInstrumentation } from './nats.js';
-export { SignalboxSqsInstrumentation } from './sqs.js';
+export { SignalboxSqsInstrumentation } from '../brokers/sqs/auto.js';
 
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { SignalboxAmqplibInstrumentation } from '../brokers/rabbitmq/auto.js';
@@ -21,7 +21,7 @@ import { SignalboxIoredisStreamsInstrumentation } from './ioredis.js';
 import { SignalboxKafkaJsInstrumentation } from '../brokers/kafka/auto.js';
 import { SignalboxMqttInstrumentation } from './mqtt.js';
 import { SignalboxNatsInstrumentation } from './nats.js';
-import { SignalboxSqsInstrumentation } from './sqs.js';
+import { SignalboxSqsInstrumentation } from '../brokers/sqs/auto.js';
 
 /** Every Signalbox auto-instrumentation, configured alike. */
 export function signalboxInstrumentations(config: SignalboxInstrumentationConfig = {}): Instrumentation[] {

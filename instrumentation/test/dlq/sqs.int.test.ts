@@ -12,7 +12,7 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import { BROKERS, brokerGate } from '../../../lib/testing/brokers.js';
 import { parseDeadLetter } from '../../src/dlq/parse.js';
-import { deadLetterSqs } from '../../src/dlq/sqs.js';
+import { deadLetterSqs } from '../../src/brokers/sqs/dead-letter.js';
 import { deadLetterTelemetry, PaymentDeclined, TRACEPARENT } from './telemetry-support.js';
 
 const gate = await brokerGate('sqs');

@@ -5,11 +5,11 @@ import type {
   SendMessageCommandOutput,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { SQS_DLQ_ATTRIBUTE } from './headers.js';
-import { prepareDeadLetter, type DeadLetterOptions, type DeadLetterResult } from './prepare.js';
-import { SYSTEM_SQS } from './system.js';
-import { withDeadLetterTelemetry } from './telemetry.js';
-import { count } from './values.js';
+import { SQS_DLQ_ATTRIBUTE } from '../../dlq/headers.js';
+import { prepareDeadLetter, type DeadLetterOptions, type DeadLetterResult } from '../../dlq/prepare.js';
+import { SYSTEM_SQS } from '../../dlq/system.js';
+import { withDeadLetterTelemetry } from '../../dlq/telemetry.js';
+import { count } from '../../dlq/values.js';
 
 /** Options of {@link deadLetterSqs}. */
 export interface SqsDeadLetterOptions extends DeadLetterOptions {

@@ -1,8 +1,8 @@
 import { diag } from '@opentelemetry/api';
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { MAX_HEADER_VALUE_LENGTH, TRACEPARENT, type MessageCarrier } from './carrier.js';
-import { ownKeys, type HeaderTable } from './header-table.js';
-import { asPlainRecord } from './plain-record.js';
+import { MAX_HEADER_VALUE_LENGTH, TRACEPARENT, type MessageCarrier } from '../../propagation/carrier.js';
+import { ownKeys, type HeaderTable } from '../../propagation/header-table.js';
+import { asPlainRecord } from '../../propagation/plain-record.js';
 import { traceparentFromAwsTraceHeader } from './xray-trace-header.js';
 
 /*

@@ -1,11 +1,11 @@
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { instrumentSqsClient } from '../brokers/sqs.js';
-import { delegate } from '../delegate.js';
-import { guarded } from '../spans.js';
-import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from './base.js';
-import { unwrapShimmer } from './coexist.js';
-import { exported, type MethodLookup } from './patch.js';
+import { instrumentSqsClient } from './client.js';
+import { delegate } from '../../delegate.js';
+import { guarded } from '../../spans.js';
+import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from '../../auto/base.js';
+import { unwrapShimmer } from '../../auto/coexist.js';
+import { exported, type MethodLookup } from '../../auto/patch.js';
 
 type SqsClientClass = { prototype: object };
 

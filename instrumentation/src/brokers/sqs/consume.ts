@@ -1,22 +1,22 @@
 import { propagation, type Link, type SpanContext } from '@opentelemetry/api';
 import type { Message, ReceiveMessageCommandOutput } from '@aws-sdk/client-sqs';
-import type { Delivery } from '../messaging/delivery.js';
-import { beginReceive, processMessage, type ReceiveOperation } from '../messaging/consume.js';
-import type { MessagingOperation } from '../messaging/operation.js';
-import type { MessagingRuntime } from '../messaging/runtime.js';
-import { recordSettle } from '../messaging/settle.js';
-import { TwoGenerationMap } from '../messaging/two-generation-map.js';
-import { PATHWAY_HEADER } from '../pathway/header.js';
-import { TRACEPARENT, TRACESTATE } from '../propagation/carrier.js';
-import { SQS_PACKED_CONTEXT_ATTRIBUTE, sqsAttributesCarrier } from '../propagation/sqs-attributes.js';
-import { ATTR_MESSAGING_BATCH_MESSAGE_COUNT, ATTR_MESSAGING_MESSAGE_ID } from '../semconv.js';
-import { guarded, type MessagingSpanInfo } from '../spans.js';
+import type { Delivery } from '../../messaging/delivery.js';
+import { beginReceive, processMessage, type ReceiveOperation } from '../../messaging/consume.js';
+import type { MessagingOperation } from '../../messaging/operation.js';
+import type { MessagingRuntime } from '../../messaging/runtime.js';
+import { recordSettle } from '../../messaging/settle.js';
+import { TwoGenerationMap } from '../../messaging/two-generation-map.js';
+import { PATHWAY_HEADER } from '../../pathway/header.js';
+import { TRACEPARENT, TRACESTATE } from '../../propagation/carrier.js';
+import { SQS_PACKED_CONTEXT_ATTRIBUTE, sqsAttributesCarrier } from './attributes.js';
+import { ATTR_MESSAGING_BATCH_MESSAGE_COUNT, ATTR_MESSAGING_MESSAGE_ID } from '../../semconv.js';
+import { guarded, type MessagingSpanInfo } from '../../spans.js';
 import {
   MESSAGING_SYSTEM_AWS_SQS,
   sqsOperationOf,
   sqsQueueName,
   type SqsCommandLike,
-} from './sqs-commands.js';
+} from './commands.js';
 
 /*
  * The consuming half of the SQS wrapper: ReceiveMessage (receive span, and

@@ -1,24 +1,24 @@
 import { context } from '@opentelemetry/api';
 import type { MessageAttributeValue, SendMessageCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
-import { bypassContrib, patchedOnChain, suppressOtherInstrumentation } from '../auto/coexist.js';
-import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
-import { delegate } from '../delegate.js';
-import type { MessagingOperation } from '../messaging/operation.js';
-import { beginSend } from '../messaging/produce.js';
-import { resolveRuntime, type MessagingRuntime } from '../messaging/runtime.js';
-import type { MessagingInstrumentationOptions } from '../options.js';
-import { stageSqsAttributes, type StagedSqsAttributes } from '../propagation/sqs-attributes.js';
-import { ATTR_MESSAGING_MESSAGE_ID } from '../semconv.js';
-import { guarded } from '../spans.js';
-import { receiveOperation, settleOperation } from './sqs-consume.js';
+import { bypassContrib, patchedOnChain, suppressOtherInstrumentation } from '../../auto/coexist.js';
+import { wrapOnce, wrapperOf } from '../../messaging/wrap-once.js';
+import { delegate } from '../../delegate.js';
+import type { MessagingOperation } from '../../messaging/operation.js';
+import { beginSend } from '../../messaging/produce.js';
+import { resolveRuntime, type MessagingRuntime } from '../../messaging/runtime.js';
+import type { MessagingInstrumentationOptions } from '../../options.js';
+import { stageSqsAttributes, type StagedSqsAttributes } from './attributes.js';
+import { ATTR_MESSAGING_MESSAGE_ID } from '../../semconv.js';
+import { guarded } from '../../spans.js';
+import { receiveOperation, settleOperation } from './consume.js';
 import {
   MESSAGING_SYSTEM_AWS_SQS,
   sqsOperationOf,
   sqsQueueName,
   type SqsCommandLike,
-} from './sqs-commands.js';
+} from './commands.js';
 
-export { processSqsMessage } from './sqs-consume.js';
+export { processSqsMessage } from './consume.js';
 
 /*
  * AWS SDK v3 has one entry point, `client.send(command)`, so the wrapper
