@@ -10,7 +10,7 @@ export { SignalboxBullMQInstrumentation } from './bullmq.js';
 export { SignalboxIoredisStreamsInstrumentation } from './ioredis.js';
 export { SignalboxKafkaJsInstrumentation } from '../brokers/kafka/auto.js';
 export { SignalboxMqttInstrumentation } from './mqtt.js';
-export { SignalboxNatsInstrumentation } from './nats.js';
+export { SignalboxNatsInstrumentation } from '../brokers/nats/auto.js';
 export { SignalboxSqsInstrumentation } from '../brokers/sqs/auto.js';
 
 import type { Instrumentation } from '@opentelemetry/instrumentation';
@@ -20,7 +20,7 @@ import { SignalboxBullMQInstrumentation } from './bullmq.js';
 import { SignalboxIoredisStreamsInstrumentation } from './ioredis.js';
 import { SignalboxKafkaJsInstrumentation } from '../brokers/kafka/auto.js';
 import { SignalboxMqttInstrumentation } from './mqtt.js';
-import { SignalboxNatsInstrumentation } from './nats.js';
+import { SignalboxNatsInstrumentation } from '../brokers/nats/auto.js';
 import { SignalboxSqsInstrumentation } from '../brokers/sqs/auto.js';
 
 /** Every Signalbox auto-instrumentation, configured alike. */

@@ -9,7 +9,7 @@ import {
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROKERS, brokerGate } from '../../../lib/testing/brokers.js';
-import { deadLetterJetStream } from '../../src/dlq/nats.js';
+import { deadLetterJetStream } from '../../src/brokers/nats/dead-letter.js';
 import { parseDeadLetter } from '../../src/dlq/parse.js';
 import { deadLetterTelemetry, PaymentDeclined, TRACEPARENT } from './telemetry-support.js';
 

@@ -4,11 +4,11 @@ import {
 } from '@opentelemetry/instrumentation';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { MsgHdrs, NatsConnection } from '@nats-io/nats-core';
-import { instrumentJetStream } from '../brokers/nats-jetstream.js';
-import { instrumentNatsConnection, type NatsInstrumentationOptions } from '../brokers/nats.js';
-import { originalOf } from '../messaging/wrap-once.js';
-import { guarded } from '../spans.js';
-import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from './base.js';
+import { instrumentJetStream } from './jetstream.js';
+import { instrumentNatsConnection, type NatsInstrumentationOptions } from './connection.js';
+import { originalOf } from '../../messaging/wrap-once.js';
+import { guarded } from '../../spans.js';
+import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from '../../auto/base.js';
 
 const SUPPORTED = ['>=3.0.0 <4'];
 

@@ -1,8 +1,8 @@
 import type { JetStreamClient, JsMsg, PubAck } from '@nats-io/jetstream';
-import { isDeadLetterHeader } from './headers.js';
-import { prepareDeadLetter, type DeadLetterOptions, type DeadLetterResult } from './prepare.js';
-import { SYSTEM_NATS } from './system.js';
-import { withDeadLetterTelemetry } from './telemetry.js';
+import { isDeadLetterHeader } from '../../dlq/headers.js';
+import { prepareDeadLetter, type DeadLetterOptions, type DeadLetterResult } from '../../dlq/prepare.js';
+import { SYSTEM_NATS } from '../../dlq/system.js';
+import { withDeadLetterTelemetry } from '../../dlq/telemetry.js';
 
 /** Options of {@link deadLetterJetStream}. */
 export interface JetStreamDeadLetterOptions extends DeadLetterOptions {

@@ -1,5 +1,5 @@
 import type { MsgHdrs } from '@nats-io/nats-core';
-import { MAX_HEADER_VALUE_LENGTH, type MessageCarrier } from './carrier.js';
+import { MAX_HEADER_VALUE_LENGTH, type MessageCarrier } from '../../propagation/carrier.js';
 
 /*
  * NATS headers (`MsgHdrs`, nats.js v3) differ from the other carriers in two

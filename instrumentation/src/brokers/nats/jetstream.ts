@@ -12,25 +12,25 @@ import type {
   PubAck,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
-import { delegate } from '../delegate.js';
-import { beginProcess, beginReceive } from '../messaging/consume.js';
-import { recordDelivery } from '../messaging/delivery.js';
-import type { MessagingOperation } from '../messaging/operation.js';
-import { beginSend } from '../messaging/produce.js';
-import { recordSettle } from '../messaging/settle.js';
-import { natsHeadersCarrier } from '../propagation/nats-headers.js';
+import { wrapOnce, wrapperOf } from '../../messaging/wrap-once.js';
+import { delegate } from '../../delegate.js';
+import { beginProcess, beginReceive } from '../../messaging/consume.js';
+import { recordDelivery } from '../../messaging/delivery.js';
+import type { MessagingOperation } from '../../messaging/operation.js';
+import { beginSend } from '../../messaging/produce.js';
+import { recordSettle } from '../../messaging/settle.js';
+import { natsHeadersCarrier } from './headers.js';
 import {
   ATTR_MESSAGING_MESSAGE_ID,
   MESSAGING_OPERATION_TYPE_PROCESS,
   MESSAGING_OPERATION_TYPE_RECEIVE,
-} from '../semconv.js';
-import { guarded, type MessagingSpanInfo } from '../spans.js';
+} from '../../semconv.js';
+import { guarded, type MessagingSpanInfo } from '../../spans.js';
 import {
   ATTR_MESSAGING_DESTINATION_SUBSCRIPTION_NAME,
   hasNatsWildcard,
   setConcreteDestination,
-} from './destination-template.js';
+} from '../destination-template.js';
 import {
   headersForPublish,
   natsRuntime,
@@ -39,7 +39,7 @@ import {
   type NatsInstrumentationOptions,
   type NatsRuntime,
   type TrackedNatsMessage,
-} from './nats.js';
+} from './connection.js';
 
 /*
  * JetStream (@nats-io/jetstream v3). Destinations are subjects, as on the

@@ -8,16 +8,16 @@ import type {
   Subscription,
   SubscriptionOptions,
 } from '@nats-io/nats-core';
-import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
-import { delegate } from '../delegate.js';
-import { beginProcess } from '../messaging/consume.js';
-import { recordDelivery, type Delivery } from '../messaging/delivery.js';
-import { beginSend } from '../messaging/produce.js';
-import { resolveRuntime, type MessagingRuntime } from '../messaging/runtime.js';
-import type { MessagingInstrumentationOptions } from '../options.js';
-import { natsHeadersCarrier } from '../propagation/nats-headers.js';
-import { MESSAGING_OPERATION_TYPE_PROCESS } from '../semconv.js';
-import { guarded, type MessagingSpanInfo } from '../spans.js';
+import { wrapOnce, wrapperOf } from '../../messaging/wrap-once.js';
+import { delegate } from '../../delegate.js';
+import { beginProcess } from '../../messaging/consume.js';
+import { recordDelivery, type Delivery } from '../../messaging/delivery.js';
+import { beginSend } from '../../messaging/produce.js';
+import { resolveRuntime, type MessagingRuntime } from '../../messaging/runtime.js';
+import type { MessagingInstrumentationOptions } from '../../options.js';
+import { natsHeadersCarrier } from './headers.js';
+import { MESSAGING_OPERATION_TYPE_PROCESS } from '../../semconv.js';
+import { guarded, type MessagingSpanInfo } from '../../spans.js';
 import {
   destinationInfo,
   hasNatsWildcard,
@@ -25,7 +25,7 @@ import {
   setConcreteDestination,
   templateFor,
   type DestinationTemplates,
-} from './destination-template.js';
+} from '../destination-template.js';
 
 /** `messaging.system` for NATS (no well-known value in the conventions; a custom one). */
 export const MESSAGING_SYSTEM_NATS = 'nats';
