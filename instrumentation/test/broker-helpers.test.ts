@@ -10,7 +10,7 @@ import {
   parseXreadgroup,
   xautoclaimEntries,
   xreadgroupEntries,
-} from '../src/brokers/redis-commands.js';
+} from '../src/brokers/redis-streams/commands.js';
 import { sqsOperationOf, sqsQueueName } from '../src/brokers/sqs/commands.js';
 import { receiveInput } from '../src/brokers/sqs/consume.js';
 

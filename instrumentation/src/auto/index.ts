@@ -7,7 +7,7 @@
 export { SignalboxAmqplibInstrumentation } from '../brokers/rabbitmq/auto.js';
 export type { SignalboxInstrumentationConfig } from './base.js';
 export { SignalboxBullMQInstrumentation } from './bullmq.js';
-export { SignalboxIoredisStreamsInstrumentation } from './ioredis.js';
+export { SignalboxIoredisStreamsInstrumentation } from '../brokers/redis-streams/auto.js';
 export { SignalboxKafkaJsInstrumentation } from '../brokers/kafka/auto.js';
 export { SignalboxMqttInstrumentation } from './mqtt.js';
 export { SignalboxNatsInstrumentation } from '../brokers/nats/auto.js';
@@ -17,7 +17,7 @@ import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { SignalboxAmqplibInstrumentation } from '../brokers/rabbitmq/auto.js';
 import type { SignalboxInstrumentationConfig } from './base.js';
 import { SignalboxBullMQInstrumentation } from './bullmq.js';
-import { SignalboxIoredisStreamsInstrumentation } from './ioredis.js';
+import { SignalboxIoredisStreamsInstrumentation } from '../brokers/redis-streams/auto.js';
 import { SignalboxKafkaJsInstrumentation } from '../brokers/kafka/auto.js';
 import { SignalboxMqttInstrumentation } from './mqtt.js';
 import { SignalboxNatsInstrumentation } from '../brokers/nats/auto.js';

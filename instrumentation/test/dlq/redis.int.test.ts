@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROKERS, brokerGate } from '../../../lib/testing/brokers.js';
 import { parseDeadLetter } from '../../src/dlq/parse.js';
-import { deadLetterRedisStream } from '../../src/dlq/redis.js';
+import { deadLetterRedisStream } from '../../src/brokers/redis-streams/dead-letter.js';
 import { uniqueName } from '../support/brokers.js';
 import { deadLetterTelemetry, PaymentDeclined, TRACEPARENT } from './telemetry-support.js';
 

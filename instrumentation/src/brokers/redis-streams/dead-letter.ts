@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import { isDeadLetterHeader } from './headers.js';
-import { prepareDeadLetter, type DeadLetterOptions, type DeadLetterResult } from './prepare.js';
-import { SYSTEM_REDIS } from './system.js';
-import { withDeadLetterTelemetry } from './telemetry.js';
+import { isDeadLetterHeader } from '../../dlq/headers.js';
+import { prepareDeadLetter, type DeadLetterOptions, type DeadLetterResult } from '../../dlq/prepare.js';
+import { SYSTEM_REDIS } from '../../dlq/system.js';
+import { withDeadLetterTelemetry } from '../../dlq/telemetry.js';
 
 /** A Redis Streams entry as XREADGROUP / XAUTOCLAIM return it. */
 export interface RedisStreamEntry {

@@ -1,10 +1,10 @@
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { Redis } from 'ioredis';
-import { instrumentRedisStreams } from '../brokers/redis-streams.js';
-import { delegate } from '../delegate.js';
-import { guarded } from '../spans.js';
-import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from './base.js';
-import type { MethodLookup } from './patch.js';
+import { instrumentRedisStreams } from './client.js';
+import { delegate } from '../../delegate.js';
+import { guarded } from '../../spans.js';
+import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from '../../auto/base.js';
+import type { MethodLookup } from '../../auto/patch.js';
 
 /** The ioredis methods `instrumentRedisStreams` overrides; every other command is left alone. */
 const STREAM_METHODS = [

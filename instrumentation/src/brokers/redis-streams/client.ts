@@ -1,19 +1,19 @@
 import { context, type Link, type SpanContext } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
-import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
-import { bypassContrib } from '../auto/coexist.js';
-import { delegate } from '../delegate.js';
-import { beginProcess, beginReceive, type ReceiveOperation } from '../messaging/consume.js';
-import type { Delivery } from '../messaging/delivery.js';
-import type { MessagingOperation } from '../messaging/operation.js';
-import { beginSend } from '../messaging/produce.js';
-import { resolveRuntime, type MessagingRuntime } from '../messaging/runtime.js';
-import { recordSettle } from '../messaging/settle.js';
-import { TwoGenerationMap } from '../messaging/two-generation-map.js';
-import type { MessagingInstrumentationOptions } from '../options.js';
-import { redisFieldsCarrier } from '../propagation/redis-fields.js';
-import { ATTR_MESSAGING_BATCH_MESSAGE_COUNT, ATTR_MESSAGING_MESSAGE_ID } from '../semconv.js';
-import { guarded, type MessagingSpanInfo } from '../spans.js';
+import { wrapOnce, wrapperOf } from '../../messaging/wrap-once.js';
+import { bypassContrib } from '../../auto/coexist.js';
+import { delegate } from '../../delegate.js';
+import { beginProcess, beginReceive, type ReceiveOperation } from '../../messaging/consume.js';
+import type { Delivery } from '../../messaging/delivery.js';
+import type { MessagingOperation } from '../../messaging/operation.js';
+import { beginSend } from '../../messaging/produce.js';
+import { resolveRuntime, type MessagingRuntime } from '../../messaging/runtime.js';
+import { recordSettle } from '../../messaging/settle.js';
+import { TwoGenerationMap } from '../../messaging/two-generation-map.js';
+import type { MessagingInstrumentationOptions } from '../../options.js';
+import { redisFieldsCarrier } from './fields.js';
+import { ATTR_MESSAGING_BATCH_MESSAGE_COUNT, ATTR_MESSAGING_MESSAGE_ID } from '../../semconv.js';
+import { guarded, type MessagingSpanInfo } from '../../spans.js';
 import {
   parseXadd,
   parseXreadgroup,
@@ -21,7 +21,7 @@ import {
   xautoclaimEntries,
   xreadgroupEntries,
   type StreamEntry,
-} from './redis-commands.js';
+} from './commands.js';
 
 /**
  * `messaging.system` for Redis Streams. The conventions have no value for

@@ -1,5 +1,5 @@
-import type { MessageCarrier } from './carrier.js';
-import { decodeHeaderValue } from './header-table.js';
+import type { MessageCarrier } from '../../propagation/carrier.js';
+import { decodeHeaderValue } from '../../propagation/header-table.js';
 
 /*
  * Redis Streams have no headers: an entry is a flat list of field/value pairs
