@@ -9,7 +9,7 @@ export type { SignalboxInstrumentationConfig } from './base.js';
 export { SignalboxBullMQInstrumentation } from './bullmq.js';
 export { SignalboxIoredisStreamsInstrumentation } from '../brokers/redis-streams/auto.js';
 export { SignalboxKafkaJsInstrumentation } from '../brokers/kafka/auto.js';
-export { SignalboxMqttInstrumentation } from './mqtt.js';
+export { SignalboxMqttInstrumentation } from '../brokers/mqtt/auto.js';
 export { SignalboxNatsInstrumentation } from '../brokers/nats/auto.js';
 export { SignalboxSqsInstrumentation } from '../brokers/sqs/auto.js';
 
@@ -19,7 +19,7 @@ import type { SignalboxInstrumentationConfig } from './base.js';
 import { SignalboxBullMQInstrumentation } from './bullmq.js';
 import { SignalboxIoredisStreamsInstrumentation } from '../brokers/redis-streams/auto.js';
 import { SignalboxKafkaJsInstrumentation } from '../brokers/kafka/auto.js';
-import { SignalboxMqttInstrumentation } from './mqtt.js';
+import { SignalboxMqttInstrumentation } from '../brokers/mqtt/auto.js';
 import { SignalboxNatsInstrumentation } from '../brokers/nats/auto.js';
 import { SignalboxSqsInstrumentation } from '../brokers/sqs/auto.js';
 

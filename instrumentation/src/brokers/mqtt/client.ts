@@ -1,15 +1,15 @@
 import type { IClientPublishOptions, MqttClient, OnMessageCallback } from 'mqtt';
-import { wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
-import { delegate } from '../delegate.js';
-import { beginProcess } from '../messaging/consume.js';
-import { recordDelivery, type Delivery } from '../messaging/delivery.js';
-import type { MessagingOperation } from '../messaging/operation.js';
-import { beginSend } from '../messaging/produce.js';
-import { resolveRuntime, type MessagingRuntime } from '../messaging/runtime.js';
-import type { MessagingInstrumentationOptions } from '../options.js';
-import { mqttUserPropertiesCarrier } from '../propagation/mqtt-properties.js';
-import { MESSAGING_OPERATION_TYPE_PROCESS } from '../semconv.js';
-import { guarded, type MessagingSpanInfo } from '../spans.js';
+import { wrapOnce, wrapperOf } from '../../messaging/wrap-once.js';
+import { delegate } from '../../delegate.js';
+import { beginProcess } from '../../messaging/consume.js';
+import { recordDelivery, type Delivery } from '../../messaging/delivery.js';
+import type { MessagingOperation } from '../../messaging/operation.js';
+import { beginSend } from '../../messaging/produce.js';
+import { resolveRuntime, type MessagingRuntime } from '../../messaging/runtime.js';
+import type { MessagingInstrumentationOptions } from '../../options.js';
+import { mqttUserPropertiesCarrier } from './properties.js';
+import { MESSAGING_OPERATION_TYPE_PROCESS } from '../../semconv.js';
+import { guarded, type MessagingSpanInfo } from '../../spans.js';
 import {
   destinationInfo,
   hasMqttWildcard,
@@ -17,7 +17,7 @@ import {
   setConcreteDestination,
   templateFor,
   type DestinationTemplates,
-} from './destination-template.js';
+} from '../destination-template.js';
 
 /** `messaging.system` for MQTT (no well-known value in the conventions; a custom one). */
 export const MESSAGING_SYSTEM_MQTT = 'mqtt';

@@ -3,9 +3,9 @@ import {
   InstrumentationNodeModuleFile,
 } from '@opentelemetry/instrumentation';
 import type { MqttClient } from 'mqtt';
-import { instrumentMqttClient } from '../brokers/mqtt.js';
-import { guarded } from '../spans.js';
-import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from './base.js';
+import { instrumentMqttClient } from './client.js';
+import { guarded } from '../../spans.js';
+import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from '../../auto/base.js';
 
 const SUPPORTED = ['>=5.0.0 <6'];
 

@@ -1,6 +1,6 @@
-import type { MessageCarrier } from './carrier.js';
-import { decodeHeaderValue, HeaderTableCarrier } from './header-table.js';
-import { asPlainRecord } from './plain-record.js';
+import type { MessageCarrier } from '../../propagation/carrier.js';
+import { decodeHeaderValue, HeaderTableCarrier } from '../../propagation/header-table.js';
+import { asPlainRecord } from '../../propagation/plain-record.js';
 
 /*
  * MQTT 5 user properties are a list of UTF-8 name/value pairs in which a name
