@@ -23,8 +23,8 @@ export { deadLetterJetStream, jetStreamDeadLetterSubject } from './brokers/nats/
 export type { JetStreamDeadLetterOptions, JetStreamDeadLetterResult } from './brokers/nats/dead-letter.js';
 export { deadLetterRedisStream, redisDeadLetterStream } from './brokers/redis-streams/dead-letter.js';
 export type { RedisDeadLetterOptions, RedisDeadLetterResult, RedisStreamEntry } from './brokers/redis-streams/dead-letter.js';
-export { deadLetterBullMQ } from './dlq/bullmq.js';
-export type { BullMQDeadLetterData, BullMQDeadLetterOptions, BullMQDeadLetterResult } from './dlq/bullmq.js';
+export { deadLetterBullMQ } from './brokers/bullmq/dead-letter.js';
+export type { BullMQDeadLetterData, BullMQDeadLetterOptions, BullMQDeadLetterResult } from './brokers/bullmq/dead-letter.js';
 export { instrumentSqsClient, processSqsMessage } from './brokers/sqs/client.js';
 export type { SqsInstrumentationOptions } from './brokers/sqs/client.js';
 export { instrumentNatsConnection, processNatsMessage } from './brokers/nats/connection.js';
@@ -35,7 +35,7 @@ export { instrumentRedisStreams, processRedisStreamEntry } from './brokers/redis
 export type { RedisStreamsInstrumentationOptions } from './brokers/redis-streams/client.js';
 export { instrumentMqttClient } from './brokers/mqtt/client.js';
 export type { MqttInstrumentationOptions } from './brokers/mqtt/client.js';
-export { instrumentBullMQProcessor, instrumentBullMQQueue } from './brokers/bullmq.js';
-export type { BullMQInstrumentationOptions } from './brokers/bullmq.js';
+export { instrumentBullMQProcessor, instrumentBullMQQueue } from './brokers/bullmq/queue.js';
+export type { BullMQInstrumentationOptions } from './brokers/bullmq/queue.js';
 export { signalboxMetricProducer } from './metrics/producer.js';
 export type { SignalboxMetricProducer } from './metrics/producer.js';

@@ -20,7 +20,7 @@ export type {
   SqsContextPlacement,
   SqsMessageAttributes,
 } from './brokers/sqs/attributes.js';
-export { bullmqMetadataCarrier, parseBullmqMetadata } from './propagation/bullmq-metadata.js';
+export { bullmqMetadataCarrier, parseBullmqMetadata } from './brokers/bullmq/metadata.js';
 
 // The pathway header (PATHWAY.md): end-to-end latency that survives sampling.
 export { formatPathway, parsePathway, PATHWAY_HEADER } from './pathway/header.js';

@@ -6,7 +6,7 @@
  */
 export { SignalboxAmqplibInstrumentation } from '../brokers/rabbitmq/auto.js';
 export type { SignalboxInstrumentationConfig } from './base.js';
-export { SignalboxBullMQInstrumentation } from './bullmq.js';
+export { SignalboxBullMQInstrumentation } from '../brokers/bullmq/auto.js';
 export { SignalboxIoredisStreamsInstrumentation } from '../brokers/redis-streams/auto.js';
 export { SignalboxKafkaJsInstrumentation } from '../brokers/kafka/auto.js';
 export { SignalboxMqttInstrumentation } from '../brokers/mqtt/auto.js';
@@ -16,7 +16,7 @@ export { SignalboxSqsInstrumentation } from '../brokers/sqs/auto.js';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { SignalboxAmqplibInstrumentation } from '../brokers/rabbitmq/auto.js';
 import type { SignalboxInstrumentationConfig } from './base.js';
-import { SignalboxBullMQInstrumentation } from './bullmq.js';
+import { SignalboxBullMQInstrumentation } from '../brokers/bullmq/auto.js';
 import { SignalboxIoredisStreamsInstrumentation } from '../brokers/redis-streams/auto.js';
 import { SignalboxKafkaJsInstrumentation } from '../brokers/kafka/auto.js';
 import { SignalboxMqttInstrumentation } from '../brokers/mqtt/auto.js';

@@ -1,7 +1,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BROKERS, brokerGate } from '../../../lib/testing/brokers.js';
-import { deadLetterBullMQ } from '../../src/dlq/bullmq.js';
+import { deadLetterBullMQ } from '../../src/brokers/bullmq/dead-letter.js';
 import { parseDeadLetter } from '../../src/dlq/parse.js';
 import { uniqueName } from '../support/brokers.js';
 import { deadLetterTelemetry, eventually } from './telemetry-support.js';

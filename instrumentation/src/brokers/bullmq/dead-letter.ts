@@ -1,10 +1,10 @@
 import type { Job, Queue } from 'bullmq';
-import { parseBullmqMetadata } from '../propagation/bullmq-metadata.js';
-import { guarded } from '../spans.js';
-import { BULLMQ_DLQ_DATA_KEY } from './headers.js';
-import { prepareDeadLetter, type DeadLetterOptions, type DeadLetterResult } from './prepare.js';
-import { SYSTEM_BULLMQ } from './system.js';
-import { withDeadLetterTelemetry } from './telemetry.js';
+import { parseBullmqMetadata } from './metadata.js';
+import { guarded } from '../../spans.js';
+import { BULLMQ_DLQ_DATA_KEY } from '../../dlq/headers.js';
+import { prepareDeadLetter, type DeadLetterOptions, type DeadLetterResult } from '../../dlq/prepare.js';
+import { SYSTEM_BULLMQ } from '../../dlq/system.js';
+import { withDeadLetterTelemetry } from '../../dlq/telemetry.js';
 
 /** Options of {@link deadLetterBullMQ}: like the others, but `error` defaults to the job's own failure. */
 export interface BullMQDeadLetterOptions extends Omit<DeadLetterOptions, 'error'> {

@@ -1,18 +1,18 @@
 import { context, type Attributes } from '@opentelemetry/api';
 import type { BulkJobOptions, Job, JobsOptions, Processor, Queue } from 'bullmq';
-import { markWrapper, messagesInProcess, wrapOnce, wrapperOf } from '../messaging/wrap-once.js';
-import { bypassContrib } from '../auto/coexist.js';
-import { delegate } from '../delegate.js';
-import { beginProcess } from '../messaging/consume.js';
-import { recordDelivery } from '../messaging/delivery.js';
-import { beginSend } from '../messaging/produce.js';
-import { resolveRuntime, type MessagingRuntime } from '../messaging/runtime.js';
-import type { MessagingInstrumentationOptions } from '../options.js';
-import { setConsumedPathway } from '../pathway/context.js';
-import { bullmqMetadataCarrier, parseBullmqMetadata } from '../propagation/bullmq-metadata.js';
-import type { MessageCarrier } from '../propagation/carrier.js';
-import { ATTR_MESSAGING_MESSAGE_ID, MESSAGING_OPERATION_TYPE_PROCESS } from '../semconv.js';
-import { guarded, type MessagingSpanInfo } from '../spans.js';
+import { markWrapper, messagesInProcess, wrapOnce, wrapperOf } from '../../messaging/wrap-once.js';
+import { bypassContrib } from '../../auto/coexist.js';
+import { delegate } from '../../delegate.js';
+import { beginProcess } from '../../messaging/consume.js';
+import { recordDelivery } from '../../messaging/delivery.js';
+import { beginSend } from '../../messaging/produce.js';
+import { resolveRuntime, type MessagingRuntime } from '../../messaging/runtime.js';
+import type { MessagingInstrumentationOptions } from '../../options.js';
+import { setConsumedPathway } from '../../pathway/context.js';
+import { bullmqMetadataCarrier, parseBullmqMetadata } from './metadata.js';
+import type { MessageCarrier } from '../../propagation/carrier.js';
+import { ATTR_MESSAGING_MESSAGE_ID, MESSAGING_OPERATION_TYPE_PROCESS } from '../../semconv.js';
+import { guarded, type MessagingSpanInfo } from '../../spans.js';
 
 /*
  * BullMQ. Context travels where BullMQ's own telemetry hook (and so

@@ -1,10 +1,10 @@
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import type { Job, Processor, Queue } from 'bullmq';
-import { instrumentBullMQProcessor, instrumentBullMQQueue } from '../brokers/bullmq.js';
-import { delegate } from '../delegate.js';
-import { guarded } from '../spans.js';
-import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from './base.js';
-import { exported, type MethodLookup } from './patch.js';
+import { instrumentBullMQProcessor, instrumentBullMQQueue } from './queue.js';
+import { delegate } from '../../delegate.js';
+import { guarded } from '../../spans.js';
+import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from '../../auto/base.js';
+import { exported, type MethodLookup } from '../../auto/patch.js';
 
 type Class = { prototype: object };
 type Method = (...args: unknown[]) => unknown;

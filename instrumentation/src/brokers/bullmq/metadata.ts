@@ -1,4 +1,4 @@
-import { MAX_HEADER_VALUE_LENGTH, type MessageCarrier } from './carrier.js';
+import { MAX_HEADER_VALUE_LENGTH, type MessageCarrier } from '../../propagation/carrier.js';
 
 /*
  * BullMQ's own telemetry hook (used by bullmq-otel) keeps a job's creation
