@@ -2,7 +2,7 @@ import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import { InstrumentationBase, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { MessagingInstrumentationOptions } from '../options.js';
 import { VERSION } from '../version.js';
-import { isSignalboxPatch, markSignalboxPatch, type MethodLookup, type MethodPatch } from './patch.js';
+import { isSignalboxPatch, markSignalboxPatch, type MethodLookup, type MethodPatch } from '../messaging/patch-marks.js';
 
 /** Configuration of the auto-instrumentations: the wrapper options, plus `enabled`. */
 export interface SignalboxInstrumentationConfig

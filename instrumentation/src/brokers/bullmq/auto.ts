@@ -4,7 +4,7 @@ import { instrumentBullMQProcessor, instrumentBullMQQueue } from './queue.js';
 import { delegate } from '../../delegate.js';
 import { guarded } from '../../spans.js';
 import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from '../../auto/base.js';
-import { exported, type MethodLookup } from '../../auto/patch.js';
+import { exported, type MethodLookup } from '../../messaging/patch-marks.js';
 
 type Class = { prototype: object };
 type Method = (...args: unknown[]) => unknown;

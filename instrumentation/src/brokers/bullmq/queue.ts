@@ -1,7 +1,7 @@
 import { context, type Attributes } from '@opentelemetry/api';
 import type { BulkJobOptions, Job, JobsOptions, Processor, Queue } from 'bullmq';
 import { markWrapper, messagesInProcess, wrapOnce, wrapperOf } from '../../messaging/wrap-once.js';
-import { bypassContrib } from '../../auto/coexist.js';
+import { bypassContrib } from '../../messaging/coexist.js';
 import { delegate } from '../../delegate.js';
 import { beginProcess } from '../../messaging/consume.js';
 import { recordDelivery } from '../../messaging/delivery.js';

@@ -12,7 +12,7 @@ import type {
   KafkaMessage,
   TopicPartitionOffsetAndMetadata,
 } from 'kafkajs';
-import { bypassContrib } from '../../auto/coexist.js';
+import { bypassContrib } from '../../messaging/coexist.js';
 import { wrapOnce, wrapperOf } from '../../messaging/wrap-once.js';
 import { delegate } from '../../delegate.js';
 import { beginProcess, beginReceive, processMessage } from '../../messaging/consume.js';

@@ -34,7 +34,7 @@ import {
   MESSAGING_SYSTEM_KAFKA,
 } from '../../semconv.js';
 import { guarded } from '../../spans.js';
-import { bypassContrib } from '../../auto/coexist.js';
+import { bypassContrib } from '../../messaging/coexist.js';
 
 /** Options for `instrumentKafkaConsumer`. */
 export interface KafkaConsumerInstrumentationOptions extends MessagingInstrumentationOptions {

@@ -16,7 +16,7 @@
  */
 import { context } from '@opentelemetry/api';
 import type { Channel, ConfirmChannel, Options } from 'amqplib';
-import { bypassContrib, patchedOnChain, suppressOtherInstrumentation } from '../../auto/coexist.js';
+import { bypassContrib, patchedOnChain, suppressOtherInstrumentation } from '../../messaging/coexist.js';
 import { wrapOnce, wrapperOf } from '../../messaging/wrap-once.js';
 import { delegate } from '../../delegate.js';
 import type { MessagingOperation } from '../../messaging/operation.js';

@@ -5,7 +5,7 @@
  */
 import { context } from '@opentelemetry/api';
 import type { Channel, ConsumeMessage, GetMessage, Message, Options } from 'amqplib';
-import { bypassContrib } from '../../auto/coexist.js';
+import { bypassContrib } from '../../messaging/coexist.js';
 import {
   beginProcess,
   beginReceive,

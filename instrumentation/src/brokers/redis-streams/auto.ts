@@ -4,7 +4,7 @@ import { instrumentRedisStreams } from './client.js';
 import { delegate } from '../../delegate.js';
 import { guarded } from '../../spans.js';
 import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from '../../auto/base.js';
-import type { MethodLookup } from '../../auto/patch.js';
+import type { MethodLookup } from '../../messaging/patch-marks.js';
 
 /** The ioredis methods `instrumentRedisStreams` overrides; every other command is left alone. */
 const STREAM_METHODS = [

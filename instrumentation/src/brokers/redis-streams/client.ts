@@ -1,7 +1,7 @@
 import { context, type Link, type SpanContext } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import { wrapOnce, wrapperOf } from '../../messaging/wrap-once.js';
-import { bypassContrib } from '../../auto/coexist.js';
+import { bypassContrib } from '../../messaging/coexist.js';
 import { delegate } from '../../delegate.js';
 import { beginProcess, beginReceive, type ReceiveOperation } from '../../messaging/consume.js';
 import type { Delivery } from '../../messaging/delivery.js';

@@ -4,8 +4,8 @@ import { instrumentSqsClient } from './client.js';
 import { delegate } from '../../delegate.js';
 import { guarded } from '../../spans.js';
 import { SignalboxInstrumentationBase, type SignalboxInstrumentationConfig } from '../../auto/base.js';
-import { unwrapShimmer } from '../../auto/coexist.js';
-import { exported, type MethodLookup } from '../../auto/patch.js';
+import { unwrapShimmer } from '../../messaging/coexist.js';
+import { exported, type MethodLookup } from '../../messaging/patch-marks.js';
 
 type SqsClientClass = { prototype: object };
 

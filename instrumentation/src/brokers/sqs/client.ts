@@ -1,6 +1,6 @@
 import { context } from '@opentelemetry/api';
 import type { MessageAttributeValue, SendMessageCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
-import { bypassContrib, patchedOnChain, suppressOtherInstrumentation } from '../../auto/coexist.js';
+import { bypassContrib, patchedOnChain, suppressOtherInstrumentation } from '../../messaging/coexist.js';
 import { wrapOnce, wrapperOf } from '../../messaging/wrap-once.js';
 import { delegate } from '../../delegate.js';
 import type { MessagingOperation } from '../../messaging/operation.js';

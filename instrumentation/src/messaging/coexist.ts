@@ -1,5 +1,5 @@
 import { createContextKey, diag, type Context } from '@opentelemetry/api';
-import { beneathSignalboxPatch } from './patch.js';
+import { beneathSignalboxPatch } from './patch-marks.js';
 
 /*
  * Coexisting with the contrib instrumentations (@opentelemetry/instrumentation-
