@@ -14,7 +14,11 @@ export { mqttUserPropertiesCarrier } from './brokers/mqtt/properties.js';
 export type { KafkaConsumerLike, KafkaProducerLike } from './brokers/kafka/producer.js';
 export type { DeadLetterOptions, DeadLetterResult } from './dlq/prepare.js';
 export { deadLetterKafka, kafkaDeadLetterTopic } from './brokers/kafka/dead-letter.js';
-export type { KafkaDeadLetterOptions, KafkaDeadLetterResult, KafkaFailedMessage } from './brokers/kafka/dead-letter.js';
+export type {
+  KafkaDeadLetterOptions,
+  KafkaDeadLetterResult,
+  KafkaFailedMessage,
+} from './brokers/kafka/dead-letter.js';
 export { amqpDeadLetterQueue, deadLetterAmqp } from './brokers/rabbitmq/dead-letter.js';
 export type { AmqpDeadLetterOptions, AmqpDeadLetterResult } from './brokers/rabbitmq/dead-letter.js';
 export { deadLetterSqs } from './brokers/sqs/dead-letter.js';
@@ -22,9 +26,17 @@ export type { SqsDeadLetterOptions, SqsDeadLetterResult } from './brokers/sqs/de
 export { deadLetterJetStream, jetStreamDeadLetterSubject } from './brokers/nats/dead-letter.js';
 export type { JetStreamDeadLetterOptions, JetStreamDeadLetterResult } from './brokers/nats/dead-letter.js';
 export { deadLetterRedisStream, redisDeadLetterStream } from './brokers/redis-streams/dead-letter.js';
-export type { RedisDeadLetterOptions, RedisDeadLetterResult, RedisStreamEntry } from './brokers/redis-streams/dead-letter.js';
+export type {
+  RedisDeadLetterOptions,
+  RedisDeadLetterResult,
+  RedisStreamEntry,
+} from './brokers/redis-streams/dead-letter.js';
 export { deadLetterBullMQ } from './brokers/bullmq/dead-letter.js';
-export type { BullMQDeadLetterData, BullMQDeadLetterOptions, BullMQDeadLetterResult } from './brokers/bullmq/dead-letter.js';
+export type {
+  BullMQDeadLetterData,
+  BullMQDeadLetterOptions,
+  BullMQDeadLetterResult,
+} from './brokers/bullmq/dead-letter.js';
 export { instrumentSqsClient, processSqsMessage } from './brokers/sqs/client.js';
 export type { SqsInstrumentationOptions } from './brokers/sqs/client.js';
 export { instrumentNatsConnection, processNatsMessage } from './brokers/nats/connection.js';

@@ -2,7 +2,12 @@ import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import { InstrumentationBase, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { MessagingInstrumentationOptions } from '../options.js';
 import { VERSION } from '../version.js';
-import { isSignalboxPatch, markSignalboxPatch, type MethodLookup, type MethodPatch } from '../messaging/patch-marks.js';
+import {
+  isSignalboxPatch,
+  markSignalboxPatch,
+  type MethodLookup,
+  type MethodPatch,
+} from '../messaging/patch-marks.js';
 
 /** Configuration of the auto-instrumentations: the wrapper options, plus `enabled`. */
 export interface SignalboxInstrumentationConfig
@@ -112,7 +117,7 @@ export abstract class SignalboxInstrumentationBase<
    * `instrument(lookup, this, args)` while this instrumentation is enabled,
    * and the method it replaced otherwise. Unlike {@link patchFactory} it does
    * not use shimmer: the explicit wrappers treat shimmer-marked methods as
-   * contrib's (see coexist.ts), and ours must not look like contrib's. When
+   * contrib's (see ../messaging/coexist.ts), and ours must not look like contrib's. When
    * `target` had no own `name`, `lookup` resolves the inherited method at
    * call time, so a patch another instrumentation adds further up the chain
    * later is still seen (and, by the wrappers, bypassed). Returns `lookup`,

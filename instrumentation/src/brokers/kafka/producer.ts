@@ -143,7 +143,7 @@ function prepareTopicSend(runtime: MessagingRuntime, topic: string, messages: Me
 function senderOverrides(sender: KafkaSender, runtime: MessagingRuntime): KafkaSender {
   // When a contrib kafkajs instrumentation also patched this object, call
   // the unpatched method so the message gets exactly one set of spans and one
-  // traceparent (ours); see ../auto/coexist.ts.
+  // traceparent (ours); see ../../messaging/coexist.ts.
   const send = bypassContrib(sender, 'send');
   const sendBatch = bypassContrib(sender, 'sendBatch');
   return {

@@ -3,7 +3,7 @@
  * `amqplib/callback_api`, channels and confirm channels). Spans, metrics,
  * propagation and the pathway header come from the broker-independent layer
  * in ../messaging/ (see "How a broker adapter is written" in the README);
- * this file maps amqplib's publish side onto it, ./rabbitmq-consume.ts the
+ * this file maps amqplib's publish side onto it, ./consume.ts the
  * consume, get and settle side.
  *
  * Destination names follow rabbitmq.md (semconv v1.44):

@@ -11,12 +11,7 @@ import { stageSqsAttributes, type StagedSqsAttributes } from './attributes.js';
 import { ATTR_MESSAGING_MESSAGE_ID } from '../../semconv.js';
 import { guarded } from '../../spans.js';
 import { receiveOperation, settleOperation } from './consume.js';
-import {
-  MESSAGING_SYSTEM_AWS_SQS,
-  sqsOperationOf,
-  sqsQueueName,
-  type SqsCommandLike,
-} from './commands.js';
+import { MESSAGING_SYSTEM_AWS_SQS, sqsOperationOf, sqsQueueName, type SqsCommandLike } from './commands.js';
 
 export { processSqsMessage } from './consume.js';
 

@@ -11,12 +11,7 @@ import { TRACEPARENT, TRACESTATE } from '../../propagation/carrier.js';
 import { SQS_PACKED_CONTEXT_ATTRIBUTE, sqsAttributesCarrier } from './attributes.js';
 import { ATTR_MESSAGING_BATCH_MESSAGE_COUNT, ATTR_MESSAGING_MESSAGE_ID } from '../../semconv.js';
 import { guarded, type MessagingSpanInfo } from '../../spans.js';
-import {
-  MESSAGING_SYSTEM_AWS_SQS,
-  sqsOperationOf,
-  sqsQueueName,
-  type SqsCommandLike,
-} from './commands.js';
+import { MESSAGING_SYSTEM_AWS_SQS, sqsOperationOf, sqsQueueName, type SqsCommandLike } from './commands.js';
 
 /*
  * The consuming half of the SQS wrapper: ReceiveMessage (receive span, and
