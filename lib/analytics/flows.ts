@@ -4,7 +4,7 @@ import { percentilesMs } from '@/lib/model/histogram';
 import type { Source } from './series-pick';
 import type { TimeRange } from './time-range';
 import { type DestinationRole, destinationRole } from './topology/destination-role';
-import { type BrokerRoute, brokerRoutes } from './topology/routes';
+import { brokerRoutes } from './topology/routes';
 
 export type { Source };
 
@@ -193,16 +193,25 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
     return { system, destination };
   });
   const routes = brokerRoutes(published, consumed);
+  // Looked up per route and per node: keyed once, so a large topology stays linear.
+  const named = (system: string, destination: string) => `${system}\u0000${destination}`;
+  const publishedAt = new Map<string, EdgeFigures[]>();
+  for (const p of published) push(publishedAt, named(p.system, p.destination), p.figures);
+  const routeSources = new Set(routes.map((r) => named(r.system, r.from)));
+  const consumedAt = new Set(consumed.map((c) => named(c.system, c.destination)));
+  const queueAt = new Map(
+    routes.flatMap((r) => (r.queue ? [[named(r.system, r.to), r.queue] as const] : [])),
+  );
   for (const route of routes) {
     // What the route carried: what was published to its source.
-    const from = published.filter((p) => p.system === route.system && p.destination === route.from);
+    const from = publishedAt.get(named(route.system, route.from)) ?? [];
     addEdge(
       'route',
       addDestination(route.system, route.from),
       addDestination(route.system, route.to),
       route.system,
       null,
-      routeFigures(from.map((p) => p.figures)),
+      routeFigures(from),
     );
   }
   const groups = new Map<string, FlowConsumerGroup>();
@@ -236,10 +245,10 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
   for (const node of nodes.values()) {
     if (node.kind !== 'destination' || node.system === null) continue;
     node.role = destinationRole(node.system, node.name, {
-      routesFrom: routes.some((r) => r.system === node.system && r.from === node.name),
-      consumed: consumed.some((c) => c.system === node.system && c.destination === node.name),
+      routesFrom: routeSources.has(named(node.system, node.name)),
+      consumed: consumedAt.has(named(node.system, node.name)),
     });
-    node.label = destinationLabel(node, routes);
+    node.label = destinationLabel(node, queueAt.get(named(node.system, node.name)));
   }
   edges.sort((a, b) => a.id.localeCompare(b.id));
   return {
@@ -255,9 +264,8 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
 }
 
 /** A RabbitMQ queue reached through an exchange is called by the queue's name, an exchange by its own. */
-function destinationLabel(node: FlowNode, routes: readonly BrokerRoute[]): string {
-  const into = routes.find((r) => r.system === node.system && r.to === node.name);
-  if (into?.queue) return into.queue;
+function destinationLabel(node: FlowNode, routedQueue: string | undefined): string {
+  if (routedQueue) return routedQueue;
   if (node.system === 'rabbitmq' && node.role === 'exchange') return node.name.split(':')[0] || node.name;
   return node.name;
 }

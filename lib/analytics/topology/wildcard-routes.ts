@@ -41,11 +41,19 @@ export function wildcardRoutes(
 ): WildcardRoute[] {
   const routes: WildcardRoute[] = [];
   const seen = new Set<string>();
+  // Only filters are matched, each against its own system's published names.
+  const bySystem = new Map<string, { system: string; destination: string }[]>();
+  for (const p of published) {
+    if (!MATCHERS[p.system]) continue;
+    const list = bySystem.get(p.system);
+    if (list) list.push(p);
+    else bySystem.set(p.system, [p]);
+  }
   for (const filter of consumed) {
     const rules = MATCHERS[filter.system];
     if (!rules?.isFilter(filter.destination)) continue;
-    for (const p of published) {
-      if (p.system !== filter.system || p.destination === filter.destination) continue;
+    for (const p of bySystem.get(filter.system) ?? []) {
+      if (p.destination === filter.destination) continue;
       if (!rules.matches(filter.destination, p.destination)) continue;
       const key = JSON.stringify([p.system, p.destination, filter.destination]);
       if (seen.has(key)) continue;
