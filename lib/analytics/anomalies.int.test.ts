@@ -5,18 +5,13 @@ import path from 'node:path';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
 import { deadLetterAmqp, instrumentAmqpChannel } from '@signalbox/instrumentation';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnomalyReport } from '@/lib/analytics/anomalies';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import { toProtobuf } from '@/lib/testing/otlp-fixtures';
+import { postOtlp, tracedService } from '@/lib/testing/traced-service';
 
 // A consumer instrumented with our package on a real RabbitMQ queue catches its
 // errors and dead-letters the message (the common pattern: the process span ends
@@ -42,15 +37,6 @@ const OUTCOMES: Record<string, 'ok' | 'timeout' | 'invalid'> = {
   m5: 'ok',
 };
 
-function tracedService(name: string) {
-  const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': name }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
-  });
-  return { exporter, tracerProvider };
-}
-
 describe.skipIf(gate.skip)('anomalies from a real RabbitMQ consumer that dead-letters its failures', () => {
   const shop = tracedService('shop');
   const payer = tracedService('payer');
@@ -68,8 +54,8 @@ describe.skipIf(gate.skip)('anomalies from a real RabbitMQ consumer that dead-le
       `amqp://guest:guest@${BROKERS.rabbitmq.host}:${BROKERS.rabbitmq.port}`,
     );
     closers.push(() => connection.close());
-    const publisher = instrumentAmqpChannel(await connection.createChannel(), shop);
-    const consumer = instrumentAmqpChannel(await connection.createChannel(), payer);
+    const publisher = instrumentAmqpChannel(await connection.createChannel(), shop.options);
+    const consumer = instrumentAmqpChannel(await connection.createChannel(), payer.options);
     const deadLetters = await connection.createConfirmChannel();
     await publisher.assertQueue(queue, { durable: false, autoDelete: true });
     await deadLetters.assertQueue(`${queue}.dlq`, { durable: false, autoDelete: true });
@@ -86,7 +72,11 @@ describe.skipIf(gate.skip)('anomalies from a real RabbitMQ consumer that dead-le
           if (outcome === 'timeout') throw new TimeoutError('card issuer did not answer within 2000 ms');
           if (outcome === 'invalid') throw new ValidationError('amount must be positive');
         } catch (error) {
-          await deadLetterAmqp(deadLetters, msg, { queue, error, tracerProvider: payer.tracerProvider });
+          await deadLetterAmqp(deadLetters, msg, {
+            queue,
+            error,
+            tracerProvider: payer.options.tracerProvider,
+          });
         }
         consumer.ack(msg);
         if (++settled === ids.length) resolve();
@@ -98,14 +88,7 @@ describe.skipIf(gate.skip)('anomalies from a real RabbitMQ consumer that dead-le
     await new Promise((r) => setTimeout(r, 200));
 
     for (const s of [shop, payer]) {
-      const response = await traces.POST(
-        new Request('http://localhost/v1/traces', {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-protobuf' },
-          body: Buffer.from(toProtobuf(s.exporter.getFinishedSpans())),
-        }),
-      );
-      expect(response.status).toBe(200);
+      expect(await postOtlp(traces, toProtobuf(s.exporter.getFinishedSpans()))).toBe(200);
     }
     const response = await anomalies.GET(new Request('http://localhost/api/anomalies?from=15m'));
     expect(response.status).toBe(200);
@@ -116,6 +99,7 @@ describe.skipIf(gate.skip)('anomalies from a real RabbitMQ consumer that dead-le
     for (const close of closers.reverse()) await close().catch(() => undefined);
     const { getStore } = await import('@/lib/store');
     await (await getStore()).close();
+    for (const s of [shop, payer]) await s.metrics.shutdown();
     trace.disable();
     context.disable();
     propagation.disable();

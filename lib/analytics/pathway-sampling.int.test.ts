@@ -6,15 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  AlwaysOffSampler,
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  type Sampler,
-  SimpleSpanProcessor,
-  TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, type Sampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import {
   instrumentAmqpChannel,
   instrumentKafkaConsumer,
@@ -25,7 +17,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LatencyReport, PathwayLatency } from '@/lib/analytics/latency';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { metricsRecorder, metricsToProtobuf, toProtobuf } from '@/lib/testing/otlp-fixtures';
+import { type TracedService, tracedService } from '@/lib/testing/traced-service';
 
 // The ★ claim: end-to-end latency survives trace sampling. Three hops on two
 // real brokers (checkout → Kafka → billing → RabbitMQ → notifier → Kafka →
@@ -42,18 +34,9 @@ const SAMPLERS: [string, () => Sampler][] = [
   ['AlwaysOff', () => new AlwaysOffSampler()],
 ];
 
-function service(name: string, sampler: Sampler) {
-  const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': name }),
-    sampler,
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
-  });
-  // Exponential histograms, as a service would configure for accurate percentiles.
-  const metrics = metricsRecorder(name, 'cumulative', true);
-  return { name, exporter, metrics, options: { tracerProvider, meterProvider: metrics.meterProvider } };
-}
-type Service = ReturnType<typeof service>;
+// Exponential histograms, as a service would configure for accurate percentiles.
+const service = (name: string, sampler: Sampler) => tracedService(name, { sampler, exponential: true });
+type Service = TracedService;
 
 /** The nearest-rank percentile of `values` (ms). */
 function percentile(values: number[], p: number): number {
@@ -153,17 +136,6 @@ async function runPipeline(id: string, sampler: () => Sampler) {
   return { latencies, services: [checkout, billing, notifier, archiver], archive };
 }
 
-async function post(route: { POST: (r: Request) => Promise<Response> }, signal: string, body: Uint8Array) {
-  const response = await route.POST(
-    new Request(`http://localhost/v1/${signal}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-protobuf' },
-      body: Buffer.from(body),
-    }),
-  );
-  expect(response.status).toBe(200);
-}
-
 describe.skipIf(gate.skip)('pathway latency survives trace sampling (Kafka → RabbitMQ → Kafka)', () => {
   beforeAll(async () => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -192,10 +164,8 @@ describe.skipIf(gate.skip)('pathway latency survives trace sampling (Kafka → R
       const { latencies, services, archive } = await runPipeline(id, sampler);
       let sampledSpans = 0;
       for (const s of services) {
-        const spans = s.exporter.getFinishedSpans();
-        sampledSpans += spans.length;
-        if (spans.length > 0) await post(routes.traces, 'traces', toProtobuf(spans));
-        await post(routes.metrics, 'metrics', metricsToProtobuf(await s.metrics.collect()));
+        sampledSpans += s.exporter.getFinishedSpans().length;
+        expect((await s.exportTo(routes)).every((status) => status === 200)).toBe(true);
         await s.metrics.shutdown();
       }
       // Hardly any trace survived: far fewer spans than the 4 × 60 messages' operations.
