@@ -6,7 +6,7 @@ import jakarta.jms.Session;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
@@ -37,7 +37,7 @@ final class JmsScenario {
         Connection connection = factory.createConnection()) {
       Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
       Queue queue = session.createQueue(queueName);
-      CountDownLatch delivered = new CountDownLatch(messages);
+      Semaphore delivered = new Semaphore(0);
       MessageConsumer consumer = session.createConsumer(queue);
       consumer.setMessageListener(
           message -> {
@@ -46,15 +46,22 @@ final class JmsScenario {
             } catch (jakarta.jms.JMSException e) {
               throw new IllegalStateException(e);
             }
-            delivered.countDown();
+            delivered.release();
           });
       connection.start();
       // A session is single-threaded and the listener owns this one: the producer gets its own.
       Session producerSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
       MessageProducer producer = producerSession.createProducer(queue);
-      for (int i = 0; i < messages; i++) producer.send(producerSession.createTextMessage("order " + i));
-      if (!delivered.await(30, TimeUnit.SECONDS))
-        throw new IllegalStateException("jms: not all messages delivered from " + queueName);
+      // One message at a time: the in-VM broker may run the next delivery on the listener thread
+      // while the previous process span is still current there, and the agent then suppresses the
+      // nested CONSUMER span (its default span-suppression strategy), losing that message's span.
+      for (int i = 0; i < messages; i++) {
+        producer.send(producerSession.createTextMessage("order " + i));
+        if (!delivered.tryAcquire(30, TimeUnit.SECONDS))
+          throw new IllegalStateException("jms: message " + i + " not delivered from " + queueName);
+        // Its process span ends when the listener returns, just after the release above.
+        Thread.sleep(50);
+      }
       // The agent ends a listener's process span after the listener returns: give the last one
       // time to end before the JVM exits.
       Thread.sleep(200);
