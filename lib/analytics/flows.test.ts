@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SeriesDims } from '@/lib/model/series';
 import type { SeriesTotals } from '@/lib/store/types';
-import { analyseFlows, latencyOf } from './flows';
 import { rollupBucket } from '@/lib/model/histogram';
+import { analyseFlows, latencyOf } from './flows';
 
 const range = { from: '1m', to: 'now', fromUs: 0, toUs: 60_000_000 };
 let nextId = 1;

@@ -1,6 +1,6 @@
 import type { SeriesTotals, TelemetryStore } from '@/lib/store/types';
-import { type EdgeFigures, type EdgeKind, edgeFigures } from './edge-figures';
 import { percentilesMs } from '@/lib/model/histogram';
+import { type EdgeFigures, type EdgeKind, edgeFigures } from './edge-figures';
 import type { Source } from './series-pick';
 import type { TimeRange } from './time-range';
 import { type DestinationRole, destinationRole } from './topology/destination-role';

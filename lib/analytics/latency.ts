@@ -1,8 +1,8 @@
 import type { PathwayEdge } from '@/lib/model/series';
 import type { SeriesTotals, TelemetryStore, TimeWindow, TraceRouteRow } from '@/lib/store/types';
+import { percentilesMs } from '@/lib/model/histogram';
 import type { EdgeKind } from './edge-figures';
 import { type FlowEdge, analyseFlows } from './flows';
-import { percentilesMs } from '@/lib/model/histogram';
 import { type RouteHop, rebuildRoute, routeId } from './pathway-route';
 import { type Source, combine } from './series-pick';
 import type { TimeRange } from './time-range';

@@ -1,7 +1,7 @@
-import { MESSAGING_ATTRIBUTES } from './messaging-attribute-keys';
 import type { MessagingSpan } from '@/lib/model/span';
-import { toMessagingSpan } from './messaging-span';
 import type { DecodedSpan } from '@/lib/model/telemetry';
+import { MESSAGING_ATTRIBUTES } from './messaging-attribute-keys';
+import { toMessagingSpan } from './messaging-span';
 import type { OtlpEncoding } from './otlp-encoding';
 import { decodeTracesJson } from './otlp-json';
 import { decodeTracesProtobuf } from './otlp-proto';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SPANS_PER_BATCH, buildBatches } from '@/bench/ingest/workload';
+import type { Attributes, DecodedSpan } from '@/lib/model/telemetry';
 import {
   DEAD_LETTER_KEY_PREFIXES,
   MESSAGING_ATTRIBUTES,
@@ -7,7 +8,6 @@ import {
   MESSAGING_SPAN_KEYS,
 } from './messaging-attribute-keys';
 import { toMessagingSpan } from './messaging-span';
-import type { Attributes, DecodedSpan } from '@/lib/model/telemetry';
 import { decodeTracesProtobuf } from './otlp-proto';
 import { ExportTraceServiceRequest } from './otlp-proto-schema';
 import { foreignProtobuf, newSpanId, newTraceId } from './testing/foreign-spans';

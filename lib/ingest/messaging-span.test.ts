@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toMessagingSpan } from './messaging-span';
 import type { Attributes, DecodedSpan } from '@/lib/model/telemetry';
+import { toMessagingSpan } from './messaging-span';
 
 function span(
   attributes: Attributes,

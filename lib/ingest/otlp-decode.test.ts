@@ -1,9 +1,9 @@
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { recordSpans, toJson, toProtobuf } from '@/lib/testing/otlp-fixtures';
+import { type DecodedSpan, OtlpDecodeError } from '@/lib/model/telemetry';
 import { decodeTracesJson } from './otlp-json';
 import { decodeTracesProtobuf } from './otlp-proto';
-import { type DecodedSpan, OtlpDecodeError } from '@/lib/model/telemetry';
 
 // Spans covering every attribute type, a parent, a link and an error status,
 // serialized by the OpenTelemetry SDK's own OTLP serializers.

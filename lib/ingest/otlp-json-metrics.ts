@@ -1,6 +1,6 @@
-import { checkExplicitBuckets, checkExponential } from './metric-point-checks';
 import { type ExponentialBuckets, type MetricPoint, temporalityOf } from '@/lib/model/metric';
 import { type Attributes, OtlpDecodeError, checkedTimeUs } from '@/lib/model/telemetry';
+import { checkExplicitBuckets, checkExponential } from './metric-point-checks';
 import {
   type Json,
   array,

@@ -1,6 +1,6 @@
+import { type AttributeValue, type Attributes, OtlpDecodeError } from '@/lib/model/telemetry';
 import { type AttributeSelection, NOT_SELECTED } from './attribute-selection';
 import { ByteStringCache } from './byte-strings';
-import { type AttributeValue, type Attributes, OtlpDecodeError } from '@/lib/model/telemetry';
 import { ProtoReader, WIRE } from './proto-reader';
 
 /**

@@ -1,7 +1,7 @@
 import type Long from 'long';
-import { checkExplicitBuckets, checkExponential, finite } from './metric-point-checks';
 import { type MetricPoint, temporalityOf } from '@/lib/model/metric';
 import { type Attributes, OtlpDecodeError, checkedTimeUs } from '@/lib/model/telemetry';
+import { checkExplicitBuckets, checkExponential, finite } from './metric-point-checks';
 import { ExportMetricsServiceRequest } from './otlp-proto-schema';
 import { type PbKeyValue, keyValues, longToNumber, nanosToMicros } from './otlp-proto-values';
 

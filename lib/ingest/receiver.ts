@@ -1,12 +1,12 @@
 import type { TelemetryStore } from '@/lib/store/types';
 import { QueueFullError } from '@/lib/store/write-queue';
+import { OtlpDecodeError } from '@/lib/model/telemetry';
 import { checkBearer } from './auth';
 import { IngestError } from './errors';
 import { BodyBudget, decodeContentEncoding, readBody } from './http-body';
 import { decodeMetrics } from './ingest-metrics';
 import { countRequest, ingestStats } from './ingest-stats';
 import { decodeTraces, messagingSpansOf } from './ingest-traces';
-import { OtlpDecodeError } from '@/lib/model/telemetry';
 import {
   type OtlpEncoding,
   type OtlpHttpResponse,
