@@ -112,7 +112,7 @@ async function Archive({ queueId }: { queueId: string }) {
 
 async function Audit() {
   const { service } = await getDlqServices();
-  const [entries, jobs] = await Promise.all([service.store.auditLog(50), service.store.listJobs(10)]);
+  const { audit: entries, jobs } = await service.history({ jobs: 10, audit: 50 });
   return <AuditLog entries={entries} jobs={jobs} />;
 }
 

@@ -1,6 +1,7 @@
 import type { SeriesStep, TelemetryStore } from '@/lib/store/types';
-import { type FlowEdge, analyseFlowsFromStore } from './flows';
 import { type Bucket, mergeBuckets, percentilesMs } from '@/lib/model/histogram';
+import { NotFoundError } from '@/lib/http/errors';
+import { type FlowEdge, analyseFlowsFromStore } from './flows';
 import type { Source } from './series-pick';
 import type { TimeRange } from './time-range';
 
@@ -44,7 +45,7 @@ export interface EdgeDetail {
   slowest: SlowMessage[];
 }
 
-export class EdgeNotFoundError extends Error {
+export class EdgeNotFoundError extends NotFoundError {
   override name = 'EdgeNotFoundError';
 }
 

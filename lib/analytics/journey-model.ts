@@ -1,3 +1,4 @@
+import { NotFoundError } from '@/lib/http/errors';
 /** The journey of a message (or of every message of a trace/conversation), hop by hop. */
 
 export interface JourneySpan {
@@ -92,6 +93,6 @@ export interface Journey {
   truncated: boolean;
 }
 
-export class JourneyNotFoundError extends Error {
+export class JourneyNotFoundError extends NotFoundError {
   override name = 'JourneyNotFoundError';
 }

@@ -1,4 +1,5 @@
 import type { TelemetryStore } from '@/lib/store/types';
+import { NotFoundError } from '@/lib/http/errors';
 import { EdgeNotFoundError, type EdgeSeriesPoint, stepPoints } from './edge-detail';
 import { analyseFlowsFromStore } from './flows';
 import { pathwaySeriesIds } from './latency';
@@ -16,7 +17,7 @@ export interface LatencySeries {
   points: EdgeSeriesPoint[];
 }
 
-export class PathwayNotFoundError extends Error {
+export class PathwayNotFoundError extends NotFoundError {
   override name = 'PathwayNotFoundError';
 }
 

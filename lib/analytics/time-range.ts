@@ -1,4 +1,5 @@
 import type { TimeWindow } from '@/lib/store/types';
+import { BadRequestError } from '@/lib/http/errors';
 
 /** A query's time range, as given (for echoing back and URLs) and resolved. */
 export interface TimeRange extends TimeWindow {
@@ -8,7 +9,7 @@ export interface TimeRange extends TimeWindow {
 
 export const DEFAULT_FROM = '15m';
 
-export class TimeRangeError extends Error {
+export class TimeRangeError extends BadRequestError {
   override name = 'TimeRangeError';
 }
 

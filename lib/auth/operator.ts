@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { HttpError } from '@/lib/http/errors';
 
 /** Why a mutating request was refused; `status` is the HTTP status to answer with. */
-export class OperatorAuthError extends Error {
+export class OperatorAuthError extends HttpError {
   override name = 'OperatorAuthError';
   constructor(
     message: string,

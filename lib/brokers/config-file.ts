@@ -1,3 +1,4 @@
+import { UnavailableError } from '@/lib/http/errors';
 /**
  * Where broker settings come from besides the environment: the JSON file SIGNALBOX_CONFIG_FILE names,
  * and the certificate files the *_TLS_*_FILE keys name. Errors name the key and the file.
@@ -13,7 +14,7 @@ export interface TlsSettings {
   rejectUnauthorized: boolean;
 }
 
-export class BrokerConfigError extends Error {
+export class BrokerConfigError extends UnavailableError {
   override name = 'BrokerConfigError';
 }
 

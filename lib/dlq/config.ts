@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UnavailableError } from '@/lib/http/errors';
 
 /**
  * DLQ and operator settings from the environment (to be merged into lib/config.ts, which another
@@ -46,7 +47,7 @@ export interface DlqConfig {
   archiveIntervalMs: number;
 }
 
-export class DlqConfigError extends Error {
+export class DlqConfigError extends UnavailableError {
   override name = 'DlqConfigError';
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Tracer } from '@opentelemetry/api';
 import { z } from 'zod';
+import { BadRequestError, ConflictError, NotFoundError } from '@/lib/http/errors';
 import type { DlqAdapter, DlqQueueInfo } from './brokers/types';
 import { type DryRun, dryRun } from './dry-run';
 import { type DlqFilter, filterSchema, isEmptyFilter, matchesFilter } from './filter';
@@ -12,15 +13,15 @@ import { QueueTurns } from './queue-turns';
 import { runReplayJob } from './runner';
 
 /** The request could not be understood (400/422). */
-export class DlqRequestError extends Error {
+export class DlqRequestError extends BadRequestError {
   override name = 'DlqRequestError';
 }
 /** No such queue, message or job (404). */
-export class DlqNotFoundError extends Error {
+export class DlqNotFoundError extends NotFoundError {
   override name = 'DlqNotFoundError';
 }
 /** The operation conflicts with the broker's abilities or the job's state (409). */
-export class DlqConflictError extends Error {
+export class DlqConflictError extends ConflictError {
   override name = 'DlqConflictError';
 }
 
@@ -209,6 +210,18 @@ export class DlqService {
     if (!job) throw new DlqNotFoundError(`no replay job ${jobId}`);
     const [counts, items] = await Promise.all([this.store.itemCounts(jobId), this.store.items(jobId)]);
     return { ...job, counts, items };
+  }
+
+  /** The newest replay jobs and audit entries, newest first: what the Replays API and the audit panel show. */
+  async history(limits: {
+    jobs: number;
+    audit: number;
+  }): Promise<{ jobs: ReplayJob[]; audit: AuditEntry[] }> {
+    const [jobs, audit] = await Promise.all([
+      this.store.listJobs(limits.jobs),
+      this.store.auditLog(limits.audit),
+    ]);
+    return { jobs, audit };
   }
 
   /** A replay job of this queue is queued or running (the archiver leaves the queue alone). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BrokerSystem } from '@/lib/brokers/types';
+import { BadRequestError } from '@/lib/http/errors';
 import { type LagHistory, groupKeyId } from './history';
 import type { GroupKey, GroupSeriesPoint } from './types';
 
@@ -18,7 +19,7 @@ const groupKeySchema = z.object({
   group: z.string().min(1, 'group is required with system').max(1000),
 });
 
-export class LagQueryError extends Error {
+export class LagQueryError extends BadRequestError {
   override name = 'LagQueryError';
 }
 

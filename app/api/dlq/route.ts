@@ -1,5 +1,5 @@
 import { getDlqServices } from '@/lib/dlq';
-import { dlqErrorResponse } from '@/lib/dlq/http';
+import { errorResponse } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,6 +12,6 @@ export async function GET(): Promise<Response> {
     const { service } = await getDlqServices();
     return Response.json(await service.queues());
   } catch (error) {
-    return dlqErrorResponse(error, 'listing dead-letter queues');
+    return errorResponse(error, 'listing dead-letter queues');
   }
 }

@@ -1,5 +1,5 @@
 import { getFlowGraph } from '@/lib/analytics/flows';
-import { errorJson } from '@/lib/analytics/route-errors';
+import { errorResponse } from '@/lib/http/respond';
 import { parseTimeRange } from '@/lib/analytics/time-range';
 import { getStore } from '@/lib/store';
 
@@ -12,6 +12,6 @@ export async function GET(request: Request): Promise<Response> {
     const range = parseTimeRange(params.get('from'), params.get('to'));
     return Response.json(await getFlowGraph(await getStore(), range));
   } catch (error) {
-    return errorJson(error, 'flows query');
+    return errorResponse(error, 'flows query');
   }
 }

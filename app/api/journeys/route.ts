@@ -1,5 +1,7 @@
 import { type JourneyQuery, getJourney } from '@/lib/analytics/journeys';
-import { BadRequestError, errorJson, param } from '@/lib/analytics/route-errors';
+import { BadRequestError } from '@/lib/http/errors';
+import { param } from '@/lib/http/query';
+import { errorResponse } from '@/lib/http/respond';
 import { getStore } from '@/lib/store';
 
 export const dynamic = 'force-dynamic';
@@ -29,6 +31,6 @@ export async function GET(request: Request): Promise<Response> {
           : { conversationId: conversationId! };
     return Response.json(await getJourney(await getStore(), query));
   } catch (error) {
-    return errorJson(error, 'journey query');
+    return errorResponse(error, 'journey query');
   }
 }

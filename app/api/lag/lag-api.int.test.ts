@@ -136,7 +136,7 @@ describe.skipIf(gate.skip)('GET /api/lag and /api/lag/history', () => {
     expect(point.lagMessages).toBe(5);
     expect((await get(lagHistory.GET, '?from=yesterday')).status).toBe(400);
     expect((await get(lagHistory.GET, '?points=1')).body).toEqual({
-      error: 'points must be a whole number from 2 to 2000',
+      error: 'points must be a whole number from 2 to 2000, not "1"',
     });
   });
 });

@@ -1,6 +1,7 @@
-import { BrokerConfigError } from '@/lib/brokers/config';
+import { NotFoundError } from '@/lib/http/errors';
+import { errorResponse } from '@/lib/http/respond';
 import { getLagPoller } from '@/lib/lag';
-import { LagQueryError, parseGroupKey } from '@/lib/lag/views';
+import { parseGroupKey } from '@/lib/lag/views';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,18 +20,11 @@ export async function GET(request: Request): Promise<Response> {
     const groups = snapshot.groups.filter(
       (g) => g.system === key.system && g.destination === key.destination && g.group === key.group,
     );
-    if (groups.length === 0) {
-      return Response.json(
-        { error: `no ${key.system} group ${key.group} on ${key.destination}` },
-        { status: 404 },
-      );
-    }
+    if (groups.length === 0)
+      throw new NotFoundError(`no ${key.system} group ${key.group} on ${key.destination}`);
     return Response.json({ ...snapshot, groups });
   } catch (error) {
-    if (error instanceof LagQueryError) return Response.json({ error: error.message }, { status: 400 });
-    // Operator settings, not internals: the message names the key to fix (secrets are never echoed).
-    if (error instanceof BrokerConfigError) return Response.json({ error: error.message }, { status: 503 });
-    console.error('lag snapshot failed', error);
-    return Response.json({ error: 'reading lag failed; see the dashboard log' }, { status: 500 });
+    // A broker setting's error names the key to fix (secrets are never echoed): 503 with its message.
+    return errorResponse(error, 'reading lag');
   }
 }

@@ -1,5 +1,5 @@
 import { getLatencyReport } from '@/lib/analytics/latency';
-import { errorJson } from '@/lib/analytics/route-errors';
+import { errorResponse } from '@/lib/http/respond';
 import { parseCompareTo, parseTimeRange } from '@/lib/analytics/time-range';
 import { getStore } from '@/lib/store';
 
@@ -17,6 +17,6 @@ export async function GET(request: Request): Promise<Response> {
     const compare = parseCompareTo(params.get('compareTo'), range);
     return Response.json(await getLatencyReport(await getStore(), range, compare));
   } catch (error) {
-    return errorJson(error, 'latency query');
+    return errorResponse(error, 'latency query');
   }
 }

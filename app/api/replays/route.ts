@@ -1,5 +1,5 @@
 import { getDlqServices } from '@/lib/dlq';
-import { dlqErrorResponse } from '@/lib/dlq/http';
+import { errorResponse } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
 
@@ -7,9 +7,9 @@ export const dynamic = 'force-dynamic';
 export async function GET(): Promise<Response> {
   try {
     const { service } = await getDlqServices();
-    const [jobs, audit] = await Promise.all([service.store.listJobs(50), service.store.auditLog(200)]);
+    const { jobs, audit } = await service.history({ jobs: 50, audit: 200 });
     return Response.json({ jobs, audit });
   } catch (error) {
-    return dlqErrorResponse(error, 'listing replays');
+    return errorResponse(error, 'listing replays');
   }
 }

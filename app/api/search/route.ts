@@ -1,5 +1,7 @@
 import { searchId } from '@/lib/analytics/journeys';
-import { BadRequestError, errorJson, param } from '@/lib/analytics/route-errors';
+import { BadRequestError } from '@/lib/http/errors';
+import { param } from '@/lib/http/query';
+import { errorResponse } from '@/lib/http/respond';
 import { getStore } from '@/lib/store';
 
 export const dynamic = 'force-dynamic';
@@ -12,6 +14,6 @@ export async function GET(request: Request): Promise<Response> {
     if (q === null) throw new BadRequestError('q is required: a trace id, message id or conversation id');
     return Response.json({ q, matches: await searchId(await getStore(), q) });
   } catch (error) {
-    return errorJson(error, 'search');
+    return errorResponse(error, 'search');
   }
 }

@@ -1,3 +1,4 @@
+import { BadGatewayError } from '@/lib/http/errors';
 /**
  * One contract per broker for dead-letter queues (issue #7). Adding a broker = a file implementing
  * DlqAdapter + a line in ./index.ts. Everything the replay engine needs to stay safe is here:
@@ -112,6 +113,6 @@ export interface DlqAdapter {
 }
 
 /** The broker said no (unreachable, queue missing, unconfirmed publish): shown to the operator as is. */
-export class DlqBrokerError extends Error {
+export class DlqBrokerError extends BadGatewayError {
   override name = 'DlqBrokerError';
 }

@@ -1,5 +1,7 @@
 import { getEdgeDetail } from '@/lib/analytics/edge-detail';
-import { BadRequestError, errorJson, param } from '@/lib/analytics/route-errors';
+import { BadRequestError } from '@/lib/http/errors';
+import { param } from '@/lib/http/query';
+import { errorResponse } from '@/lib/http/respond';
 import { parseTimeRange } from '@/lib/analytics/time-range';
 import { parseStep } from '@/lib/analytics/time-step';
 import { getStore } from '@/lib/store';
@@ -21,6 +23,6 @@ export async function GET(request: Request): Promise<Response> {
       await getEdgeDetail(await getStore(), range, edge, parseStep(params.get('step'), range)),
     );
   } catch (error) {
-    return errorJson(error, 'edge series query');
+    return errorResponse(error, 'edge series query');
   }
 }

@@ -1,7 +1,8 @@
-import { TimeRangeError, parseTimeRange } from '@/lib/analytics/time-range';
-import { BrokerConfigError } from '@/lib/brokers/config';
+import { parseTimeRange } from '@/lib/analytics/time-range';
+import { intParam } from '@/lib/http/query';
+import { errorResponse } from '@/lib/http/respond';
 import { getLagPoller } from '@/lib/lag';
-import { LagQueryError, historyView, parseGroupKey, stepFor } from '@/lib/lag/views';
+import { historyView, parseGroupKey, stepFor } from '@/lib/lag/views';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,14 +15,12 @@ const MAX_POINTS = 240;
  * `partitions: [{ partition, points }]`.
  */
 export async function GET(request: Request): Promise<Response> {
-  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const search = new URL(request.url).searchParams;
+  const params = Object.fromEntries(search);
   try {
     const range = parseTimeRange(params.from, params.to);
     const key = parseGroupKey(params);
-    const points = params.points === undefined ? MAX_POINTS : Number(params.points);
-    if (!Number.isInteger(points) || points < 2 || points > 2000) {
-      throw new LagQueryError('points must be a whole number from 2 to 2000');
-    }
+    const points = intParam(search, 'points', { min: 2, max: 2000, fallback: MAX_POINTS });
     const poller = await getLagPoller();
     const sinceMs = Math.floor(range.fromUs / 1000);
     const untilMs = Math.ceil(range.toUs / 1000);
@@ -29,11 +28,6 @@ export async function GET(request: Request): Promise<Response> {
     const view = await historyView(poller.history, { sinceMs, untilMs, stepMs }, key);
     return Response.json({ from: range.from, to: range.to, ...view });
   } catch (error) {
-    if (error instanceof TimeRangeError || error instanceof LagQueryError) {
-      return Response.json({ error: error.message }, { status: 400 });
-    }
-    if (error instanceof BrokerConfigError) return Response.json({ error: error.message }, { status: 503 });
-    console.error('lag history failed', error);
-    return Response.json({ error: 'reading lag history failed; see the dashboard log' }, { status: 500 });
+    return errorResponse(error, 'reading lag history');
   }
 }

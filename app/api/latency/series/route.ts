@@ -1,5 +1,7 @@
 import { getEdgeLatencySeries, getPathwayLatencySeries } from '@/lib/analytics/latency-series';
-import { BadRequestError, errorJson, param } from '@/lib/analytics/route-errors';
+import { BadRequestError } from '@/lib/http/errors';
+import { param } from '@/lib/http/query';
+import { errorResponse } from '@/lib/http/respond';
 import { parseTimeRange } from '@/lib/analytics/time-range';
 import { parseStep } from '@/lib/analytics/time-step';
 import { getStore } from '@/lib/store';
@@ -26,6 +28,6 @@ export async function GET(request: Request): Promise<Response> {
         : await getEdgeLatencySeries(store, range, edge!, step),
     );
   } catch (error) {
-    return errorJson(error, 'latency series query');
+    return errorResponse(error, 'latency series query');
   }
 }

@@ -1,5 +1,6 @@
 import { getDlqServices } from '@/lib/dlq';
-import { dlqErrorResponse, operatorOf } from '@/lib/dlq/http';
+import { operatorOf } from '@/lib/dlq/http';
+import { errorResponse } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,7 +17,7 @@ export async function GET(
     const { service } = await getDlqServices();
     return Response.json(await service.job(jobId));
   } catch (error) {
-    return dlqErrorResponse(error, 'reading the replay job');
+    return errorResponse(error, 'reading the replay job');
   }
 }
 
@@ -31,6 +32,6 @@ export async function DELETE(
     const { service } = await getDlqServices();
     return Response.json(await service.cancel(jobId, actor));
   } catch (error) {
-    return dlqErrorResponse(error, 'cancelling the replay');
+    return errorResponse(error, 'cancelling the replay');
   }
 }

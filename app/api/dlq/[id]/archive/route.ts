@@ -1,5 +1,6 @@
 import { getDlqServices } from '@/lib/dlq';
-import { dlqErrorResponse } from '@/lib/dlq/http';
+import { intParam } from '@/lib/http/query';
+import { errorResponse } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,7 +16,7 @@ export async function GET(
   try {
     const id = decodeURIComponent((await params).id);
     const search = new URL(request.url).searchParams;
-    const limit = Math.min(Math.max(Number(search.get('limit') ?? 200) || 200, 1), 10_000);
+    const limit = intParam(search, 'limit', { min: 1, max: 10_000, fallback: 200 });
     const { archive, archiver, config } = await getDlqServices();
     const [counts, messages] = await Promise.all([
       archive.counts(id),
@@ -29,6 +30,6 @@ export async function GET(
       messages,
     });
   } catch (error) {
-    return dlqErrorResponse(error, 'reading the DLQ archive');
+    return errorResponse(error, 'reading the DLQ archive');
   }
 }

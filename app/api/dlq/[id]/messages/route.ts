@@ -1,6 +1,6 @@
 import { getDlqServices } from '@/lib/dlq';
 import { filterFromParams } from '@/lib/dlq/filter';
-import { dlqErrorResponse } from '@/lib/dlq/http';
+import { errorResponse } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
 
@@ -20,6 +20,6 @@ export async function GET(
     const { service } = await getDlqServices();
     return Response.json(await service.messages(decodeURIComponent(id), filter));
   } catch (error) {
-    return dlqErrorResponse(error, 'reading the dead-letter queue');
+    return errorResponse(error, 'reading the dead-letter queue');
   }
 }

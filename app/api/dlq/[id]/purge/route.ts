@@ -1,5 +1,6 @@
 import { getDlqServices } from '@/lib/dlq';
-import { dlqErrorResponse, jsonBody, operatorOf } from '@/lib/dlq/http';
+import { jsonBody, operatorOf } from '@/lib/dlq/http';
+import { errorResponse } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,6 +16,6 @@ export async function POST(
     const { service } = await getDlqServices();
     return Response.json(await service.purge(decodeURIComponent(id), actor, body?.confirm));
   } catch (error) {
-    return dlqErrorResponse(error, 'purging the queue');
+    return errorResponse(error, 'purging the queue');
   }
 }

@@ -1,5 +1,6 @@
 import { getDlqServices } from '@/lib/dlq';
-import { dlqErrorResponse, jsonBody, operatorOf } from '@/lib/dlq/http';
+import { jsonBody, operatorOf } from '@/lib/dlq/http';
+import { errorResponse } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
 
@@ -20,6 +21,6 @@ export async function POST(
     const result = await service.replay(decodeURIComponent(id), await jsonBody(request), actor);
     return Response.json(result, { status: 'dryRun' in result ? 200 : 202 });
   } catch (error) {
-    return dlqErrorResponse(error, 'starting the replay');
+    return errorResponse(error, 'starting the replay');
   }
 }

@@ -1,5 +1,6 @@
 import { getDlqServices } from '@/lib/dlq';
-import { dlqErrorResponse, operatorOf } from '@/lib/dlq/http';
+import { operatorOf } from '@/lib/dlq/http';
+import { errorResponse } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,6 +16,6 @@ export async function DELETE(
     await service.deleteMessage(decodeURIComponent(id), decodeURIComponent(messageId), actor);
     return new Response(null, { status: 204 });
   } catch (error) {
-    return dlqErrorResponse(error, 'deleting the message');
+    return errorResponse(error, 'deleting the message');
   }
 }

@@ -1,0 +1,40 @@
+/*
+ * The errors a request can end in, one class per HTTP status. Domain errors
+ * extend them (TimeRangeError is a BadRequestError, DlqNotFoundError a
+ * NotFoundError, …), so one mapping (respond.ts) turns any of them into the
+ * right response, and a domain module says what went wrong without knowing HTTP.
+ */
+
+export abstract class HttpError extends Error {
+  abstract readonly status: number;
+}
+
+/** The request cannot be answered as asked: a bad parameter or body (400). */
+export class BadRequestError extends HttpError {
+  override name = 'BadRequestError';
+  readonly status = 400;
+}
+
+/** Nothing by that id or name (404). */
+export class NotFoundError extends HttpError {
+  override name = 'NotFoundError';
+  readonly status = 404;
+}
+
+/** The request conflicts with the state of what it acts on (409). */
+export class ConflictError extends HttpError {
+  override name = 'ConflictError';
+  readonly status = 409;
+}
+
+/** A broker answered with an error the user can act on; its message names what (502). */
+export class BadGatewayError extends HttpError {
+  override name = 'BadGatewayError';
+  readonly status = 502;
+}
+
+/** A setting the feature needs is missing or wrong; the message names the key (503). */
+export class UnavailableError extends HttpError {
+  override name = 'UnavailableError';
+  readonly status = 503;
+}

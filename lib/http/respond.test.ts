@@ -1,0 +1,73 @@
+import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { TimeRangeError } from '@/lib/analytics/time-range';
+import { OperatorAuthError } from '@/lib/auth/operator';
+import { BrokerConfigError } from '@/lib/brokers/config-file';
+import { DlqBrokerError } from '@/lib/dlq/brokers/types';
+import { DlqConflictError, DlqNotFoundError } from '@/lib/dlq/service';
+import { intParam } from './query';
+import { errorResponse } from './respond';
+
+const answer = async (error: unknown) => {
+  const response = errorResponse(error, 'the test query');
+  return [response.status, ((await response.json()) as { error: string }).error] as const;
+};
+
+describe('errorResponse', () => {
+  it('answers each domain error with its status and its own message', async () => {
+    expect(await answer(new TimeRangeError('from="x" is not a time'))).toEqual([
+      400,
+      'from="x" is not a time',
+    ]);
+    expect(await answer(new DlqNotFoundError('no queue q'))).toEqual([404, 'no queue q']);
+    expect(await answer(new DlqConflictError('a job is running'))).toEqual([409, 'a job is running']);
+    expect(await answer(new DlqBrokerError('kafka: topic t is gone'))).toEqual([
+      502,
+      'kafka: topic t is gone',
+    ]);
+    expect(await answer(new BrokerConfigError('SIGNALBOX_KAFKA_BROKERS is empty'))).toEqual([
+      503,
+      'SIGNALBOX_KAFKA_BROKERS is empty',
+    ]);
+    expect(await answer(new OperatorAuthError('wrong token', 403))).toEqual([403, 'wrong token']);
+  });
+
+  it('names every invalid field of a body that failed validation', async () => {
+    const result = z.object({ rate: z.number().max(100), dryRun: z.boolean() }).safeParse({ rate: 500 });
+    const [status, message] = await answer(result.error);
+    expect(status).toBe(400);
+    expect(message).toMatch(/^rate: .*; dryRun: /);
+  });
+
+  it('hides anything else behind a 500 and logs it', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await answer(new Error('password=hunter2 at db.internal'))).toEqual([
+      500,
+      'the test query failed; see the dashboard log',
+    ]);
+    expect(log).toHaveBeenCalledOnce();
+    log.mockRestore();
+  });
+});
+
+describe('intParam', () => {
+  const limit = (query: string) =>
+    intParam(new URLSearchParams(query), 'limit', { min: 1, max: 10_000, fallback: 200 });
+
+  it('reads a whole number in range, and the default when absent', () => {
+    expect(limit('limit=50')).toBe(50);
+    expect(limit('')).toBe(200);
+  });
+
+  it.each(['limit=0', 'limit=10001', 'limit=2.5', 'limit=all'])(
+    'refuses %s with a 400 naming the range',
+    (q) => {
+      expect(() => limit(q)).toThrow(/^limit must be a whole number from 1 to 10000/);
+      try {
+        limit(q);
+      } catch (error) {
+        expect(errorResponse(error, 'x').status).toBe(400);
+      }
+    },
+  );
+});

@@ -1,0 +1,24 @@
+import { ZodError } from 'zod';
+import { HttpError } from './errors';
+
+/** The JSON body of every error the APIs answer: `{ "error": "<what happened and what to do>" }`. */
+export interface ErrorBody {
+  error: string;
+}
+
+const json = (status: number, message: string, headers?: HeadersInit) =>
+  Response.json({ error: message } satisfies ErrorBody, { status, ...(headers && { headers }) });
+
+/**
+ * The one error → response mapping of the APIs: a typed error's status and its
+ * message; a request that failed validation 400 naming each parameter; anything
+ * else 500 without internals, logged on the server.
+ */
+export function errorResponse(error: unknown, what: string): Response {
+  if (error instanceof HttpError) return json(error.status, error.message);
+  if (error instanceof ZodError) {
+    return json(400, error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
+  }
+  console.error(`${what} failed`, error);
+  return json(500, `${what} failed; see the dashboard log`);
+}
