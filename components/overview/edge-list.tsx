@@ -19,13 +19,18 @@ export function EdgeList({
   empty: string;
 }) {
   if (edges.length === 0) return <p className="muted">{empty}</p>;
-  const name = (id: string) => graph.nodes.find((n) => n.id === id)?.name ?? id;
+  // The short name (the queue, not exchange:key:queue), the whole one on hover.
+  const node = (id: string) => graph.nodes.find((n) => n.id === id);
+  const name = (id: string) => node(id)?.label ?? id;
   const range = Object.fromEntries(Object.entries(params).filter(([key]) => key === 'from' || key === 'to'));
   return (
     <ol className="ranked">
       {edges.map((edge) => (
         <li key={edge.id}>
-          <Link href={`/flows?${new URLSearchParams({ ...range, edge: edge.id }).toString()}`}>
+          <Link
+            href={`/flows?${new URLSearchParams({ ...range, edge: edge.id }).toString()}`}
+            title={`${node(edge.source)?.name ?? edge.source} → ${node(edge.target)?.name ?? edge.target}`}
+          >
             {name(edge.source)} → {name(edge.target)}
           </Link>
           <span className="ranked-figure">{figure(edge)}</span>

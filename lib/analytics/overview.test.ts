@@ -39,11 +39,12 @@ const graph: FlowGraph = {
     edge('d1', 90, 9, 20, 'delivery'),
     edge('d2', 10, 2, 900, 'delivery'),
     edge('d3', 500, 0, null, 'delivery'),
+    edge('r1', 1000, 0, null, 'route'),
   ],
 };
 
 describe('overview rankings', () => {
-  it('ranks busiest by messages', () => {
+  it('ranks busiest by messages, leaving out routes (their messages are the publish’s)', () => {
     expect(busiestEdges(graph).map((e) => e.id)).toEqual(['d3', 'p1', 'd1', 'd2']);
   });
   it('ranks slowest deliveries by p99 and skips publishes and unmeasured edges', () => {

@@ -2,9 +2,16 @@ import type { FlowEdge, FlowGraph } from './flows';
 
 const TOP = 5;
 
-/** Pure rankings for the Overview page. */
+/**
+ * Pure rankings for the Overview page. Route edges (a broker routing between
+ * two destinations) carry the same messages as the publish before them, so
+ * they are left out: each message would be ranked twice.
+ */
 export function busiestEdges(graph: FlowGraph): FlowEdge[] {
-  return [...graph.edges].sort((a, b) => b.messages - a.messages).slice(0, TOP);
+  return graph.edges
+    .filter((e) => e.kind !== 'route')
+    .sort((a, b) => b.messages - a.messages)
+    .slice(0, TOP);
 }
 
 /** Deliveries with the worst p99 (what users feel), slowest first. */
