@@ -6,12 +6,6 @@ import { formatCount } from '@/lib/format';
 import { Delta } from './delta';
 import { SourceBadge } from './source-badge';
 
-/** `service:billing` → billing, `destination:kafka:orders` → orders. */
-function nodeName(id: string): string {
-  const parts = id.split(':');
-  return parts[0] === 'destination' ? parts.slice(2).join(':') : parts.slice(1).join(':');
-}
-
 export function EdgeLatencyTable({
   edges,
   params,
@@ -58,7 +52,7 @@ export function EdgeLatencyTable({
             <tr key={e.edgeId}>
               <td>
                 <Link href={`/flows?${new URLSearchParams({ ...range, edge: e.edgeId }).toString()}`}>
-                  {nodeName(e.sourceNodeId)} → {nodeName(e.targetNodeId)}
+                  {e.sourceLabel} → {e.targetLabel}
                 </Link>
                 {e.consumerGroup ? <span className="muted"> ({e.consumerGroup})</span> : null}
               </td>

@@ -38,6 +38,9 @@ export interface EdgeLatency extends LatencyFigures {
   deliveryEnd: 'process' | 'receive' | null;
   sourceNodeId: string;
   targetNodeId: string;
+  /** The nodes' short names, as the Flows graph shows them (FlowNode.label). */
+  sourceLabel: string;
+  targetLabel: string;
   system: string;
   consumerGroup: string | null;
   previous: LatencyFigures | null;
@@ -169,12 +172,15 @@ async function edgesAndPathways(store: TelemetryStore, range: TimeRange) {
   const totals = await store.seriesTotals(range, { kinds: LATENCY_KINDS });
   const { graph } = analyseFlows(range, totals);
   // Routes have no latency of their own: their messages' latency is on the deliveries after them.
+  const labels = new Map(graph.nodes.map((n) => [n.id, n.label]));
   const edges = graph.edges.filter(hasLatency).map((e) => ({
     edgeId: e.id,
     latencyKind: e.latencyKind,
     deliveryEnd: e.deliveryEnd,
     sourceNodeId: e.source,
     targetNodeId: e.target,
+    sourceLabel: labels.get(e.source) ?? e.source,
+    targetLabel: labels.get(e.target) ?? e.target,
     system: e.system,
     consumerGroup: e.consumerGroup,
     messages: e.latencySamples,
