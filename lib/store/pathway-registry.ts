@@ -22,8 +22,10 @@ export class PathwayRegistry {
             hash: e.hash,
             parentHash: fromProducer ? e.parentHash : before.parentHash,
             service: fromProducer ? e.service : before.service,
-            system: e.system,
-            destination: e.destination,
+            // Where the producer sent wins: consumers name their own end (a RabbitMQ delivery adds
+            // its queue), and one pathway fans out to several of them through an exchange.
+            system: fromProducer || before.service === '' ? e.system : before.system,
+            destination: fromProducer || before.service === '' ? e.destination : before.destination,
             hops: e.hops ?? before.hops,
             seenUs: Math.max(before.seenUs, e.seenUs),
           }
@@ -32,6 +34,7 @@ export class PathwayRegistry {
         !before ||
         merged.parentHash !== before.parentHash ||
         merged.service !== before.service ||
+        merged.destination !== before.destination ||
         merged.hops !== before.hops ||
         merged.seenUs - before.seenUs > 60_000_000;
       if (changed) this.staged.set(e.hash, merged);
