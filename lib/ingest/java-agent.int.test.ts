@@ -207,15 +207,22 @@ describe.skipIf('skip' in java)('OpenTelemetry Java agent → real brokers → O
       expect(settlesUnder(processes)).toHaveLength(MESSAGES);
     });
 
-    it('RabbitMQ named exchange: publishes and deliveries each recognised, trace continued', () => {
-      // How an exchange fans out to queues is modelled elsewhere; here each side must be read right.
-      const exchange = `java-exchange-${r}`;
-      const mine = received.filter((s) => s.service === service && s.destination?.startsWith(exchange));
-      const sends = mine.filter((s) => s.operationType === 'send');
-      const processes = mine.filter((s) => s.operationType === 'process');
+    it('RabbitMQ named exchange: publisher → exchange → queue → consumer, connected, trace continued', async () => {
+      // Defaults name only the exchange (the queue is in the process span's name); the opt-in names
+      // `{exchange}:{key}` and `{exchange}:{key}:{queue}` as ours does. Both draw the same graph.
+      const published = `java-exchange-${r}:orders.created`;
+      const delivered = `${published}:java-exchange-queue-${r}`;
+      const sends = spansOf(service, published, 'send');
+      const processes = spansOf(service, delivered, 'process');
       for (const s of [...sends, ...processes]) expect(s.routingKey).toBe('orders.created');
       expectTracesContinue(sends, processes);
       expect(settlesUnder(processes)).toHaveLength(MESSAGES);
+      const g = await graph();
+      const node = (name: string) => `destination:rabbitmq:${name}`;
+      expect(edge(g, svc, node(published))).toMatchObject({ kind: 'publish', messages: MESSAGES });
+      expect(edge(g, node(published), node(delivered))).toMatchObject({ kind: 'route', messages: MESSAGES });
+      expect(edge(g, node(delivered), svc)).toMatchObject({ kind: 'deliver', messages: MESSAGES });
+      expect(g.nodes.find((n) => n.id === node(published))?.role).toBe('exchange');
     });
 
     it('Java producer → Kafka → Node consumer (@signalbox/instrumentation): edge and trace continue', async () => {

@@ -3,6 +3,7 @@ import { readSpanPathway } from '@/lib/model/pathway-attributes';
 import type { MessagingSpan, OperationType } from '@/lib/model/span';
 import { type Attributes, type DecodedSpan, SpanKind } from '@/lib/model/telemetry';
 import { DEAD_LETTER_KEY_PREFIXES } from './messaging-attribute-keys';
+import { rabbitmqDestination } from './rabbitmq-destination';
 
 // Celery's instrumentation (opentelemetry-instrumentation-celery) sets no
 // messaging.system: it marks its spans with celery.action instead.
@@ -118,12 +119,7 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
       'messaging.destination', // before semconv 1.17 (still sent by Celery and Java agent 1.x)
       'celery.routing_key',
     ) ?? (javaAgentSqsSettle ? sqsQueueName(a) : null);
-  // The OpenTelemetry Java agent (2.33.1, default semconv) names RabbitMQ's default exchange
-  // "<default>" on publish and process spans; there the routing key is the queue's name.
-  const destination =
-    system === 'rabbitmq' && named === '<default>'
-      ? (text(a, 'messaging.rabbitmq.destination.routing_key') ?? named)
-      : named;
+  const destination = system === 'rabbitmq' ? rabbitmqDestination(named, a, span.name, opType) : named;
   return {
     traceId: span.traceId,
     spanId: span.spanId,
