@@ -10,7 +10,7 @@ import { LagHotSpots } from '@/components/overview/lag-hot-spots';
 import { getFlowGraph } from '@/lib/analytics/flows';
 import { busiestEdges, failingEdges, slowestDeliveries } from '@/lib/analytics/overview';
 import { formatCount, formatMs, formatPercent, formatRate } from '@/lib/format';
-import { getStore } from '@/lib/store';
+import { getStore } from '@/lib/runtime';
 import { latestLag } from '@/lib/ui/lag-snapshot';
 import { pageRange } from '@/lib/ui/page-range';
 import { type SearchParams, firstValues } from '@/lib/ui/search-params';

@@ -6,7 +6,7 @@ import { TimeoutsTable } from '@/components/anomalies/timeouts-table';
 import { BadTimeRange } from '@/components/bad-time-range';
 import { getAnomalies } from '@/lib/analytics/anomalies';
 import { formatCount } from '@/lib/format';
-import { getStore } from '@/lib/store';
+import { getStore } from '@/lib/runtime';
 import { pageRange } from '@/lib/ui/page-range';
 import { type SearchParams, firstValues } from '@/lib/ui/search-params';
 

@@ -9,7 +9,7 @@ import { MessageDetail } from '@/components/dlq/message-detail';
 import { MessageTable } from '@/components/dlq/message-table';
 import { QueueList } from '@/components/dlq/queue-list';
 import { ReplayPanel } from '@/components/dlq/replay-panel';
-import { getDlqServices } from '@/lib/dlq';
+import { getDlqServices } from '@/lib/runtime';
 import { type DlqFilter, filterFromParams, isEmptyFilter } from '@/lib/dlq/filter';
 import { type SearchParams, firstValues } from '@/lib/ui/search-params';
 

@@ -8,7 +8,7 @@ import { FlowGraphView } from '@/components/flows/flow-graph';
 import { PanelSkeleton } from '@/components/panel-skeleton';
 import { getFlowGraph } from '@/lib/analytics/flows';
 import { lagByFlowEdge } from '@/lib/lag/flows';
-import { getStore } from '@/lib/store';
+import { getStore } from '@/lib/runtime';
 import { latestLag } from '@/lib/ui/lag-snapshot';
 import { pageRange } from '@/lib/ui/page-range';
 import { type SearchParams, firstValues } from '@/lib/ui/search-params';

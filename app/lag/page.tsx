@@ -7,8 +7,8 @@ import { EmptyLag } from '@/components/lag/empty-lag';
 import { GroupDetail } from '@/components/lag/group-detail';
 import { LagTable } from '@/components/lag/lag-table';
 import type { TimeRange } from '@/lib/analytics/time-range';
-import { BrokerConfigError } from '@/lib/brokers/config';
-import { getLagPoller } from '@/lib/lag';
+import { ConfigError } from '@/lib/config';
+import { getLagPoller } from '@/lib/runtime';
 import { groupKeyId } from '@/lib/lag/history';
 import type { LagPoller } from '@/lib/lag/poller';
 import type { GroupKey, GroupSeriesPoint } from '@/lib/lag/types';
@@ -130,7 +130,7 @@ export default async function LagPage({ searchParams }: { searchParams: SearchPa
   try {
     poller = await getLagPoller();
   } catch (error) {
-    if (error instanceof BrokerConfigError)
+    if (error instanceof ConfigError)
       return <Problem title="Lag: the broker settings are invalid" message={error.message} />;
     throw error;
   }

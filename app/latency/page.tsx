@@ -8,7 +8,7 @@ import { PathwayTable, routeLabel } from '@/components/latency/pathway-table';
 import { PanelSkeleton } from '@/components/panel-skeleton';
 import { getLatencyReport } from '@/lib/analytics/latency';
 import { TimeRangeError, parseCompareTo } from '@/lib/analytics/time-range';
-import { getStore } from '@/lib/store';
+import { getStore } from '@/lib/runtime';
 import { pageRange } from '@/lib/ui/page-range';
 import { type SearchParams, firstValues } from '@/lib/ui/search-params';
 

@@ -1,7 +1,7 @@
 import { renderPrometheus } from '@/lib/analytics/prometheus';
 import { ingestStats } from '@/lib/ingest/ingest-stats';
 import { lagMetrics } from '@/lib/lag';
-import { getStore } from '@/lib/store';
+import { getStore } from '@/lib/runtime';
 import { latestLag } from '@/lib/ui/lag-snapshot';
 
 export const dynamic = 'force-dynamic';

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { searchId } from '@/lib/analytics/journeys';
-import { getStore } from '@/lib/store';
+import { getStore } from '@/lib/runtime';
 import { type SearchParams, firstValues } from '@/lib/ui/search-params';
 
 export const metadata: Metadata = { title: 'Search' };

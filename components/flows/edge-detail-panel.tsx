@@ -6,7 +6,7 @@ import type { EdgeLag } from '@/lib/lag/flows';
 import type { TimeRange } from '@/lib/analytics/time-range';
 import { parseStep } from '@/lib/analytics/time-step';
 import { formatMs } from '@/lib/format';
-import { getStore } from '@/lib/store';
+import { getStore } from '@/lib/runtime';
 import { EdgeSummary } from './edge-summary';
 
 function SlowestMessages({ slowest }: { slowest: EdgeDetail['slowest'] }) {

@@ -1,5 +1,5 @@
 import { headers } from 'next/headers';
-import { config } from '@/lib/config';
+import { config } from '@/lib/runtime';
 
 /**
  * Where exporters should send, as this browser reached the dashboard: the standard OTLP port when it
@@ -7,7 +7,7 @@ import { config } from '@/lib/config';
  */
 async function exporterSettings(): Promise<string> {
   const host = (await headers()).get('host') ?? 'localhost:3000';
-  const { otlpPort } = config();
+  const { otlpPort } = config().ingest;
   if (otlpPort !== null) {
     // The host without the dashboard's port (an IPv6 address keeps its brackets).
     return `OTEL_EXPORTER_OTLP_ENDPOINT=http://${new URL(`http://${host}`).hostname}:${otlpPort}`;

@@ -2,7 +2,7 @@ import { LazyLatencyChart } from '@/components/charts/lazy';
 import { getPathwayLatencySeries } from '@/lib/analytics/latency-series';
 import type { TimeRange } from '@/lib/analytics/time-range';
 import { parseStep } from '@/lib/analytics/time-step';
-import { getStore } from '@/lib/store';
+import { getStore } from '@/lib/runtime';
 import { SourceBadge } from './source-badge';
 
 /** One pathway's end-to-end percentiles over time. */

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { getDlqServices } from '@/lib/dlq';
+import { getDlqServices } from '@/lib/runtime';
 import { formatCount } from '@/lib/format';
 
 /**

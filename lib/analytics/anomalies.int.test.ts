@@ -97,7 +97,7 @@ describe.skipIf(gate.skip)('anomalies from a real RabbitMQ consumer that dead-le
 
   afterAll(async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
-    const { getStore } = await import('@/lib/store');
+    const { getStore } = await import('@/lib/runtime');
     await (await getStore()).close();
     for (const s of [shop, payer]) await s.metrics.shutdown();
     trace.disable();

@@ -149,7 +149,7 @@ describe.skipIf(gate.skip)('pathway latency survives trace sampling (Kafka → R
 
   afterAll(async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
-    const { getStore } = await import('@/lib/store');
+    const { getStore } = await import('@/lib/runtime');
     await (await getStore()).close();
     trace.disable();
     context.disable();

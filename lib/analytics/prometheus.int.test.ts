@@ -44,7 +44,7 @@ describe.skipIf(missing)('/metrics scraped by Prometheus', () => {
 
   beforeAll(async () => {
     const { GET } = await import('@/app/metrics/route');
-    const { getStore } = await import('@/lib/store');
+    const { getStore } = await import('@/lib/runtime');
     const store = await getStore();
     // 40 deliveries from 10 to 49 ms, 2 of them failing.
     const now = Date.now() * 1000;
@@ -93,7 +93,7 @@ describe.skipIf(missing)('/metrics scraped by Prometheus', () => {
     prometheus?.kill('SIGTERM');
     await new Promise((r) => (prometheus?.exitCode === null ? prometheus.once('exit', r) : r(null)));
     target?.close();
-    const { getStore } = await import('@/lib/store');
+    const { getStore } = await import('@/lib/runtime');
     await (await getStore()).close();
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { BrokerSettings } from './config';
+import type { BrokerSettings } from '@/lib/config';
 import { openRedis, redisAddress } from './redis-connection';
 import type { BrokerAdapter, GroupReading, PollContext } from './types';
 

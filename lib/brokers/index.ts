@@ -1,5 +1,5 @@
 import { BullMqLagAdapter } from './bullmq';
-import type { BrokerSettings } from './config';
+import type { BrokerSettings } from '@/lib/config';
 import { KafkaLagAdapter } from './kafka';
 import { NatsLagAdapter } from './nats';
 import { compileFilter } from './patterns';

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerGate } from '@/lib/testing/brokers';
-import type { KafkaSettings } from './config';
+import type { KafkaSettings } from '@/lib/config';
 import { KafkaLagAdapter } from './kafka';
 import { compileFilter } from './patterns';
 import { drive } from './testing/drive';

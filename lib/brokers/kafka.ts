@@ -8,7 +8,7 @@ import {
   logLevel,
 } from 'kafkajs';
 import { type OffsetTimePoint, estimateProduceTime, recordEndOffset } from '@/lib/lag/interpolate';
-import type { KafkaSettings } from './config';
+import type { KafkaSettings } from '@/lib/config';
 import { type HeadTime, KafkaHeadReader, headKey, headRequestKey } from './kafka-head';
 import type { BrokerAdapter, GroupReading, PartitionReading, PollContext } from './types';
 

@@ -5,7 +5,7 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { BrokerSettings } from './config';
+import type { BrokerSettings } from '@/lib/config';
 import { natsAddress, openNats } from './nats-connection';
 import { PATHWAY_HEADER, parsePathway } from './pathway';
 import type { BrokerAdapter, GroupReading, LagTimeSource, PollContext } from './types';

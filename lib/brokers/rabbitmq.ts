@@ -1,5 +1,5 @@
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
-import type { BrokerSettings } from './config';
+import type { BrokerSettings } from '@/lib/config';
 import { type ManagementQueue, fetchQueues } from './rabbitmq-management';
 import type { BrokerAdapter, GroupReading, PollContext } from './types';
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { BrokerSettings } from './config';
+import type { BrokerSettings } from '@/lib/config';
 import { PATHWAY_HEADER, parsePathway } from './pathway';
 import { flatToObject, openRedis, redisAddress, streamKeys } from './redis-connection';
 import type { BrokerAdapter, GroupReading, LagTimeSource, PollContext } from './types';

@@ -5,7 +5,7 @@ import {
   SQSClient,
   type SQSClientConfig,
 } from '@aws-sdk/client-sqs';
-import type { BrokerSettings } from './config';
+import type { BrokerSettings } from '@/lib/config';
 import type { BrokerAdapter, GroupReading, PollContext } from './types';
 
 type SqsSettings = NonNullable<BrokerSettings['sqs']>;

@@ -1,7 +1,7 @@
 import 'server-only';
 import { requireOperator } from '@/lib/auth/operator';
 import { DlqRequestError } from './service';
-import { getDlqServices } from '.';
+import { getDlqServices } from '@/lib/runtime';
 
 /** Authorizes a mutating request; returns the actor for the audit log. */
 export async function operatorOf(request: Request): Promise<string> {

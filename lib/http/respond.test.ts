@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { TimeRangeError } from '@/lib/analytics/time-range';
 import { OperatorAuthError } from '@/lib/auth/operator';
-import { BrokerConfigError } from '@/lib/brokers/config-file';
+import { ConfigError } from '@/lib/config';
 import { DlqBrokerError } from '@/lib/dlq/brokers/types';
 import { DlqConflictError, DlqNotFoundError } from '@/lib/dlq/service';
 import { intParam } from './query';
@@ -25,7 +25,7 @@ describe('errorResponse', () => {
       502,
       'kafka: topic t is gone',
     ]);
-    expect(await answer(new BrokerConfigError('SIGNALBOX_KAFKA_BROKERS is empty'))).toEqual([
+    expect(await answer(new ConfigError('SIGNALBOX_KAFKA_BROKERS is empty'))).toEqual([
       503,
       'SIGNALBOX_KAFKA_BROKERS is empty',
     ]);

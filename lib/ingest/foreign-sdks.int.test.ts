@@ -26,7 +26,7 @@ const routes = {
   journeys: await import('@/app/api/journeys/route'),
   anomalies: await import('@/app/api/anomalies/route'),
 };
-const { getStore } = await import('@/lib/store');
+const { getStore } = await import('@/lib/runtime');
 
 const T = Date.now() - 5 * 60_000;
 const celeryTask = `c0ffee-${newSpanId()}`;

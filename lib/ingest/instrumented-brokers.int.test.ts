@@ -150,7 +150,7 @@ describe.skipIf(gate.skip)('our instrumentation → real Kafka and RabbitMQ → 
 
   afterAll(async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
-    const { getStore } = await import('@/lib/store');
+    const { getStore } = await import('@/lib/runtime');
     await (await getStore()).close();
     for (const s of [checkout, billing, notifier]) await s.metrics.shutdown();
     trace.disable();

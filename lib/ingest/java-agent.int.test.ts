@@ -64,7 +64,7 @@ describe.skipIf('skip' in java)('OpenTelemetry Java agent → real brokers → O
   let store: TelemetryStore;
 
   beforeAll(async () => {
-    const { getStore } = await import('@/lib/store');
+    const { getStore } = await import('@/lib/runtime');
     store = await getStore();
     flows = await import('@/app/api/flows/route');
     // Records what the receiver made of the agent's spans, then stores them as usual.

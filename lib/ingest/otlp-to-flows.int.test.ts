@@ -16,7 +16,7 @@ process.env.SIGNALBOX_OTLP_MAX_BODY_BYTES = String(256 * 1024);
 const traces = await import('@/app/v1/traces/route');
 const flows = await import('@/app/api/flows/route');
 const health = await import('@/app/api/health/route');
-const { getStore } = await import('@/lib/store');
+const { getStore } = await import('@/lib/runtime');
 
 // Ten minutes ago: rollups have one-minute resolution, so windows below stay clear of these minutes.
 const T0 = Date.now() - 600_000;

@@ -1,5 +1,5 @@
 import { createBrokerAdapters } from '@/lib/brokers';
-import type { BrokerSettings } from '@/lib/brokers/config';
+import type { BrokerSettings } from '@/lib/config';
 import type { BrokerAdapter, GroupReading } from '@/lib/brokers/types';
 import { compareForAttention, evaluateGroup, readingToSamples, unreachableGroup } from './evaluate';
 import { type LagHistory, groupKeyId } from './history';

@@ -1,5 +1,5 @@
 import 'server-only';
-import { getLagPoller } from '@/lib/lag';
+import { getLagPoller } from '@/lib/runtime';
 import type { LagSnapshot } from '@/lib/lag/types';
 
 /**

@@ -1,7 +1,7 @@
 import { getAnomalies } from '@/lib/analytics/anomalies';
 import { errorResponse } from '@/lib/http/respond';
 import { parseTimeRange } from '@/lib/analytics/time-range';
-import { getStore } from '@/lib/store';
+import { getStore } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 

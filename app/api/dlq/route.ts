@@ -1,4 +1,4 @@
-import { getDlqServices } from '@/lib/dlq';
+import { getDlqServices } from '@/lib/runtime';
 import { errorResponse } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';

@@ -1,4 +1,4 @@
-import { getStore } from '@/lib/store';
+import { getStore } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 

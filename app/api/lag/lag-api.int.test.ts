@@ -29,7 +29,7 @@ process.env.SIGNALBOX_LAG_POLL_INTERVAL_MS = '1000';
 
 const lag = await import('./route');
 const lagHistory = await import('./history/route');
-const { getLagPoller } = await import('@/lib/lag');
+const { getLagPoller } = await import('@/lib/runtime');
 
 const get = async (handler: (r: Request) => Promise<Response>, query = '') => {
   const response = await handler(new Request(`http://localhost/api/lag${query}`));

@@ -1,6 +1,6 @@
 import { NotFoundError } from '@/lib/http/errors';
 import { errorResponse } from '@/lib/http/respond';
-import { getLagPoller } from '@/lib/lag';
+import { getLagPoller } from '@/lib/runtime';
 import { parseGroupKey } from '@/lib/lag/views';
 
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,7 @@
 import { getLatencyReport } from '@/lib/analytics/latency';
 import { errorResponse } from '@/lib/http/respond';
 import { parseCompareTo, parseTimeRange } from '@/lib/analytics/time-range';
-import { getStore } from '@/lib/store';
+import { getStore } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 

@@ -2,7 +2,7 @@ import { searchId } from '@/lib/analytics/journeys';
 import { BadRequestError } from '@/lib/http/errors';
 import { param } from '@/lib/http/query';
 import { errorResponse } from '@/lib/http/respond';
-import { getStore } from '@/lib/store';
+import { getStore } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 

@@ -2,8 +2,8 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { JourneyView } from '@/components/journey/journey-view';
 import { type Journey, type JourneyQuery, JourneyNotFoundError, getJourney } from '@/lib/analytics/journeys';
-import { config } from '@/lib/config';
-import { getStore } from '@/lib/store';
+import { config } from '@/lib/runtime';
+import { getStore } from '@/lib/runtime';
 import { parseTraceLinkTemplates } from '@/lib/ui/trace-links';
 import { type SearchParams, firstValues } from '@/lib/ui/search-params';
 
@@ -61,7 +61,7 @@ export default async function JourneyPage({
         </Link>
       </div>
       {journey ? (
-        <JourneyView journey={journey} links={parseTraceLinkTemplates(config().traceLinks)} />
+        <JourneyView journey={journey} links={parseTraceLinkTemplates(config().ui.traceLinks)} />
       ) : (
         <section className="panel empty" role="status">
           <h2>No message or trace with this id</h2>

@@ -1,5 +1,5 @@
 import { receiveOtlp } from '@/lib/ingest/receiver';
-import { receiverOptions } from '@/lib/ingest/receiver-config';
+import { receiverOptions } from '@/lib/runtime';
 import { toWebResponse } from '@/lib/ingest/otlp-encoding';
 import { fromWebRequest } from '@/lib/ingest/web-request';
 

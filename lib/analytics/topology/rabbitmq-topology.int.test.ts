@@ -85,7 +85,7 @@ describe.skipIf(gate.skip)('RabbitMQ exchanges on the flow graph (real broker, o
 
   afterAll(async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
-    const { getStore } = await import('@/lib/store');
+    const { getStore } = await import('@/lib/runtime');
     await (await getStore()).close();
     for (const s of [shop, billing, audit, payer]) await s.metrics.shutdown();
     trace.disable();

@@ -1,6 +1,6 @@
 import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { BrokerSettings } from '@/lib/brokers/config';
+import type { BrokerSettings } from '@/lib/config';
 import { openRedis, redisAddress } from '@/lib/brokers/redis-connection';
 import { looksLikeDlq } from '../names';
 import { KnownDlqNames } from './known-names';

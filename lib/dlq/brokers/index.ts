@@ -1,4 +1,4 @@
-import type { BrokerSettings } from '@/lib/brokers/config';
+import type { BrokerSettings } from '@/lib/config';
 import { BullMqDlqAdapter } from './bullmq';
 import { KafkaDlqAdapter } from './kafka';
 import { KnownDlqNames } from './known-names';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Admin, Kafka, type KafkaConfig, type Producer, type SASLOptions, logLevel } from 'kafkajs';
-import type { KafkaSettings } from '@/lib/brokers/config';
+import type { KafkaSettings } from '@/lib/config';
 import { looksLikeDlq } from '../names';
 import { KafkaSession } from './kafka-session';
 import { KnownDlqNames } from './known-names';

@@ -10,7 +10,7 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
-import type { BrokerSettings } from '@/lib/brokers/config';
+import type { BrokerSettings } from '@/lib/config';
 import { natsAddress, openNats } from '@/lib/brokers/nats-connection';
 import { looksLikeDlq } from '../names';
 import { KnownDlqNames } from './known-names';

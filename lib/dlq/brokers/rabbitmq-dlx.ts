@@ -1,4 +1,4 @@
-import type { TlsSettings } from '@/lib/brokers/config';
+import type { TlsSettings } from '@/lib/config';
 import { type ManagementQueue, fetchExchangeBindings } from '@/lib/brokers/rabbitmq-management';
 
 /**

@@ -1,5 +1,5 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
-import type { BrokerSettings } from '@/lib/brokers/config';
+import type { BrokerSettings } from '@/lib/config';
 import { fetchQueues } from '@/lib/brokers/rabbitmq-management';
 import { looksLikeDlq } from '../names';
 import { browseWithSession } from './browse-session';

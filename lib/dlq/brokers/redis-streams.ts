@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { BrokerSettings } from '@/lib/brokers/config';
+import type { BrokerSettings } from '@/lib/config';
 import { openRedis, redisAddress, streamKeys } from '@/lib/brokers/redis-connection';
 import { looksLikeDlq } from '../names';
 import { KnownDlqNames } from './known-names';

@@ -7,7 +7,7 @@ import {
   SQSClient,
   type SQSClientConfig,
 } from '@aws-sdk/client-sqs';
-import type { BrokerSettings } from '@/lib/brokers/config';
+import type { BrokerSettings } from '@/lib/config';
 import { queueNameOf } from '@/lib/brokers/sqs';
 import { looksLikeDlq } from '../names';
 import { browseWithSession } from './browse-session';

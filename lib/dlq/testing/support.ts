@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { KafkaSettings } from '@/lib/brokers/config';
+import type { KafkaSettings } from '@/lib/config';
 import { BROKERS } from '@/lib/testing/brokers';
 
 export const KAFKA_SETTINGS: KafkaSettings = {

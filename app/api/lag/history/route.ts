@@ -1,7 +1,7 @@
 import { parseTimeRange } from '@/lib/analytics/time-range';
 import { intParam } from '@/lib/http/query';
 import { errorResponse } from '@/lib/http/respond';
-import { getLagPoller } from '@/lib/lag';
+import { getLagPoller } from '@/lib/runtime';
 import { historyView, parseGroupKey, stepFor } from '@/lib/lag/views';
 
 export const dynamic = 'force-dynamic';

@@ -4,7 +4,7 @@ import { param } from '@/lib/http/query';
 import { errorResponse } from '@/lib/http/respond';
 import { parseTimeRange } from '@/lib/analytics/time-range';
 import { parseStep } from '@/lib/analytics/time-step';
-import { getStore } from '@/lib/store';
+import { getStore } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,4 +1,4 @@
-import { getDlqServices } from '@/lib/dlq';
+import { getDlqServices } from '@/lib/runtime';
 import { operatorOf } from '@/lib/dlq/http';
 import { errorResponse } from '@/lib/http/respond';
 

@@ -1,4 +1,4 @@
-import { getDlqServices } from '@/lib/dlq';
+import { getDlqServices } from '@/lib/runtime';
 import { intParam } from '@/lib/http/query';
 import { errorResponse } from '@/lib/http/respond';
 

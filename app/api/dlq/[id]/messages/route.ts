@@ -1,4 +1,4 @@
-import { getDlqServices } from '@/lib/dlq';
+import { getDlqServices } from '@/lib/runtime';
 import { filterFromParams } from '@/lib/dlq/filter';
 import { errorResponse } from '@/lib/http/respond';
 

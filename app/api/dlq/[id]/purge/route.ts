@@ -1,4 +1,4 @@
-import { getDlqServices } from '@/lib/dlq';
+import { getDlqServices } from '@/lib/runtime';
 import { jsonBody, operatorOf } from '@/lib/dlq/http';
 import { errorResponse } from '@/lib/http/respond';
 

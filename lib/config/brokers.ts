@@ -1,46 +1,16 @@
-import fs from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS, type StatusThresholds } from '@/lib/lag/status';
-import {
-  BrokerConfigError,
-  type ConfigSource,
-  type TlsSettings,
-  readConfigFile,
-  readTls,
-} from './config-file';
-import type { NameFilter } from './patterns';
-
-export { BrokerConfigError, type ConfigSource, type TlsSettings };
+import type { NameFilter } from '@/lib/brokers/patterns';
+import { ConfigError } from './errors';
+import { bool, list, url } from './fields';
+import { section } from './section';
+import type { ConfigSource, MergedSource } from './source';
+import { type TlsSettings, readTls, tlsKeys } from './tls';
 
 /**
- * Broker and lag settings: environment variables, or the same keys in a JSON file named by
- * SIGNALBOX_CONFIG_FILE (the environment wins). Every key is optional; a broker without its address
- * is simply not polled. A bad value fails with a message naming the key, where it came from, and what
- * is expected. (To be merged into lib/config.ts.)
+ * Broker and lag settings. Every key is optional; a broker without its address
+ * is simply not polled.
  */
-
-const list = z.string().transform((s) =>
-  s
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean),
-);
-
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
-  .transform((s) => s === 'true' || s === '1' || s === 'yes');
-
-const url = (protocols: string[]) =>
-  z.string().refine(
-    (s) => {
-      try {
-        return protocols.includes(new URL(s).protocol.replace(/:$/, ''));
-      } catch {
-        return false;
-      }
-    },
-    { error: `expected a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}` },
-  );
 
 const hostPorts = list.refine(
   (items) => items.length > 0 && items.every((i) => /^[^\s:]+:\d{1,5}$/.test(i)),
@@ -51,15 +21,6 @@ const hostPorts = list.refine(
 
 const ms = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
-
-/** TLS keys of one broker, e.g. SIGNALBOX_KAFKA_TLS, SIGNALBOX_KAFKA_TLS_CA_FILE. */
-const tlsKeys = (prefix: string) => ({
-  [`${prefix}_TLS`]: bool.optional(),
-  [`${prefix}_TLS_CA_FILE`]: z.string().min(1).optional(),
-  [`${prefix}_TLS_CERT_FILE`]: z.string().min(1).optional(),
-  [`${prefix}_TLS_KEY_FILE`]: z.string().min(1).optional(),
-  [`${prefix}_TLS_REJECT_UNAUTHORIZED`]: bool.default(true),
-});
 
 const schema = z.object({
   SIGNALBOX_KAFKA_BROKERS: hostPorts.optional(),
@@ -159,40 +120,12 @@ function sqsRegion(raw: Raw, env: ConfigSource, endpoint: string): string {
   );
 }
 
-/**
- * Parses broker and lag settings from `env` (and the file SIGNALBOX_CONFIG_FILE names). Throws
- * BrokerConfigError naming the key, its source and the fix.
- */
-export function parseBrokerConfig(
-  env: ConfigSource,
-  readFile: (path: string) => string = (path) => fs.readFileSync(path, 'utf8'),
-): BrokerSettings {
-  const filePath = env.SIGNALBOX_CONFIG_FILE;
-  const fromFile = filePath ? readConfigFile(filePath, readFile) : {};
-  const merged: ConfigSource = { ...fromFile };
-  for (const [key, value] of Object.entries(env))
-    if (value !== undefined && value !== '') merged[key] = value;
-  const where = (key: string) =>
-    env[key] === undefined && key in fromFile ? `${key} (in ${filePath})` : key;
-
-  const result = schema.safeParse(merged);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const key = String(issue.path[0] ?? '');
-      const shown = /PASSWORD|TOKEN/.test(key) ? '"…"' : JSON.stringify(merged[key] ?? '');
-      return `${where(key)}=${shown}: ${issue.message}`;
-    });
-    throw new BrokerConfigError(
-      `Invalid broker configuration: ${problems.join('; ')}. Fix the value or unset it to use the default.`,
-    );
-  }
-  const raw = result.data;
-
+export const brokersSection = section(schema, (raw, source: MergedSource): BrokerSettings => {
   let sasl: KafkaSettings['sasl'] = null;
   if (raw.SIGNALBOX_KAFKA_SASL_MECHANISM) {
     if (!raw.SIGNALBOX_KAFKA_SASL_USERNAME || raw.SIGNALBOX_KAFKA_SASL_PASSWORD === undefined) {
-      throw new BrokerConfigError(
-        `${where('SIGNALBOX_KAFKA_SASL_MECHANISM')} is set: also set SIGNALBOX_KAFKA_SASL_USERNAME and SIGNALBOX_KAFKA_SASL_PASSWORD.`,
+      throw new ConfigError(
+        `${source.where('SIGNALBOX_KAFKA_SASL_MECHANISM')} is set: also set SIGNALBOX_KAFKA_SASL_USERNAME and SIGNALBOX_KAFKA_SASL_PASSWORD.`,
       );
     }
     sasl = {
@@ -201,7 +134,7 @@ export function parseBrokerConfig(
       password: raw.SIGNALBOX_KAFKA_SASL_PASSWORD,
     };
   }
-  const tlsFor = (prefix: string, on: boolean) => readTls(raw, prefix, on, readFile, where);
+  const tlsFor = (prefix: string, on: boolean) => readTls(raw, prefix, on, source);
   const rabbitUrl = raw.SIGNALBOX_RABBITMQ_URL;
   const natsServers = raw.SIGNALBOX_NATS_URL;
   const redisUrl = raw.SIGNALBOX_REDIS_URL;
@@ -251,7 +184,7 @@ export function parseBrokerConfig(
     sqs: sqsEndpoint
       ? {
           endpoint: sqsEndpoint,
-          region: sqsRegion(raw, env, sqsEndpoint),
+          region: sqsRegion(raw, source.values, sqsEndpoint),
           queueNamePrefix: raw.SIGNALBOX_SQS_QUEUE_PREFIX ?? null,
         }
       : null,
@@ -270,7 +203,7 @@ export function parseBrokerConfig(
       },
     },
   };
-}
+});
 
 /** A URL for display: without user name and password. */
 export function redactUrl(value: string): string {

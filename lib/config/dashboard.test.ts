@@ -1,20 +1,24 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config';
+import { ConfigError, loadConfig } from '.';
 
-describe('parseConfig', () => {
+const parseConfig = (env: Record<string, string>) => loadConfig(env, () => '');
+
+describe('the store, ingest and UI settings', () => {
   it('has working defaults', () => {
     const config = parseConfig({});
-    expect(config).toMatchObject({
+    expect(config.store).toMatchObject({
       databasePath: path.resolve('data', 'signalbox.duckdb'),
-      otlpMaxBodyBytes: 16 * 1024 * 1024,
-      otlpPort: 4318,
-      otlpHost: '0.0.0.0',
-      ingestToken: null,
       retentionHours: 168,
       retentionMaxBytes: 0,
-      traceLinks: undefined,
     });
+    expect(config.ingest).toMatchObject({
+      maxBodyBytes: 16 * 1024 * 1024,
+      otlpPort: 4318,
+      otlpHost: '0.0.0.0',
+      token: null,
+    });
+    expect(config.ui).toEqual({ traceLinks: undefined });
   });
 
   it('names the key of a bad value', () => {
@@ -33,14 +37,14 @@ describe('parseConfig', () => {
   });
 
   it('turns the OTLP listener off with 0 or off', () => {
-    expect(parseConfig({ SIGNALBOX_OTLP_PORT: 'off' }).otlpPort).toBeNull();
-    expect(parseConfig({ SIGNALBOX_OTLP_PORT: '0' }).otlpPort).toBeNull();
-    expect(parseConfig({ SIGNALBOX_OTLP_PORT: '14318' }).otlpPort).toBe(14318);
+    expect(parseConfig({ SIGNALBOX_OTLP_PORT: 'off' }).ingest.otlpPort).toBeNull();
+    expect(parseConfig({ SIGNALBOX_OTLP_PORT: '0' }).ingest.otlpPort).toBeNull();
+    expect(parseConfig({ SIGNALBOX_OTLP_PORT: '14318' }).ingest.otlpPort).toBe(14318);
   });
 
   it('wants a real ingest token and never echoes it', () => {
-    expect(parseConfig({ SIGNALBOX_INGEST_TOKEN: 'x'.repeat(24) }).ingestToken).toBe('x'.repeat(24));
-    expect(parseConfig({ SIGNALBOX_INGEST_TOKEN: '  ' }).ingestToken).toBeNull();
+    expect(parseConfig({ SIGNALBOX_INGEST_TOKEN: 'x'.repeat(24) }).ingest.token).toBe('x'.repeat(24));
+    expect(parseConfig({ SIGNALBOX_INGEST_TOKEN: '  ' }).ingest.token).toBeNull();
     expect(() => parseConfig({ SIGNALBOX_INGEST_TOKEN: 'short-secret' })).toThrow(
       /SIGNALBOX_INGEST_TOKEN=\(hidden\)/,
     );

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BrokerConfigError, parseBrokerConfig, redactUrl } from './config';
+import { ConfigError, loadConfig, redactUrl } from '.';
+
+const parseBrokerConfig = (env: Record<string, string>, readFile?: (path: string) => string) =>
+  loadConfig(env, readFile).brokers;
 
 const files = (contents: Record<string, string>) => (path: string) => {
   const content = contents[path];
@@ -7,7 +10,7 @@ const files = (contents: Record<string, string>) => (path: string) => {
   return content;
 };
 
-describe('parseBrokerConfig', () => {
+describe('the broker and lag settings', () => {
   it('polls nothing when no broker is configured, with the documented defaults', () => {
     const config = parseBrokerConfig({});
     expect([config.kafka, config.rabbitmq, config.nats, config.redis, config.bullmq, config.sqs]).toEqual([
@@ -101,7 +104,7 @@ describe('parseBrokerConfig', () => {
       parseBrokerConfig({ SIGNALBOX_KAFKA_SASL_PASSWORD: 'x', SIGNALBOX_KAFKA_SASL_MECHANISM: 'nope' });
       expect.unreachable();
     } catch (error) {
-      expect(error).toBeInstanceOf(BrokerConfigError);
+      expect(error).toBeInstanceOf(ConfigError);
       expect(String(error)).not.toContain('"x"');
     }
   });

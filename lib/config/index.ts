@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import type { z } from 'zod';
+import { type BrokerSettings, brokersSection } from './brokers';
+import {
+  type IngestConfig,
+  type StoreConfig,
+  type UiConfig,
+  ingestSection,
+  storeSection,
+  uiSection,
+} from './dashboard';
+import { type DlqConfig, dlqSection } from './dlq';
+import { ConfigError } from './errors';
+import { isSecretKey } from './fields';
+import type { Section } from './section';
+import { type ConfigSource, type MergedSource, mergeSources } from './source';
+
+export type { BrokerSettings, KafkaSettings } from './brokers';
+export { redactUrl } from './brokers';
+export type { IngestConfig, StoreConfig, UiConfig } from './dashboard';
+export type { DlqConfig } from './dlq';
+export { ConfigError } from './errors';
+export type { ConfigSource } from './source';
+export type { TlsSettings } from './tls';
+
+/**
+ * The whole configuration: every SIGNALBOX_* setting, from the environment or
+ * the JSON file SIGNALBOX_CONFIG_FILE names (the environment wins), validated
+ * once at start-up (lib/runtime.ts). Keys and defaults are in .env.example.
+ */
+export interface SignalboxConfig {
+  store: StoreConfig;
+  ingest: IngestConfig;
+  ui: UiConfig;
+  brokers: BrokerSettings;
+  dlq: DlqConfig;
+}
+
+const sections = {
+  store: storeSection,
+  ingest: ingestSection,
+  ui: uiSection,
+  brokers: brokersSection,
+  dlq: dlqSection,
+};
+
+/**
+ * Parses every section. Throws one ConfigError that names every bad key, the
+ * value (never a secret's) and what is expected.
+ */
+export function loadConfig(
+  env: ConfigSource,
+  readFile: (path: string) => string = (path) => fs.readFileSync(path, 'utf8'),
+): SignalboxConfig {
+  const source = mergeSources(env, readFile);
+  const problems: string[] = [];
+  const parsed = new Map<string, unknown>();
+  for (const [name, { schema }] of Object.entries(sections)) {
+    const result = schema.safeParse(source.values);
+    if (result.success) parsed.set(name, result.data);
+    else problems.push(...result.error.issues.map((issue) => describe(issue, source)));
+  }
+  if (problems.length > 0)
+    throw new ConfigError(
+      `Invalid configuration: ${problems.join('; ')}. Fix the value or unset it to use the default.`,
+    );
+  const build = <S extends z.ZodObject, T>(name: string, s: Section<S, T>): T =>
+    s.build(parsed.get(name) as z.infer<S>, source);
+  return {
+    store: build('store', sections.store),
+    ingest: build('ingest', sections.ingest),
+    ui: build('ui', sections.ui),
+    brokers: build('brokers', sections.brokers),
+    dlq: build('dlq', sections.dlq),
+  };
+}
+
+function describe(issue: z.core.$ZodIssue, source: MergedSource): string {
+  const key = String(issue.path[0] ?? '');
+  const shown = isSecretKey(key) ? '(hidden)' : JSON.stringify(source.values[key] ?? '');
+  return `${source.where(key)}=${shown}: ${issue.message}`;
+}

@@ -1,0 +1,162 @@
+import 'server-only';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { type SignalboxConfig, loadConfig } from '@/lib/config';
+import { type DlqServices, createDlqServices } from '@/lib/dlq';
+import { type OtlpServer, startOtlpServer } from '@/lib/ingest/otlp-server';
+import type { ReceiverOptions } from '@/lib/ingest/receiver';
+import { createSelfTracer } from '@/lib/ingest/self-tracer';
+import { DuckDbLagHistory, type LagPoller, startLagPolling } from '@/lib/lag';
+import type { TelemetryStore } from '@/lib/store';
+import { DuckDbStore } from '@/lib/store/duckdb-store';
+
+/*
+ * The running dashboard: the configuration, parsed once, and what is built
+ * from it — the store, the OTLP listener, lag polling and the dead-letter
+ * services. instrumentation.ts starts it; pages and routes reach each part
+ * through the getters below. Each part is opened on first use and never at
+ * import time, so `next build` touches no database and no broker.
+ *
+ * The parts live on globalThis: DuckDB allows one writer per file, and Next's
+ * dev server re-evaluates modules on reload (and bundles route handlers and
+ * the start-up hook apart), so a module-level variable would open a second one.
+ *
+ * A second store backend plugs in at openStore; sign-in settings join the
+ * configuration and are read here.
+ */
+type Opened = { store: TelemetryStore; lagPoller: LagPoller; dlq: DlqServices };
+
+interface Parts {
+  config?: SignalboxConfig;
+  opened: Map<keyof Opened, Promise<unknown>>;
+  otlpServer?: Promise<OtlpServer | null>;
+}
+
+const parts: Parts = ((globalThis as typeof globalThis & { __signalbox?: Parts }).__signalbox ??= {
+  opened: new Map(),
+});
+
+/** The process's configuration; throws ConfigError naming every bad key. */
+export function config(): SignalboxConfig {
+  parts.config ??= loadConfig(process.env);
+  return parts.config;
+}
+
+/**
+ * Caches a part's promise, forgetting a failure so that the next call tries
+ * again. A bad setting rejects the promise rather than throwing at the caller.
+ */
+function once<K extends keyof Opened>(key: K, open: () => Promise<Opened[K]>): Promise<Opened[K]> {
+  let opened = parts.opened.get(key) as Promise<Opened[K]> | undefined;
+  if (!opened) {
+    opened = Promise.resolve()
+      .then(open)
+      .catch((error: unknown) => {
+        parts.opened.delete(key);
+        throw error;
+      });
+    parts.opened.set(key, opened);
+  }
+  return opened;
+}
+
+export function getStore(): Promise<TelemetryStore> {
+  return once('store', () => openStore(config()));
+}
+
+function openStore({ store }: SignalboxConfig): Promise<TelemetryStore> {
+  return DuckDbStore.open(store.databasePath, {
+    queueMaxRows: store.queueMaxRows,
+    memoryLimit: store.duckdbMemoryLimit,
+    retentionHours: store.retentionHours,
+    retentionMaxBytes: store.retentionMaxBytes,
+    maintenanceIntervalMs: store.maintenanceIntervalSeconds * 1000,
+  });
+}
+
+/**
+ * A connection for the tables other parts keep beside the telemetry (lag
+ * history, replay jobs, the audit log), so the process opens its database
+ * file once.
+ */
+async function sideTableConnection(): Promise<DuckDBConnection> {
+  const store = await getStore();
+  if (!(store instanceof DuckDbStore)) throw new Error('side tables need the embedded DuckDB store');
+  return store.connectSideTables();
+}
+
+/** Lag polling of the configured brokers, its history kept beside the telemetry. */
+export function getLagPoller(): Promise<LagPoller> {
+  return once('lagPoller', async () => {
+    const { brokers } = config();
+    return startLagPolling({
+      brokers,
+      history: await DuckDbLagHistory.create(await sideTableConnection()),
+      intervalMs: brokers.lag.pollIntervalMs,
+      timeoutMs: brokers.lag.timeoutMs,
+      thresholds: brokers.lag.thresholds,
+      retentionMs: brokers.lag.retentionMs,
+    });
+  });
+}
+
+/** The dead-letter services; replay spans go into the dashboard's own store, so replays show in journeys. */
+export function getDlqServices(): Promise<DlqServices> {
+  return once('dlq', async () =>
+    createDlqServices({
+      connection: await sideTableConnection(),
+      archiveConnection: await sideTableConnection(),
+      brokers: config().brokers,
+      dlq: config().dlq,
+      tracer: createSelfTracer(getStore).tracer,
+      telemetry: getStore,
+    }),
+  );
+}
+
+/** How OTLP requests are received, on the dashboard's routes and on the standalone listener. */
+export function receiverOptions(): ReceiverOptions {
+  const { ingest } = config();
+  return {
+    store: getStore,
+    maxBodyBytes: ingest.maxBodyBytes,
+    maxInflightBytes: ingest.maxInflightBytes,
+    token: ingest.token,
+  };
+}
+
+/** The :4318 listener, once per process; null when SIGNALBOX_OTLP_PORT is off. */
+function startOtlpListener(): Promise<OtlpServer | null> {
+  const { otlpHost: host, otlpPort: port } = config().ingest;
+  if (port === null) return Promise.resolve(null);
+  parts.otlpServer ??= startOtlpServer({ ...receiverOptions(), host, port }).then((server) => {
+    if (server)
+      console.log(`signalbox: receiving OTLP/HTTP on ${host}:${server.port} (/v1/traces, /v1/metrics)`);
+    return server;
+  });
+  return parts.otlpServer;
+}
+
+/**
+ * Starts the dashboard: a bad setting stops it with a message naming every
+ * bad key; the store opens now, so crash recovery and retention run at start;
+ * lag history accrues from start, and replay jobs a crash interrupted resume.
+ * A part that fails to open is logged and retried on first use; it does not
+ * stop the rest.
+ */
+export async function startRuntime(): Promise<void> {
+  try {
+    config();
+  } catch (error) {
+    console.error(`\n${(error as Error).message}\n`);
+    process.exit(1);
+    return;
+  }
+  await getStore().catch((error: unknown) => {
+    console.error('signalbox: the store could not be opened; ingest will answer 503 until it can', error);
+  });
+  await startOtlpListener();
+  getLagPoller().catch((error: unknown) => console.error('signalbox: lag polling did not start', error));
+  getDlqServices().catch((error: unknown) =>
+    console.error('signalbox: dead-letter services did not start', error),
+  );
+}
