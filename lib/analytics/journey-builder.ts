@@ -1,4 +1,4 @@
-import { decodeStoredAttributes } from '@/lib/ingest/stored-attributes';
+import { decodeStoredAttributes } from '@/lib/otlp/stored-attributes';
 import type { StoredLink, StoredSpan } from '@/lib/store/types';
 import type {
   DeliveryOutcome,

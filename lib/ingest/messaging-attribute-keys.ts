@@ -1,5 +1,5 @@
 import { PATHWAY_ATTRIBUTES } from '@/lib/model/pathway-attributes';
-import { AttributeSelection } from './attribute-selection';
+import { AttributeSelection } from '../otlp/attribute-selection';
 
 /**
  * Every attribute key toMessagingSpan (messaging-span.ts, pathway-attributes.ts)

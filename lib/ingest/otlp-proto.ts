@@ -1,5 +1,5 @@
-import type { AttributeSelection } from './attribute-selection';
-import { ByteStringCache } from './byte-strings';
+import type { AttributeSelection } from '../otlp/attribute-selection';
+import { ByteStringCache } from '../otlp/byte-strings';
 import {
   type Attributes,
   type DecodedSpan,
@@ -7,8 +7,8 @@ import {
   type SpanLink,
   checkedTimeUs,
 } from '@/lib/model/telemetry';
-import { readKeyValue } from './otlp-proto-attributes';
-import { ProtoReader } from './proto-reader';
+import { readKeyValue } from '../otlp/proto-attributes';
+import { ProtoReader } from '../otlp/proto-reader';
 
 /**
  * Decodes an OTLP/HTTP protobuf trace export (ExportTraceServiceRequest,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { recordSpans, toProtobuf } from '@/lib/testing/otlp-fixtures';
 import { decodeTracesProtobuf } from './otlp-proto';
-import { ProtoReader } from './proto-reader';
-import { decodeStoredAttributes } from './stored-attributes';
+import { ProtoReader } from '../otlp/proto-reader';
+import { decodeStoredAttributes } from '../otlp/stored-attributes';
 
 describe('stored attributes', () => {
   it('decodes raw protobuf attributes kept from the wire back to the same values', () => {

@@ -15,7 +15,7 @@
  *   lib/model/keys.ts) that make id lookups fast without an index.
  *   `latency_us` is a process span's send → process-start latency when it was
  *   known at ingest. `attributes` is the full attribute set as it arrived
- *   (protobuf KeyValues or JSON text; lib/ingest/stored-attributes.ts).
+ *   (protobuf KeyValues or JSON text; lib/otlp/stored-attributes.ts).
  * - span_details: the fields most spans do not have (conversation id,
  *   delivery attempt, replay id, status message), one row only for spans that
  *   have any of them.

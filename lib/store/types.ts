@@ -63,7 +63,7 @@ export interface StoredSpan {
   replayId: string | null;
   /** The span's links (to the producers' sends, for consumers in link mode). */
   links: { traceId: string; spanId: string }[];
-  /** The attributes as stored (decode with lib/ingest/stored-attributes.ts). */
+  /** The attributes as stored (decode with lib/otlp/stored-attributes.ts). */
   attributes: Uint8Array;
 }
 

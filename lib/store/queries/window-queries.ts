@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { decodeStoredAttributes } from '@/lib/ingest/stored-attributes';
+import { decodeStoredAttributes } from '@/lib/otlp/stored-attributes';
 import type { ProcessRow, TimeWindow, TraceRouteRow } from '../types';
 import { ParamBuilder, num, numOrNull, readRows, strOrNull } from './read-helpers';
 

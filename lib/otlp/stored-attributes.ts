@@ -1,5 +1,5 @@
 import type { Attributes } from '@/lib/model/telemetry';
-import { decodeAttributeFields } from './otlp-proto-attributes';
+import { decodeAttributeFields } from './proto-attributes';
 
 /**
  * Reads a span's stored attributes (MessagingSpan.attributes): JSON text
