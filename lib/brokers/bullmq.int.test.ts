@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drive } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
 import { BullMqLagAdapter } from './bullmq';
 import { compileFilter } from './patterns';
-import { drive } from './testing/drive';
 import { TcpProxy } from './testing/tcp-proxy';
 
 // Real Redis on 127.0.0.1:6379 with real BullMQ queues under a per-run prefix. Jobs are processed by

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drive } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
 import type { KafkaSettings } from './config';
 import { KafkaLagAdapter } from './kafka';
 import { compileFilter } from './patterns';
-import { drive } from './testing/drive';
 import { TcpProxy } from './testing/tcp-proxy';
 
 // Real Kafka on 127.0.0.1:9092. Each run uses its own topic and group names, so runs by others on the

@@ -3,9 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { instrumentAmqpChannel } from '@signalbox/instrumentation';
 import amqp, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drive } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
 import { RabbitMqLagAdapter } from './rabbitmq';
-import { drive } from './testing/drive';
 
 // Lag in seconds on RabbitMQ comes from the management API's head_message_timestamp:
 // the AMQP `timestamp` property of the oldest ready message. Our instrumentation sets

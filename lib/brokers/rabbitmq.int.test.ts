@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drive } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
 import { RabbitMqLagAdapter } from './rabbitmq';
-import { drive } from './testing/drive';
 import { TcpProxy } from './testing/tcp-proxy';
 
 // Real RabbitMQ on 127.0.0.1:5672, configured without the management API (as a user may run it): the

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drive } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
 import { compileFilter } from './patterns';
 import { RedisStreamsLagAdapter } from './redis';
-import { drive } from './testing/drive';
 import { TcpProxy } from './testing/tcp-proxy';
 
 // Real Redis 7 on 127.0.0.1:6379, one stream per run. Lag in seconds comes from entry ids, which are

@@ -8,10 +8,10 @@ import {
   SendMessageBatchCommand,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drive } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
 import { compileFilter } from './patterns';
 import { SqsLagAdapter } from './sqs';
-import { drive } from './testing/drive';
 import { TcpProxy } from './testing/tcp-proxy';
 
 // Real ElasticMQ (SQS API) on 127.0.0.1:9324. ElasticMQ accepts any credentials; the dashboard itself

@@ -1,8 +1,8 @@
-import { MemoryLagHistory } from '@/lib/lag/memory-history';
-import { type LagPoller, startLagPolling } from '@/lib/lag/poller';
-import type { StatusThresholds } from '@/lib/lag/status';
-import type { GroupLag } from '@/lib/lag/types';
-import type { BrokerAdapter } from '../types';
+import type { BrokerAdapter } from '@/lib/brokers/types';
+import { MemoryLagHistory } from '../memory-history';
+import { type LagPoller, startLagPolling } from '../poller';
+import type { StatusThresholds } from '../status';
+import type { GroupLag } from '../types';
 
 /**
  * Rules for tests: STALL/STOP after 60 s without progress over 3 samples, trend over the last 60 s.
