@@ -1,14 +1,14 @@
 import { BullMqLagAdapter } from './bullmq';
 import type { BrokerSettings } from './config';
 import { KafkaLagAdapter } from './kafka';
+import type { BrokerAdapter } from './lag-types';
 import { NatsLagAdapter } from './nats';
 import { compileFilter } from './patterns';
 import { RabbitMqLagAdapter } from './rabbitmq';
 import { RedisStreamsLagAdapter } from './redis';
 import { SqsLagAdapter } from './sqs';
-import type { BrokerAdapter } from './types';
 
-export type * from './types';
+export type * from './lag-types';
 
 /**
  * One adapter per configured broker, each discovering every group/queue it can and keeping those the

@@ -10,7 +10,7 @@ import {
 import { type OffsetTimePoint, estimateProduceTime, recordEndOffset } from '@/lib/lag/interpolate';
 import type { KafkaSettings } from './config';
 import { type HeadTime, KafkaHeadReader, headKey, headRequestKey } from './kafka-head';
-import type { BrokerAdapter, GroupReading, PartitionReading, PollContext } from './types';
+import type { BrokerAdapter, GroupReading, PartitionReading, PollContext } from './lag-types';
 
 /**
  * Kafka consumer-group lag: committed offsets (OffsetFetch) against end offsets (ListOffsets) per

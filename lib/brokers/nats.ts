@@ -6,9 +6,9 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BrokerSettings } from './config';
+import type { BrokerAdapter, GroupReading, LagTimeSource, PollContext } from './lag-types';
 import { natsAddress, openNats } from './nats-connection';
 import { PATHWAY_HEADER, parsePathway } from './pathway';
-import type { BrokerAdapter, GroupReading, LagTimeSource, PollContext } from './types';
 
 type NatsSettings = NonNullable<BrokerSettings['nats']>;
 

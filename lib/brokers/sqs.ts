@@ -6,7 +6,7 @@ import {
   type SQSClientConfig,
 } from '@aws-sdk/client-sqs';
 import type { BrokerSettings } from './config';
-import type { BrokerAdapter, GroupReading, PollContext } from './types';
+import type { BrokerAdapter, GroupReading, PollContext } from './lag-types';
 
 type SqsSettings = NonNullable<BrokerSettings['sqs']>;
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BrokerAdapter, GroupReading, PollContext } from '@/lib/brokers/types';
+import type { BrokerAdapter, GroupReading, PollContext } from '@/lib/brokers/lag-types';
 import { MemoryLagHistory } from './memory-history';
 import { type LagPoller, startLagPolling } from './poller';
 

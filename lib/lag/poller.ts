@@ -1,6 +1,6 @@
 import { createBrokerAdapters } from '@/lib/brokers';
 import type { BrokerSettings } from '@/lib/brokers/config';
-import type { BrokerAdapter, GroupReading } from '@/lib/brokers/types';
+import type { BrokerAdapter, GroupReading } from '@/lib/brokers/lag-types';
 import { compareForAttention, evaluateGroup, readingToSamples, unreachableGroup } from './evaluate';
 import { type LagHistory, groupKeyId } from './history';
 import { DEFAULT_THRESHOLDS, type StatusThresholds } from './status';

@@ -1,4 +1,4 @@
-import type { BrokerAdapter } from '@/lib/brokers/types';
+import type { BrokerAdapter } from '@/lib/brokers/lag-types';
 import { MemoryLagHistory } from '../memory-history';
 import { type LagPoller, startLagPolling } from '../poller';
 import type { StatusThresholds } from '../status';
