@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PATHWAY_HEADER, REPLAY_HEADERS, isDeadLetterHeader } from '@signalbox/instrumentation/protocol';
-import type { HeaderValue } from './brokers/types';
+import type { HeaderValue } from '@/lib/brokers/dlq-types';
 
 /**
  * What a replayed copy carries (issue #7, research 03 "stale headers carried over", kafbat#1810):

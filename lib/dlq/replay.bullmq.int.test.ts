@@ -3,9 +3,9 @@ import { deadLetterBullMQ, REPLAY_HEADERS, parseBullmqMetadata } from '@signalbo
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DlqBrokerError } from '@/lib/brokers/dlq-types';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import { BullMqDlqAdapter } from './brokers/bullmq';
-import { DlqBrokerError } from './brokers/types';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { replayId } from './replay-headers';
 import { DlqService, type JobView } from './service';

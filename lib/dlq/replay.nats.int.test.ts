@@ -11,9 +11,9 @@ import {
 import { type NatsConnection, connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { deadLetterJetStream, REPLAY_HEADERS } from '@signalbox/instrumentation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DlqBrokerError } from '@/lib/brokers/dlq-types';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import { JetStreamDlqAdapter } from './brokers/nats-jetstream';
-import { DlqBrokerError } from './brokers/types';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { replayId } from './replay-headers';
 import { DlqService, type JobView } from './service';

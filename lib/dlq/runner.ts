@@ -1,6 +1,6 @@
 import { type Tracer, trace } from '@opentelemetry/api';
+import type { DlqAdapter, DlqRecord, DlqSession, DlqSystem, OutgoingMessage } from '@/lib/brokers/dlq-types';
 import { withDeadline } from './broker-deadline';
-import type { DlqAdapter, DlqRecord, DlqSession, DlqSystem, OutgoingMessage } from './brokers/types';
 import { matchesFilter } from './filter';
 import { type DlqMessageView, messageView } from './message-view';
 import { RateLimiter } from './rate-limiter';

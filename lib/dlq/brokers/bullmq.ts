@@ -1,10 +1,7 @@
 import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { BrokerSettings } from '@/lib/brokers/config';
-import { openRedis, redisAddress } from '@/lib/brokers/redis-connection';
-import { looksLikeDlq } from '../names';
-import { KnownDlqNames } from './known-names';
-import { type BullDlqName, failedSetName, jobRecord, parseBullDlqName, replayJob } from './bullmq-jobs';
+import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
 import {
   type BrowseResult,
   type DlqAdapter,
@@ -14,7 +11,10 @@ import {
   type OpenOptions,
   type OutgoingMessage,
   DlqBrokerError,
-} from './types';
+} from '@/lib/brokers/dlq-types';
+import { openRedis, redisAddress } from '@/lib/brokers/redis-connection';
+import { looksLikeDlq } from '../names';
+import { type BullDlqName, failedSetName, jobRecord, parseBullDlqName, replayJob } from './bullmq-jobs';
 
 type BullSettings = NonNullable<BrokerSettings['bullmq']>;
 

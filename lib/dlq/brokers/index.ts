@@ -1,15 +1,15 @@
 import type { BrokerSettings } from '@/lib/brokers/config';
+import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
+import type { DlqAdapter, DlqSystem } from '@/lib/brokers/dlq-types';
 import { BullMqDlqAdapter } from './bullmq';
 import { KafkaDlqAdapter } from './kafka';
-import { KnownDlqNames } from './known-names';
 import { JetStreamDlqAdapter } from './nats-jetstream';
 import { RabbitMqDlqAdapter } from './rabbitmq';
 import { RedisStreamsDlqAdapter } from './redis-streams';
 import { SqsDlqAdapter } from './sqs';
-import type { DlqAdapter, DlqSystem } from './types';
 
-export type * from './types';
-export { DlqBrokerError } from './types';
+export type * from '@/lib/brokers/dlq-types';
+export { DlqBrokerError } from '@/lib/brokers/dlq-types';
 export { KnownDlqNames };
 
 /**

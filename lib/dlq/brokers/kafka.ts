@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Admin, Kafka, type KafkaConfig, type Producer, type SASLOptions, logLevel } from 'kafkajs';
 import type { KafkaSettings } from '@/lib/brokers/config';
-import { looksLikeDlq } from '../names';
-import { KafkaSession } from './kafka-session';
-import { KnownDlqNames } from './known-names';
+import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
 import {
   type BrowseResult,
   type DlqAdapter,
@@ -12,7 +10,9 @@ import {
   type DlqSession,
   type OpenOptions,
   DlqBrokerError,
-} from './types';
+} from '@/lib/brokers/dlq-types';
+import { looksLikeDlq } from '../names';
+import { KafkaSession } from './kafka-session';
 
 /**
  * Kafka dead-letter topics. Every pass (browse or replay) reads by offset with a throw-away consumer

@@ -4,6 +4,7 @@ import {
   type JetStreamManager,
   type StoredMsg,
 } from '@nats-io/jetstream';
+import { type DlqRecord, DlqBrokerError } from '@/lib/brokers/dlq-types';
 import {
   SERVER_EVENTS,
   UNREADABLE_ADVISORY,
@@ -15,7 +16,6 @@ import {
   unresolvedAdvisoryRecord,
 } from './nats-advisories';
 import { storedMessageRecord } from './nats-records';
-import { type DlqRecord, DlqBrokerError } from './types';
 
 /**
  * What a message read from a JetStream DLQ stream is shown as. A failure advisory is resolved to the

@@ -11,12 +11,7 @@ import {
 import type { NatsConnection } from '@nats-io/transport-node';
 import { REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
 import type { BrokerSettings } from '@/lib/brokers/config';
-import { natsAddress, openNats } from '@/lib/brokers/nats-connection';
-import { looksLikeDlq } from '../names';
-import { KnownDlqNames } from './known-names';
-import { capturesFailureAdvisories } from './nats-advisories';
-import { advisoryDlqSize, dlqRecordOf } from './nats-advisory-reader';
-import { publishHeaders } from './nats-records';
+import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
 import {
   type BrowseResult,
   type DlqAdapter,
@@ -26,7 +21,12 @@ import {
   type OpenOptions,
   type OutgoingMessage,
   DlqBrokerError,
-} from './types';
+} from '@/lib/brokers/dlq-types';
+import { natsAddress, openNats } from '@/lib/brokers/nats-connection';
+import { looksLikeDlq } from '../names';
+import { capturesFailureAdvisories } from './nats-advisories';
+import { advisoryDlqSize, dlqRecordOf } from './nats-advisory-reader';
+import { publishHeaders } from './nats-records';
 
 type NatsSettings = NonNullable<BrokerSettings['nats']>;
 

@@ -1,18 +1,18 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { BrokerSettings } from '@/lib/brokers/config';
-import { fetchQueues } from '@/lib/brokers/rabbitmq-management';
-import { looksLikeDlq } from '../names';
-import { browseWithSession } from './browse-session';
-import { KnownDlqNames } from './known-names';
-import { deadLetterTargets, targetKey } from './rabbitmq-dlx';
-import { RabbitSession } from './rabbitmq-session';
+import { browseWithSession } from '@/lib/brokers/dlq-browse-session';
+import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
 import {
   type BrowseResult,
   type DlqAdapter,
   type DlqQueueInfo,
   type DlqSession,
   DlqBrokerError,
-} from './types';
+} from '@/lib/brokers/dlq-types';
+import { fetchQueues } from '@/lib/brokers/rabbitmq-management';
+import { looksLikeDlq } from '../names';
+import { deadLetterTargets, targetKey } from './rabbitmq-dlx';
+import { RabbitSession } from './rabbitmq-session';
 
 type RabbitSettings = NonNullable<BrokerSettings['rabbitmq']>;
 

@@ -1,9 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { BrokerSettings } from '@/lib/brokers/config';
-import { openRedis, redisAddress, streamKeys } from '@/lib/brokers/redis-connection';
-import { looksLikeDlq } from '../names';
-import { KnownDlqNames } from './known-names';
-import { redisCopyFields, redisRecord } from './redis-streams-mapping';
+import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
 import {
   type BrowseResult,
   type DlqAdapter,
@@ -13,7 +10,10 @@ import {
   type OpenOptions,
   type OutgoingMessage,
   DlqBrokerError,
-} from './types';
+} from '@/lib/brokers/dlq-types';
+import { openRedis, redisAddress, streamKeys } from '@/lib/brokers/redis-connection';
+import { looksLikeDlq } from '../names';
+import { redisCopyFields, redisRecord } from './redis-streams-mapping';
 
 type RedisSettings = NonNullable<BrokerSettings['redis']>;
 

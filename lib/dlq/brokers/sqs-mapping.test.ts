@@ -1,6 +1,7 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { sqsAttributesCarrier } from '@signalbox/instrumentation/protocol';
 import { describe, expect, it } from 'vitest';
+import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from '@/lib/brokers/dlq-types';
 import { messageView } from '../message-view';
 import { replayHeaders } from '../replay-headers';
 import {
@@ -10,7 +11,6 @@ import {
   sqsMessageGroup,
   sqsRecord,
 } from './sqs-mapping';
-import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from './types';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const str = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });

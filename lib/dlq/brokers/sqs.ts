@@ -8,12 +8,8 @@ import {
   type SQSClientConfig,
 } from '@aws-sdk/client-sqs';
 import type { BrokerSettings } from '@/lib/brokers/config';
-import { queueNameOf } from '@/lib/brokers/sqs';
-import { looksLikeDlq } from '../names';
-import { browseWithSession } from './browse-session';
-import { KnownDlqNames } from './known-names';
-import { redriveTarget } from './sqs-mapping';
-import { errorText, HOLD_SECONDS, SqsSession } from './sqs-session';
+import { browseWithSession } from '@/lib/brokers/dlq-browse-session';
+import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
 import {
   type BrowseResult,
   type DlqAdapter,
@@ -21,7 +17,11 @@ import {
   type DlqSession,
   type OpenOptions,
   DlqBrokerError,
-} from './types';
+} from '@/lib/brokers/dlq-types';
+import { queueNameOf } from '@/lib/brokers/sqs';
+import { looksLikeDlq } from '../names';
+import { redriveTarget } from './sqs-mapping';
+import { errorText, HOLD_SECONDS, SqsSession } from './sqs-session';
 
 type SqsSettings = NonNullable<BrokerSettings['sqs']>;
 

@@ -7,7 +7,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { KafkaDlqAdapter } from '../brokers/kafka';
 import { RabbitMqDlqAdapter } from '../brokers/rabbitmq';
-import type { DlqAdapter } from '../brokers/types';
+import type { DlqAdapter } from '@/lib/brokers/dlq-types';
 import { DuckDbReplayStore } from '../duckdb-replay-store';
 import { runReplayJob } from '../runner';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { HeaderValue } from './types';
+import type { HeaderValue } from './dlq-types';
 
 /**
  * Header values from broker clients (kafkajs Buffers and arrays, AMQP tables with numbers, dates and

@@ -1,4 +1,4 @@
-import type { BrowseResult, DlqRecord, DlqSession } from './types';
+import type { BrowseResult, DlqRecord, DlqSession } from './dlq-types';
 
 /**
  * Browsing where the broker has no peek (RabbitMQ, SQS): a replay pass that reads up to `limit`

@@ -1,4 +1,4 @@
-import type { DlqSource } from './types';
+import type { DlqSource } from './dlq-types';
 
 /** Most telemetry-hinted names kept per broker (hostile or runaway telemetry cannot grow it further). */
 const MAX_HINTED = 1000;
