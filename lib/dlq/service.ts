@@ -7,7 +7,7 @@ import { type DryRun, dryRun } from './dry-run';
 import { type DlqFilter, filterSchema, isEmptyFilter, matchesFilter } from './filter';
 import { type FailureGroup, groupByFingerprint } from './grouping';
 import { type DlqMessageView, messageView } from './message-view';
-import { parseQueueId, queueId } from './names';
+import { parseQueueId, queueId } from './queue-id';
 import { QueueTurns } from './queue-turns';
 import type { AuditEntry, ReplayItem, ReplayJob, ReplaySelection, ReplayStore } from './replay-store';
 import { runReplayJob } from './runner';

@@ -13,7 +13,7 @@ import {
   DlqBrokerError,
 } from '@/lib/brokers/dlq-types';
 import { openRedis, redisAddress } from '@/lib/brokers/redis-connection';
-import { looksLikeDlq } from '../names';
+import { looksLikeDlq } from '@/lib/brokers/dlq-names';
 import { type BullDlqName, failedSetName, jobRecord, parseBullDlqName, replayJob } from './bullmq-jobs';
 
 type BullSettings = NonNullable<BrokerSettings['bullmq']>;

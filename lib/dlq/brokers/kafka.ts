@@ -11,7 +11,7 @@ import {
   type OpenOptions,
   DlqBrokerError,
 } from '@/lib/brokers/dlq-types';
-import { looksLikeDlq } from '../names';
+import { looksLikeDlq } from '@/lib/brokers/dlq-names';
 import { KafkaSession } from './kafka-session';
 
 /**

@@ -23,7 +23,7 @@ import {
   DlqBrokerError,
 } from '@/lib/brokers/dlq-types';
 import { natsAddress, openNats } from '@/lib/brokers/nats-connection';
-import { looksLikeDlq } from '../names';
+import { looksLikeDlq } from '@/lib/brokers/dlq-names';
 import { capturesFailureAdvisories } from './nats-advisories';
 import { advisoryDlqSize, dlqRecordOf } from './nats-advisory-reader';
 import { publishHeaders } from './nats-records';

@@ -10,7 +10,7 @@ import {
   DlqBrokerError,
 } from '@/lib/brokers/dlq-types';
 import { fetchQueues } from '@/lib/brokers/rabbitmq-management';
-import { looksLikeDlq } from '../names';
+import { looksLikeDlq } from '@/lib/brokers/dlq-names';
 import { deadLetterTargets, targetKey } from './rabbitmq-dlx';
 import { RabbitSession } from './rabbitmq-session';
 

@@ -12,7 +12,7 @@ import {
   DlqBrokerError,
 } from '@/lib/brokers/dlq-types';
 import { openRedis, redisAddress, streamKeys } from '@/lib/brokers/redis-connection';
-import { looksLikeDlq } from '../names';
+import { looksLikeDlq } from '@/lib/brokers/dlq-names';
 import { redisCopyFields, redisRecord } from './redis-streams-mapping';
 
 type RedisSettings = NonNullable<BrokerSettings['redis']>;

@@ -19,7 +19,7 @@ import {
   DlqBrokerError,
 } from '@/lib/brokers/dlq-types';
 import { queueNameOf } from '@/lib/brokers/sqs';
-import { looksLikeDlq } from '../names';
+import { looksLikeDlq } from '@/lib/brokers/dlq-names';
 import { redriveTarget } from './sqs-mapping';
 import { errorText, HOLD_SECONDS, SqsSession } from './sqs-session';
 
