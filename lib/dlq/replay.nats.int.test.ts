@@ -12,10 +12,10 @@ import { type NatsConnection, connect, headers as natsHeaders } from '@nats-io/t
 import { deadLetterJetStream, REPLAY_HEADERS } from '@signalbox/instrumentation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DlqBrokerError } from '@/lib/brokers/dlq-types';
+import { replayId } from '@/lib/brokers/replay-id';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import { JetStreamDlqAdapter } from './brokers/nats-jetstream';
 import { DuckDbReplayStore } from './duckdb-replay-store';
-import { replayId } from './replay-headers';
 import { DlqService, type JobView } from './service';
 import { tempDuckDb, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';

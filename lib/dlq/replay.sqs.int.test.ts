@@ -6,10 +6,10 @@ import {
 } from '@aws-sdk/client-sqs';
 import { deadLetterSqs, REPLAY_HEADERS, sqsAttributesCarrier } from '@signalbox/instrumentation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayId } from '@/lib/brokers/replay-id';
 import { brokerGate } from '@/lib/testing/brokers';
 import { SqsDlqAdapter } from './brokers/sqs';
 import { DuckDbReplayStore } from './duckdb-replay-store';
-import { replayId } from './replay-headers';
 import { DlqService, type JobView } from './service';
 import { SQS_CREDENTIALS, SQS_ENDPOINT, SQS_REGION, sqsTestQueues } from './testing/sqs';
 import { tempDuckDb, unique, waitFor } from './testing/support';
