@@ -7,7 +7,7 @@ import { DLQ_HEADERS } from '@signalbox/instrumentation/protocol';
 import amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import type { DlqAdapter } from '@/lib/brokers/dlq-types';
-import { KafkaDlqAdapter } from '@/lib/dlq/brokers/kafka';
+import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
 import { RabbitMqDlqAdapter } from '@/lib/dlq/brokers/rabbitmq';
 import { DuckDbReplayStore } from '@/lib/dlq/duckdb-replay-store';
 import { runReplayJob } from '@/lib/dlq/runner';

@@ -1,6 +1,6 @@
 import { BullMqLagAdapter } from './bullmq';
 import type { BrokerSettings } from './config';
-import { KafkaLagAdapter } from './kafka';
+import { KafkaLagAdapter } from './kafka/lag';
 import type { BrokerAdapter } from './lag-types';
 import { NatsLagAdapter } from './nats';
 import { compileFilter } from './patterns';

@@ -5,7 +5,7 @@
  * Arguments: <system> <dlq> <jobId> <duckdbFile> <rabbitUrl|kafkaBroker>.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { KafkaDlqAdapter } from '../brokers/kafka';
+import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
 import { RabbitMqDlqAdapter } from '../brokers/rabbitmq';
 import type { DlqAdapter } from '@/lib/brokers/dlq-types';
 import { DuckDbReplayStore } from '../duckdb-replay-store';

@@ -7,10 +7,10 @@ import {
   type SASLOptions,
   logLevel,
 } from 'kafkajs';
-import { type OffsetTimePoint, estimateProduceTime, recordEndOffset } from '@/lib/lag/interpolate';
-import type { KafkaSettings } from './config';
-import { type HeadTime, KafkaHeadReader, headKey, headRequestKey } from './kafka-head';
-import type { BrokerAdapter, GroupReading, PartitionReading, PollContext } from './lag-types';
+import type { KafkaSettings } from '../config';
+import type { BrokerAdapter, GroupReading, PartitionReading, PollContext } from '../lag-types';
+import { type HeadTime, KafkaHeadReader, headKey, headRequestKey } from './lag-head-reader';
+import { type OffsetTimePoint, estimateProduceTime, recordEndOffset } from './lag-interpolation';
 
 /**
  * Kafka consumer-group lag: committed offsets (OffsetFetch) against end offsets (ListOffsets) per

@@ -4,10 +4,10 @@ import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drive } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
-import type { KafkaSettings } from './config';
-import { KafkaLagAdapter } from './kafka';
-import { compileFilter } from './patterns';
-import { TcpProxy } from './testing/tcp-proxy';
+import type { KafkaSettings } from '../config';
+import { compileFilter } from '../patterns';
+import { TcpProxy } from '../testing/tcp-proxy';
+import { KafkaLagAdapter } from './lag';
 
 // Real Kafka on 127.0.0.1:9092. Each run uses its own topic and group names, so runs by others on the
 // same broker do not interfere. Tolerance for lag in seconds: the produce time is known to within the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type OffsetTimePoint, estimateProduceTime, recordEndOffset } from './interpolate';
+import { type OffsetTimePoint, estimateProduceTime, recordEndOffset } from './lag-interpolation';
 
 describe('estimateProduceTime', () => {
   // End offset 100 at t=0, 200 at t=10 s, 200 still at t=20 s, 300 at t=30 s.

@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { PATHWAY_HEADER, parsePathway } from './pathway';
+import { PATHWAY_HEADER, parsePathway } from '../pathway';
 
 /**
  * Reads the produce time of the oldest unconsumed record of a partition: the record at the group's

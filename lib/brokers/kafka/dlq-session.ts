@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from 'kafkajs';
-import { normaliseHeaders } from '@/lib/brokers/dlq-headers';
-import { type DlqRecord, type DlqSession, type OutgoingMessage, DlqBrokerError } from '@/lib/brokers/dlq-types';
+import { normaliseHeaders } from '../dlq-headers';
+import { type DlqRecord, type DlqSession, type OutgoingMessage, DlqBrokerError } from '../dlq-types';
 
 /** Records read ahead of the replay; above it the consumer waits (back-pressure). */
 const BUFFER_HIGH = 2000;

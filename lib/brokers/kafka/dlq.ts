@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Admin, Kafka, type KafkaConfig, type Producer, type SASLOptions, logLevel } from 'kafkajs';
-import type { KafkaSettings } from '@/lib/brokers/config';
-import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
+import type { KafkaSettings } from '../config';
+import { KnownDlqNames } from '../dlq-known-names';
+import { looksLikeDlq } from '../dlq-names';
 import {
   type BrowseResult,
   type DlqAdapter,
@@ -10,9 +11,8 @@ import {
   type DlqSession,
   type OpenOptions,
   DlqBrokerError,
-} from '@/lib/brokers/dlq-types';
-import { looksLikeDlq } from '@/lib/brokers/dlq-names';
-import { KafkaSession } from './kafka-session';
+} from '../dlq-types';
+import { KafkaSession } from './dlq-session';
 
 /**
  * Kafka dead-letter topics. Every pass (browse or replay) reads by offset with a throw-away consumer
