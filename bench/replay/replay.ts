@@ -8,7 +8,7 @@ import amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import type { DlqAdapter } from '@/lib/brokers/dlq-types';
 import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
-import { RabbitMqDlqAdapter } from '@/lib/dlq/brokers/rabbitmq';
+import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { DuckDbReplayStore } from '@/lib/dlq/duckdb-replay-store';
 import { runReplayJob } from '@/lib/dlq/runner';
 

@@ -4,7 +4,7 @@ import { KafkaLagAdapter } from './kafka/lag';
 import type { BrokerAdapter } from './lag-types';
 import { NatsLagAdapter } from './nats';
 import { compileFilter } from './patterns';
-import { RabbitMqLagAdapter } from './rabbitmq';
+import { RabbitMqLagAdapter } from './rabbitmq/lag';
 import { RedisStreamsLagAdapter } from './redis';
 import { SqsLagAdapter } from './sqs';
 

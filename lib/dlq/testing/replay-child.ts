@@ -6,7 +6,7 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
-import { RabbitMqDlqAdapter } from '../brokers/rabbitmq';
+import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import type { DlqAdapter } from '@/lib/brokers/dlq-types';
 import { DuckDbReplayStore } from '../duckdb-replay-store';
 import { runReplayJob } from '../runner';

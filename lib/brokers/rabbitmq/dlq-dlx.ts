@@ -1,5 +1,5 @@
-import type { TlsSettings } from '@/lib/brokers/config';
-import { type ManagementQueue, fetchExchangeBindings } from '@/lib/brokers/rabbitmq-management';
+import type { TlsSettings } from '../config';
+import { type ManagementQueue, fetchExchangeBindings } from './management-api';
 
 /**
  * Queues that receive another queue's dead letters, read from the queues' `x-dead-letter-exchange`

@@ -3,8 +3,8 @@ import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drive } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
-import { RabbitMqLagAdapter } from './rabbitmq';
-import { TcpProxy } from './testing/tcp-proxy';
+import { TcpProxy } from '../testing/tcp-proxy';
+import { RabbitMqLagAdapter } from './lag';
 
 // Real RabbitMQ on 127.0.0.1:5672, configured without the management API (as a user may run it): the
 // adapter checks the configured queues with a passive declare. Lag in seconds is not knowable that way

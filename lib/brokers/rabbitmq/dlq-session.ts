@@ -1,7 +1,7 @@
 import type { ConfirmChannel, Message, Options } from 'amqplib';
 import { DLQ_HEADERS, REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
-import { contentKey, normaliseHeaders } from '@/lib/brokers/dlq-headers';
-import { type DlqRecord, type DlqSession, type OutgoingMessage, DlqBrokerError } from '@/lib/brokers/dlq-types';
+import { contentKey, normaliseHeaders } from '../dlq-headers';
+import { type DlqRecord, type DlqSession, type OutgoingMessage, DlqBrokerError } from '../dlq-types';
 
 /** Unacked deliveries the broker may push ahead of the replay. */
 const PREFETCH = 1000;

@@ -1,18 +1,18 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
-import type { BrokerSettings } from '@/lib/brokers/config';
-import { browseWithSession } from '@/lib/brokers/dlq-browse-session';
-import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
+import type { BrokerSettings } from '../config';
+import { browseWithSession } from '../dlq-browse-session';
+import { KnownDlqNames } from '../dlq-known-names';
+import { looksLikeDlq } from '../dlq-names';
 import {
   type BrowseResult,
   type DlqAdapter,
   type DlqQueueInfo,
   type DlqSession,
   DlqBrokerError,
-} from '@/lib/brokers/dlq-types';
-import { fetchQueues } from '@/lib/brokers/rabbitmq-management';
-import { looksLikeDlq } from '@/lib/brokers/dlq-names';
-import { deadLetterTargets, targetKey } from './rabbitmq-dlx';
-import { RabbitSession } from './rabbitmq-session';
+} from '../dlq-types';
+import { deadLetterTargets, targetKey } from './dlq-dlx';
+import { RabbitSession } from './dlq-session';
+import { fetchQueues } from './management-api';
 
 type RabbitSettings = NonNullable<BrokerSettings['rabbitmq']>;
 

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { parseQueues } from './rabbitmq-management';
-import { managementReading } from './rabbitmq';
+import { managementReading } from './lag';
+import { parseQueues } from './management-api';
 
 // Shaped like GET /api/queues?columns=… from RabbitMQ 3.x/4.x (rabbitmq.com/docs/http-api-reference).
 const body = [

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
-import type { TlsSettings } from './config';
+import type { TlsSettings } from '../config';
 
 /**
  * The RabbitMQ management HTTP API (rabbitmq.com/docs/http-api-reference), when the plugin is enabled

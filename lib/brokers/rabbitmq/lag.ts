@@ -1,7 +1,7 @@
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
-import type { BrokerSettings } from './config';
-import type { BrokerAdapter, GroupReading, PollContext } from './lag-types';
-import { type ManagementQueue, fetchQueues } from './rabbitmq-management';
+import type { BrokerSettings } from '../config';
+import type { BrokerAdapter, GroupReading, PollContext } from '../lag-types';
+import { type ManagementQueue, fetchQueues } from './management-api';
 
 type RabbitSettings = NonNullable<BrokerSettings['rabbitmq']>;
 

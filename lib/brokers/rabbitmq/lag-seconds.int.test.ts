@@ -5,7 +5,7 @@ import amqp, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drive } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
-import { RabbitMqLagAdapter } from './rabbitmq';
+import { RabbitMqLagAdapter } from './lag';
 
 // Lag in seconds on RabbitMQ comes from the management API's head_message_timestamp:
 // the AMQP `timestamp` property of the oldest ready message. Our instrumentation sets
