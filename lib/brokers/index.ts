@@ -2,7 +2,7 @@ import { BullMqLagAdapter } from './bullmq';
 import type { BrokerSettings } from './config';
 import { KafkaLagAdapter } from './kafka/lag';
 import type { BrokerAdapter } from './lag-types';
-import { NatsLagAdapter } from './nats';
+import { NatsLagAdapter } from './nats/lag';
 import { compileFilter } from './patterns';
 import { RabbitMqLagAdapter } from './rabbitmq/lag';
 import { RedisStreamsLagAdapter } from './redis';

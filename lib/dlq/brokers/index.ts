@@ -2,9 +2,9 @@ import type { BrokerSettings } from '@/lib/brokers/config';
 import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
 import type { DlqAdapter, DlqSystem } from '@/lib/brokers/dlq-types';
 import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
+import { JetStreamDlqAdapter } from '@/lib/brokers/nats/dlq';
 import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { BullMqDlqAdapter } from './bullmq';
-import { JetStreamDlqAdapter } from './nats-jetstream';
 import { RedisStreamsDlqAdapter } from './redis-streams';
 import { SqsDlqAdapter } from './sqs';
 

@@ -1,6 +1,6 @@
 import type { StoredMsg } from '@nats-io/jetstream';
 import { headers as createHeaders, type MsgHdrs } from '@nats-io/transport-node';
-import type { DlqRecord, HeaderValue } from '@/lib/brokers/dlq-types';
+import type { DlqRecord, HeaderValue } from '../dlq-types';
 
 /** NATS headers as display strings; a repeated header stays an array, in order. */
 export function natsHeaderRecord(header: MsgHdrs | undefined): Record<string, HeaderValue> {

@@ -1,6 +1,6 @@
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
-import { natsHeaderRecord, publishHeaders, storedMessageRecord } from './nats-records';
+import { natsHeaderRecord, publishHeaders, storedMessageRecord } from './dlq-records';
 
 const time = new Date('2026-11-21T08:00:00.000Z');
 

@@ -4,7 +4,7 @@ import {
   type JetStreamManager,
   type StoredMsg,
 } from '@nats-io/jetstream';
-import { type DlqRecord, DlqBrokerError } from '@/lib/brokers/dlq-types';
+import { type DlqRecord, DlqBrokerError } from '../dlq-types';
 import {
   SERVER_EVENTS,
   UNREADABLE_ADVISORY,
@@ -14,8 +14,8 @@ import {
   readAdvisory,
   resolvedAdvisoryRecord,
   unresolvedAdvisoryRecord,
-} from './nats-advisories';
-import { storedMessageRecord } from './nats-records';
+} from './dlq-advisories';
+import { storedMessageRecord } from './dlq-records';
 
 /**
  * What a message read from a JetStream DLQ stream is shown as. A failure advisory is resolved to the

@@ -11,9 +11,9 @@ import { type NatsConnection, connect, headers } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drive } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
-import { NatsLagAdapter } from './nats';
-import { compileFilter } from './patterns';
-import { TcpProxy } from './testing/tcp-proxy';
+import { compileFilter } from '../patterns';
+import { TcpProxy } from '../testing/tcp-proxy';
+import { NatsLagAdapter } from './lag';
 
 // Real NATS with JetStream on 127.0.0.1:4222, one stream per run. Lag in seconds comes from the time
 // the server stored the oldest unacknowledged message (same machine, ms precision): asserted within

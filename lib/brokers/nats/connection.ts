@@ -1,5 +1,5 @@
 import { type NatsConnection, connect } from '@nats-io/transport-node';
-import type { BrokerSettings } from './config';
+import type { BrokerSettings } from '../config';
 
 type NatsSettings = NonNullable<BrokerSettings['nats']>;
 

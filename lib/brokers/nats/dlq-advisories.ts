@@ -1,7 +1,7 @@
 import type { StoredMsg } from '@nats-io/jetstream';
 import { headers as createHeaders } from '@nats-io/transport-node';
-import type { DlqRecord } from '@/lib/brokers/dlq-types';
-import { natsHeaderRecord } from './nats-records';
+import type { DlqRecord } from '../dlq-types';
+import { natsHeaderRecord } from './dlq-records';
 
 /**
  * JetStream has no dead-letter queue: when a consumer gives up on a message (MaxDeliver reached) or the

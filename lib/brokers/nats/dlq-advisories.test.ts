@@ -1,7 +1,7 @@
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
-import { dryRun } from '../dry-run';
-import { messageView } from '../message-view';
+import { dryRun } from '@/lib/dlq/dry-run';
+import { messageView } from '@/lib/dlq/message-view';
 import {
   capturesFailureAdvisories,
   isFailureAdvisory,
@@ -10,7 +10,7 @@ import {
   readAdvisory,
   resolvedAdvisoryRecord,
   unresolvedAdvisoryRecord,
-} from './nats-advisories';
+} from './dlq-advisories';
 
 const time = new Date('2026-11-21T08:00:05.000Z');
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';

@@ -5,10 +5,10 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { BrokerSettings } from './config';
-import type { BrokerAdapter, GroupReading, LagTimeSource, PollContext } from './lag-types';
-import { natsAddress, openNats } from './nats-connection';
-import { PATHWAY_HEADER, parsePathway } from './pathway';
+import type { BrokerSettings } from '../config';
+import type { BrokerAdapter, GroupReading, LagTimeSource, PollContext } from '../lag-types';
+import { PATHWAY_HEADER, parsePathway } from '../pathway';
+import { natsAddress, openNats } from './connection';
 
 type NatsSettings = NonNullable<BrokerSettings['nats']>;
 

@@ -10,8 +10,9 @@ import {
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
-import type { BrokerSettings } from '@/lib/brokers/config';
-import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
+import type { BrokerSettings } from '../config';
+import { KnownDlqNames } from '../dlq-known-names';
+import { looksLikeDlq } from '../dlq-names';
 import {
   type BrowseResult,
   type DlqAdapter,
@@ -21,12 +22,11 @@ import {
   type OpenOptions,
   type OutgoingMessage,
   DlqBrokerError,
-} from '@/lib/brokers/dlq-types';
-import { natsAddress, openNats } from '@/lib/brokers/nats-connection';
-import { looksLikeDlq } from '@/lib/brokers/dlq-names';
-import { capturesFailureAdvisories } from './nats-advisories';
-import { advisoryDlqSize, dlqRecordOf } from './nats-advisory-reader';
-import { publishHeaders } from './nats-records';
+} from '../dlq-types';
+import { natsAddress, openNats } from './connection';
+import { capturesFailureAdvisories } from './dlq-advisories';
+import { advisoryDlqSize, dlqRecordOf } from './dlq-advisory-reader';
+import { publishHeaders } from './dlq-records';
 
 type NatsSettings = NonNullable<BrokerSettings['nats']>;
 
