@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { BrokerSettings } from './config';
 import type { BrokerAdapter, GroupReading, PollContext } from './lag-types';
-import { openRedis, redisAddress } from './redis-connection';
+import { openRedis, redisAddress } from './redis/connection';
 
 type BullSettings = NonNullable<BrokerSettings['bullmq']>;
 

@@ -5,7 +5,7 @@ import type { BrokerAdapter } from './lag-types';
 import { NatsLagAdapter } from './nats/lag';
 import { compileFilter } from './patterns';
 import { RabbitMqLagAdapter } from './rabbitmq/lag';
-import { RedisStreamsLagAdapter } from './redis';
+import { RedisStreamsLagAdapter } from './redis/lag';
 import { SqsLagAdapter } from './sqs';
 
 export type * from './lag-types';

@@ -6,7 +6,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileFilter } from '@/lib/brokers/patterns';
-import { RedisStreamsLagAdapter } from '@/lib/brokers/redis';
+import { RedisStreamsLagAdapter } from '@/lib/brokers/redis/lag';
 import { brokerGate } from '@/lib/testing/brokers';
 import { DuckDbLagHistory } from './history';
 import { startLagPolling } from './poller';

@@ -2,6 +2,7 @@ import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { BrokerSettings } from '@/lib/brokers/config';
 import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
+import { looksLikeDlq } from '@/lib/brokers/dlq-names';
 import {
   type BrowseResult,
   type DlqAdapter,
@@ -12,8 +13,7 @@ import {
   type OutgoingMessage,
   DlqBrokerError,
 } from '@/lib/brokers/dlq-types';
-import { openRedis, redisAddress } from '@/lib/brokers/redis-connection';
-import { looksLikeDlq } from '@/lib/brokers/dlq-names';
+import { openRedis, redisAddress } from '@/lib/brokers/redis/connection';
 import { type BullDlqName, failedSetName, jobRecord, parseBullDlqName, replayJob } from './bullmq-jobs';
 
 type BullSettings = NonNullable<BrokerSettings['bullmq']>;

@@ -4,8 +4,8 @@ import type { DlqAdapter, DlqSystem } from '@/lib/brokers/dlq-types';
 import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
 import { JetStreamDlqAdapter } from '@/lib/brokers/nats/dlq';
 import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
+import { RedisStreamsDlqAdapter } from '@/lib/brokers/redis/dlq';
 import { BullMqDlqAdapter } from './bullmq';
-import { RedisStreamsDlqAdapter } from './redis-streams';
 import { SqsDlqAdapter } from './sqs';
 
 export type * from '@/lib/brokers/dlq-types';

@@ -1,6 +1,6 @@
 import { isDeadLetterHeader, PATHWAY_HEADER, REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
-import { headerText } from '@/lib/brokers/dlq-headers';
-import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from '@/lib/brokers/dlq-types';
+import { headerText } from '../dlq-headers';
+import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from '../dlq-types';
 
 /*
  * A Redis Streams entry as a DlqRecord and back (pure, tested in redis-streams-mapping.test.ts).

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import type { BrokerSettings } from './config';
-import type { BrokerAdapter, GroupReading, LagTimeSource, PollContext } from './lag-types';
-import { PATHWAY_HEADER, parsePathway } from './pathway';
-import { flatToObject, openRedis, redisAddress, streamKeys } from './redis-connection';
+import type { BrokerSettings } from '../config';
+import type { BrokerAdapter, GroupReading, LagTimeSource, PollContext } from '../lag-types';
+import { PATHWAY_HEADER, parsePathway } from '../pathway';
+import { flatToObject, openRedis, redisAddress, streamKeys } from './connection';
 
 type RedisSettings = NonNullable<BrokerSettings['redis']>;
 

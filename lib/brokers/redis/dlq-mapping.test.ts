@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from '@/lib/brokers/dlq-types';
-import { messageView } from '../message-view';
-import { replayHeaders } from '../replay-headers';
-import { isHeaderField, redisCopyFields, redisRecord } from './redis-streams-mapping';
+import { messageView } from '@/lib/dlq/message-view';
+import { replayHeaders } from '@/lib/dlq/replay-headers';
+import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from '../dlq-types';
+import { isHeaderField, redisCopyFields, redisRecord } from './dlq-mapping';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const b = (text: string) => Buffer.from(text);

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { TlsSettings } from './config';
+import type { TlsSettings } from '../config';
 
 /**
  * A Redis connection for polling: fails fast instead of queueing commands or reconnecting on its

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { BrokerSettings } from '@/lib/brokers/config';
-import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
+import type { BrokerSettings } from '../config';
+import { KnownDlqNames } from '../dlq-known-names';
+import { looksLikeDlq } from '../dlq-names';
 import {
   type BrowseResult,
   type DlqAdapter,
@@ -10,10 +11,9 @@ import {
   type OpenOptions,
   type OutgoingMessage,
   DlqBrokerError,
-} from '@/lib/brokers/dlq-types';
-import { openRedis, redisAddress, streamKeys } from '@/lib/brokers/redis-connection';
-import { looksLikeDlq } from '@/lib/brokers/dlq-names';
-import { redisCopyFields, redisRecord } from './redis-streams-mapping';
+} from '../dlq-types';
+import { openRedis, redisAddress, streamKeys } from './connection';
+import { redisCopyFields, redisRecord } from './dlq-mapping';
 
 type RedisSettings = NonNullable<BrokerSettings['redis']>;
 

@@ -3,9 +3,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drive } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
-import { compileFilter } from './patterns';
-import { RedisStreamsLagAdapter } from './redis';
-import { TcpProxy } from './testing/tcp-proxy';
+import { compileFilter } from '../patterns';
+import { TcpProxy } from '../testing/tcp-proxy';
+import { RedisStreamsLagAdapter } from './lag';
 
 // Real Redis 7 on 127.0.0.1:6379, one stream per run. Lag in seconds comes from entry ids, which are
 // the server's append time in ms: asserted within the XADD calls' window (+1 ms).
