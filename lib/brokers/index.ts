@@ -1,4 +1,4 @@
-import { BullMqLagAdapter } from './bullmq';
+import { BullMqLagAdapter } from './bullmq/lag';
 import type { BrokerSettings } from './config';
 import { KafkaLagAdapter } from './kafka/lag';
 import type { BrokerAdapter } from './lag-types';

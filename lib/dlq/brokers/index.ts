@@ -1,3 +1,4 @@
+import { BullMqDlqAdapter } from '@/lib/brokers/bullmq/dlq';
 import type { BrokerSettings } from '@/lib/brokers/config';
 import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
 import type { DlqAdapter, DlqSystem } from '@/lib/brokers/dlq-types';
@@ -5,7 +6,6 @@ import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
 import { JetStreamDlqAdapter } from '@/lib/brokers/nats/dlq';
 import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { RedisStreamsDlqAdapter } from '@/lib/brokers/redis/dlq';
-import { BullMqDlqAdapter } from './bullmq';
 import { SqsDlqAdapter } from './sqs';
 
 export type * from '@/lib/brokers/dlq-types';

@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { BrokerSettings } from './config';
-import type { BrokerAdapter, GroupReading, PollContext } from './lag-types';
-import { openRedis, redisAddress } from './redis/connection';
+import type { BrokerSettings } from '../config';
+import type { BrokerAdapter, GroupReading, PollContext } from '../lag-types';
+import { openRedis, redisAddress } from '../redis/connection';
 
 type BullSettings = NonNullable<BrokerSettings['bullmq']>;
 

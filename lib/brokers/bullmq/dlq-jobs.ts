@@ -4,7 +4,7 @@ import {
   parseBullmqMetadata,
 } from '@signalbox/instrumentation/protocol';
 import type { JobsOptions } from 'bullmq';
-import { DlqBrokerError, type DlqRecord, type HeaderValue, type OutgoingMessage } from '@/lib/brokers/dlq-types';
+import { DlqBrokerError, type DlqRecord, type HeaderValue, type OutgoingMessage } from '../dlq-types';
 
 /*
  * BullMQ jobs as DLQ records, and replayed copies as jobs (pure: no Redis here).

@@ -1,9 +1,9 @@
 import { REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
 import { describe, expect, it } from 'vitest';
-import { DlqBrokerError } from '@/lib/brokers/dlq-types';
-import { messageView } from '../message-view';
-import { replayHeaders } from '../replay-headers';
-import { type JobFields, jobRecord, parseBullDlqName, replayJob } from './bullmq-jobs';
+import { messageView } from '@/lib/dlq/message-view';
+import { replayHeaders } from '@/lib/dlq/replay-headers';
+import { DlqBrokerError } from '../dlq-types';
+import { type JobFields, jobRecord, parseBullDlqName, replayJob } from './dlq-jobs';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const STACK = 'OrderValidationError: order 41 has no amount\n    at charge (/srv/billing.js:10:11)';

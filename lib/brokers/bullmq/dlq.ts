@@ -1,8 +1,8 @@
 import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { BrokerSettings } from '@/lib/brokers/config';
-import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
-import { looksLikeDlq } from '@/lib/brokers/dlq-names';
+import type { BrokerSettings } from '../config';
+import { KnownDlqNames } from '../dlq-known-names';
+import { looksLikeDlq } from '../dlq-names';
 import {
   type BrowseResult,
   type DlqAdapter,
@@ -12,9 +12,9 @@ import {
   type OpenOptions,
   type OutgoingMessage,
   DlqBrokerError,
-} from '@/lib/brokers/dlq-types';
-import { openRedis, redisAddress } from '@/lib/brokers/redis/connection';
-import { type BullDlqName, failedSetName, jobRecord, parseBullDlqName, replayJob } from './bullmq-jobs';
+} from '../dlq-types';
+import { openRedis, redisAddress } from '../redis/connection';
+import { type BullDlqName, failedSetName, jobRecord, parseBullDlqName, replayJob } from './dlq-jobs';
 
 type BullSettings = NonNullable<BrokerSettings['bullmq']>;
 

@@ -3,9 +3,9 @@ import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drive } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
-import { BullMqLagAdapter } from './bullmq';
-import { compileFilter } from './patterns';
-import { TcpProxy } from './testing/tcp-proxy';
+import { compileFilter } from '../patterns';
+import { TcpProxy } from '../testing/tcp-proxy';
+import { BullMqLagAdapter } from './lag';
 
 // Real Redis on 127.0.0.1:6379 with real BullMQ queues under a per-run prefix. Jobs are processed by
 // hand (Worker.getNextJob + moveToCompleted) so the backlog is exact. Lag in seconds comes from job
