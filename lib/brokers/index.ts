@@ -6,7 +6,7 @@ import { NatsLagAdapter } from './nats/lag';
 import { compileFilter } from './patterns';
 import { RabbitMqLagAdapter } from './rabbitmq/lag';
 import { RedisStreamsLagAdapter } from './redis/lag';
-import { SqsLagAdapter } from './sqs';
+import { SqsLagAdapter } from './sqs/lag';
 
 export type * from './lag-types';
 

@@ -6,7 +6,7 @@ import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
 import { JetStreamDlqAdapter } from '@/lib/brokers/nats/dlq';
 import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { RedisStreamsDlqAdapter } from '@/lib/brokers/redis/dlq';
-import { SqsDlqAdapter } from './sqs';
+import { SqsDlqAdapter } from '@/lib/brokers/sqs/dlq';
 
 export type * from '@/lib/brokers/dlq-types';
 export { DlqBrokerError } from '@/lib/brokers/dlq-types';

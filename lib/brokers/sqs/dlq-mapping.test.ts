@@ -1,16 +1,16 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { sqsAttributesCarrier } from '@signalbox/instrumentation/protocol';
 import { describe, expect, it } from 'vitest';
-import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from '@/lib/brokers/dlq-types';
-import { messageView } from '../message-view';
-import { replayHeaders } from '../replay-headers';
+import { messageView } from '@/lib/dlq/message-view';
+import { replayHeaders } from '@/lib/dlq/replay-headers';
+import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from '../dlq-types';
 import {
   queueNameFromArn,
   redriveTarget,
   sqsCopyAttributes,
   sqsMessageGroup,
   sqsRecord,
-} from './sqs-mapping';
+} from './dlq-mapping';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const str = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });

@@ -6,8 +6,8 @@ import {
   SQS_MAX_MESSAGE_ATTRIBUTES,
   SQS_PACKED_CONTEXT_ATTRIBUTE,
 } from '@signalbox/instrumentation/protocol';
-import { headerText } from '@/lib/brokers/dlq-headers';
-import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from '@/lib/brokers/dlq-types';
+import { headerText } from '../dlq-headers';
+import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from '../dlq-types';
 
 /*
  * An SQS message as a DlqRecord and back (pure, tested in sqs-mapping.test.ts).

@@ -9,9 +9,9 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
-import { DlqBrokerError, type DlqRecord, type DlqSession, type OutgoingMessage } from '@/lib/brokers/dlq-types';
-import { replayId } from '@/lib/brokers/replay-id';
-import { sqsCopyAttributes, sqsMessageBytes, sqsMessageGroup, sqsRecord } from './sqs-mapping';
+import { DlqBrokerError, type DlqRecord, type DlqSession, type OutgoingMessage } from '../dlq-types';
+import { replayId } from '../replay-id';
+import { sqsCopyAttributes, sqsMessageBytes, sqsMessageGroup, sqsRecord } from './dlq-mapping';
 
 /** How long a message read by a pass stays invisible to everyone else; extended while it is held. */
 export const HOLD_SECONDS = 30;

@@ -5,8 +5,8 @@ import {
   SQSClient,
   type SQSClientConfig,
 } from '@aws-sdk/client-sqs';
-import type { BrokerSettings } from './config';
-import type { BrokerAdapter, GroupReading, PollContext } from './lag-types';
+import type { BrokerSettings } from '../config';
+import type { BrokerAdapter, GroupReading, PollContext } from '../lag-types';
 
 type SqsSettings = NonNullable<BrokerSettings['sqs']>;
 

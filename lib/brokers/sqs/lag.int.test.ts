@@ -10,9 +10,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drive } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
-import { compileFilter } from './patterns';
-import { SqsLagAdapter } from './sqs';
-import { TcpProxy } from './testing/tcp-proxy';
+import { compileFilter } from '../patterns';
+import { TcpProxy } from '../testing/tcp-proxy';
+import { SqsLagAdapter } from './lag';
 
 // Real ElasticMQ (SQS API) on 127.0.0.1:9324. ElasticMQ accepts any credentials; the dashboard itself
 // takes them from the AWS default chain. SQS has no oldest-message age in its API (see sqs.ts), so

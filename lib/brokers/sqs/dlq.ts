@@ -7,9 +7,10 @@ import {
   SQSClient,
   type SQSClientConfig,
 } from '@aws-sdk/client-sqs';
-import type { BrokerSettings } from '@/lib/brokers/config';
-import { browseWithSession } from '@/lib/brokers/dlq-browse-session';
-import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
+import type { BrokerSettings } from '../config';
+import { browseWithSession } from '../dlq-browse-session';
+import { KnownDlqNames } from '../dlq-known-names';
+import { looksLikeDlq } from '../dlq-names';
 import {
   type BrowseResult,
   type DlqAdapter,
@@ -17,11 +18,10 @@ import {
   type DlqSession,
   type OpenOptions,
   DlqBrokerError,
-} from '@/lib/brokers/dlq-types';
-import { queueNameOf } from '@/lib/brokers/sqs';
-import { looksLikeDlq } from '@/lib/brokers/dlq-names';
-import { redriveTarget } from './sqs-mapping';
-import { errorText, HOLD_SECONDS, SqsSession } from './sqs-session';
+} from '../dlq-types';
+import { redriveTarget } from './dlq-mapping';
+import { errorText, HOLD_SECONDS, SqsSession } from './dlq-session';
+import { queueNameOf } from './lag';
 
 type SqsSettings = NonNullable<BrokerSettings['sqs']>;
 
