@@ -19,9 +19,9 @@ import {
   type OpenOptions,
   DlqBrokerError,
 } from '../dlq-types';
+import { queueNameOf, sqsAddress } from './connection';
 import { redriveTarget } from './dlq-mapping';
 import { errorText, HOLD_SECONDS, SqsSession } from './dlq-session';
-import { queueNameOf } from './lag';
 
 type SqsSettings = NonNullable<BrokerSettings['sqs']>;
 
@@ -62,7 +62,7 @@ export class SqsDlqAdapter implements DlqAdapter {
     private readonly clientConfig: Partial<SQSClientConfig> = {},
   ) {
     this.configured = KnownDlqNames.of(configured);
-    this.address = `${settings.endpoint} (${settings.region})`;
+    this.address = sqsAddress(settings);
   }
 
   private sqs(): SQSClient {

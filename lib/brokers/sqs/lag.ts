@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { BrokerSettings } from '../config';
 import type { BrokerAdapter, GroupReading, PollContext } from '../lag-types';
+import { queueNameOf, sqsAddress } from './connection';
 
 type SqsSettings = NonNullable<BrokerSettings['sqs']>;
 
@@ -15,9 +16,6 @@ const ATTRIBUTES: QueueAttributeName[] = [
   'ApproximateNumberOfMessagesNotVisible',
   'ApproximateNumberOfMessagesDelayed',
 ];
-
-/** The queue name is the last path segment of its URL. */
-export const queueNameOf = (url: string) => decodeURIComponent(url.slice(url.lastIndexOf('/') + 1));
 
 /**
  * SQS queue backlogs, for every queue ListQueues returns (narrowed by SIGNALBOX_SQS_QUEUE_PREFIX and
@@ -43,7 +41,7 @@ export class SqsLagAdapter implements BrokerAdapter {
     /** Extra client settings (tests pass static credentials; the dashboard uses the AWS default chain). */
     private readonly clientConfig: Partial<SQSClientConfig> = {},
   ) {
-    this.address = `${settings.endpoint} (${settings.region})`;
+    this.address = sqsAddress(settings);
   }
 
   private sqs(): SQSClient {
