@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Admin, Kafka, type KafkaConfig, type Producer, type SASLOptions, logLevel } from 'kafkajs';
+import { type Admin, Kafka, type KafkaConfig, type Producer } from 'kafkajs';
 import type { KafkaSettings } from '../config';
 import { KnownDlqNames } from '../dlq-known-names';
 import { looksLikeDlq } from '../dlq-names';
@@ -12,6 +12,7 @@ import {
   type OpenOptions,
   DlqBrokerError,
 } from '../dlq-types';
+import { kafkaAddress, kafkaConnection } from './connection';
 import { KafkaSession } from './dlq-session';
 
 /**
@@ -38,15 +39,11 @@ export class KafkaDlqAdapter implements DlqAdapter {
     clientConfig: Partial<KafkaConfig> = {},
   ) {
     this.configured = KnownDlqNames.of(configured);
-    this.address = settings.brokers.join(',');
+    this.address = kafkaAddress(settings);
     this.kafka = new Kafka({
+      ...kafkaConnection(settings),
       clientId: `${settings.clientId}-dlq`,
-      brokers: settings.brokers,
-      ssl: settings.tls ? { ...settings.tls } : false,
-      sasl: settings.sasl ? (settings.sasl as SASLOptions) : undefined,
-      connectionTimeout: 3000,
       requestTimeout: 30_000,
-      logLevel: logLevel.NOTHING,
       ...clientConfig,
     });
   }

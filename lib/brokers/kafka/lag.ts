@@ -4,11 +4,10 @@ import {
   type GroupDescription,
   Kafka,
   type KafkaConfig,
-  type SASLOptions,
-  logLevel,
 } from 'kafkajs';
 import type { KafkaSettings } from '../config';
 import type { BrokerAdapter, GroupReading, PartitionReading, PollContext } from '../lag-types';
+import { kafkaAddress, kafkaConnection } from './connection';
 import { type HeadTime, KafkaHeadReader, headKey, headRequestKey } from './lag-head-reader';
 import { type OffsetTimePoint, estimateProduceTime, recordEndOffset } from './lag-interpolation';
 
@@ -80,18 +79,13 @@ export class KafkaLagAdapter implements BrokerAdapter {
     /** Extra kafkajs settings (tests route connections through a proxy with socketFactory). */
     clientConfig: Partial<KafkaConfig> = {},
   ) {
-    this.address = settings.brokers.join(',');
+    this.address = kafkaAddress(settings);
     this.kafka = new Kafka({
+      ...kafkaConnection(settings),
       clientId: settings.clientId,
-      brokers: settings.brokers,
-      ssl: settings.tls ? { ...settings.tls } : false,
-      sasl: settings.sasl ? (settings.sasl as SASLOptions) : undefined,
-      connectionTimeout: 3000,
       requestTimeout: 10_000,
       // The poller retries on its own schedule; kafkajs's retries would only hide a dead broker longer.
       retry: { retries: 1, initialRetryTime: 200 },
-      // Failures reach the poller as errors; kafkajs's own log would repeat them every poll.
-      logLevel: logLevel.NOTHING,
       ...clientConfig,
     });
     this.head = new KafkaHeadReader(this.kafka);
