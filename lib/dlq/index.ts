@@ -4,12 +4,12 @@ import type { Tracer } from '@opentelemetry/api';
 import { parseBrokerConfig } from '@/lib/brokers/config';
 import { createSelfTracer } from '@/lib/ingest/self-tracer';
 import { type TelemetryStore, getStore, sideTableConnection } from '@/lib/store';
+import { createDlqAdapters } from './adapters';
 import { DlqArchiveStore } from './archive-store';
 import { DlqArchiver } from './archiver';
-import { createDlqAdapters } from './brokers';
-import { dlqNameLearner } from './learn-names';
 import { type DlqConfig, parseDlqConfig } from './config';
 import { DuckDbReplayStore } from './duckdb-replay-store';
+import { dlqNameLearner } from './learn-names';
 import { DlqService } from './service';
 
 export {
@@ -20,7 +20,7 @@ export {
   type JobView,
   type QueueView,
 } from './service';
-export { DlqBrokerError } from './brokers';
+export { DlqBrokerError } from '@/lib/brokers/dlq-types';
 export { DlqConfigError } from './config';
 
 export interface DlqServices {
