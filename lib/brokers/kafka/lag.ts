@@ -1,10 +1,4 @@
-import {
-  type Admin,
-  AssignerProtocol,
-  type GroupDescription,
-  Kafka,
-  type KafkaConfig,
-} from 'kafkajs';
+import { type Admin, AssignerProtocol, type GroupDescription, Kafka, type KafkaConfig } from 'kafkajs';
 import type { KafkaSettings } from '../config';
 import type { BrokerAdapter, GroupReading, PartitionReading, PollContext } from '../lag-types';
 import { kafkaAddress, kafkaConnection } from './connection';
@@ -21,9 +15,9 @@ import { type OffsetTimePoint, estimateProduceTime, recordEndOffset } from './la
  *   in details.partitionsWithoutCommit when a member is assigned them, not guessed;
  * - lagSeconds = now − produce time of the record at the committed offset: the pathway header's sendMs
  *   when producers are instrumented, else the record timestamp (CreateTime is the producer's clock,
- *   LogAppendTime the broker's), read with one small Fetch per leader (./kafka-head.ts). When records
+ *   LogAppendTime the broker's), read with one small Fetch per leader (./lag-head-reader.ts). When records
  *   cannot be read (SIGNALBOX_KAFKA_READ_MESSAGES=false, no READ permission, deleted by retention) it
- *   is interpolated from the history of end offsets over time (../lag/interpolate.ts): error at most
+ *   is interpolated from the history of end offsets over time (./lag-interpolation.ts): error at most
  *   one poll interval, or a lower bound when the record is older than the kept history;
  * - consumers = members of the group (0 when its state is Empty);
  * - position = committed offset, endPosition = high watermark.
