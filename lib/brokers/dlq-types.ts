@@ -1,7 +1,7 @@
 import { BadGatewayError } from '@/lib/http/errors';
 /**
- * One contract per broker for dead-letter queues (issue #7). Adding a broker = a file implementing
- * DlqAdapter + a line in ./index.ts. Everything the replay engine needs to stay safe is here:
+ * One contract per broker for dead-letter queues (issue #7). Adding a broker = its lib/brokers/<system>/dlq.ts
+ * implementing DlqAdapter + its entry in ./registry.ts. Everything the replay engine needs to stay safe is here:
  * a copy resolves only once the target broker confirmed it, and a record leaves the DLQ only when the
  * engine says so, after that confirmation was checkpointed.
  */

@@ -1,8 +1,8 @@
 /**
- * The contract every broker file in lib/brokers implements. One file per
- * broker (kafka.ts, rabbitmq.ts, nats.ts, redis.ts, sqs.ts, bullmq.ts), one
- * registry (index.ts). Dead-letter reads and replays (issue 7) add optional
- * methods to the same interface and the same files.
+ * The contract every broker's lag adapter implements: lib/brokers/<system>/lag.ts
+ * (kafka, rabbitmq, nats, redis, sqs, bullmq), listed in lib/brokers/registry.ts.
+ * Dead-letter reads and replays have their own contract (./dlq-types.ts),
+ * implemented beside it in lib/brokers/<system>/dlq.ts.
  */
 
 /** `messaging.system` values, as the OpenTelemetry semantic conventions spell them where they have one. */
@@ -16,7 +16,7 @@ export type BrokerSystem = 'kafka' | 'rabbitmq' | 'nats' | 'redis' | 'aws_sqs' |
  * - `entry-id`: a Redis Streams id, whose first half is the append time in ms;
  * - `interpolated`: estimated from the history of end offsets over time (Kafka; error ≤ one poll interval);
  * - `lower-bound`: older than every end-offset sample kept, so at least this old;
- * - `none`: unknown (see the broker file for why).
+ * - `none`: unknown (see the broker's lag.ts for why).
  */
 export type LagTimeSource =
   'pathway' | 'message-timestamp' | 'entry-id' | 'interpolated' | 'lower-bound' | 'none';
@@ -24,7 +24,7 @@ export type LagTimeSource =
 /** One partition of a group's destination (queues have one, named ''). */
 export interface PartitionReading {
   partition: string;
-  /** Messages not yet consumed (see each broker file for what counts). */
+  /** Messages not yet consumed (see each broker's lag.ts for what counts). */
   lagMessages: number;
   /** Age of the oldest unconsumed message in seconds; 0 when nothing waits; null when unknown. */
   lagSeconds: number | null;

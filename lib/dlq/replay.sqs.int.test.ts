@@ -147,7 +147,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
     // Browsing received them and made them visible again at once: same count, nothing in flight...
     expect(await visible(dlq)).toBe(2);
     expect(await inFlight(dlq)).toBe(0);
-    // ...but each browse is a receive, which SQS counts (documented in brokers/sqs.ts).
+    // ...but each browse is a receive, which SQS counts (documented in lib/brokers/sqs/dlq.ts).
     const again = (await service.messages(id, {})).messages;
     const receives = (ms: typeof messages) => ms.map((m) => Number(m.headers.ApproximateReceiveCount)).sort();
     expect(receives(again)).toEqual(receives(messages).map((n) => n + 1));

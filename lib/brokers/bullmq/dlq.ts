@@ -22,7 +22,7 @@ type BullSettings = NonNullable<BrokerSettings['bullmq']>;
 const PAGE = 100;
 
 /**
- * BullMQ dead letters (see ./bullmq-jobs.ts for the two kinds): `<queue>:failed` for every queue under
+ * BullMQ dead letters (see ./dlq-jobs.ts for the two kinds): `<queue>:failed` for every queue under
  * the prefix that has failed jobs, and the waiting jobs of queues named like DLQs (deadLetterBullMQ's
  * target), plus configured ones.
  *

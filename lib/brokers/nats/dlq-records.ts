@@ -14,7 +14,7 @@ export function natsHeaderRecord(header: MsgHdrs | undefined): Record<string, He
 
 /**
  * A message read by sequence from a JetStream stream; its key is the stream sequence. Failure
- * advisories are not read here: nats-advisory-reader.ts resolves them to the failed message.
+ * advisories are not read here: dlq-advisory-reader.ts resolves them to the failed message.
  */
 export function storedMessageRecord(msg: Pick<StoredMsg, 'seq' | 'header' | 'data' | 'time'>): DlqRecord {
   return {

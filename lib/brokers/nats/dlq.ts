@@ -38,7 +38,7 @@ const SEQUENCE_NOT_FOUND = 10043;
  * convention (deadLetterJetStream publishes to `dlq.<subject>`), one listed in the configuration, and
  * whatever its name, one capturing max-deliveries / terminated advisories (source `advisory`): each of
  * its advisories is shown as the failed message it names, read from that message's stream by sequence
- * (./nats-advisory-reader.ts); replaying it publishes that message again, removing it deletes the
+ * (./dlq-advisory-reader.ts); replaying it publishes that message again, removing it deletes the
  * advisory only (the failed message stays where its stream's retention keeps it).
  *
  * What reading does: nothing. Messages are read by stream sequence with STREAM.MSG.GET (64 requests

@@ -26,7 +26,7 @@ type RabbitSettings = NonNullable<BrokerSettings['rabbitmq']>;
  * while holding them, the broker requeues them when the channel closes.
  *
  * Discovery: with the management API (SIGNALBOX_RABBITMQ_MANAGEMENT_URL), every queue whose name looks
- * like a DLQ or that receives another queue's dead letters (x-dead-letter-exchange, rabbitmq-dlx.ts);
+ * like a DLQ or that receives another queue's dead letters (x-dead-letter-exchange, ./dlq-dlx.ts);
  * without it, the configured queues' `<queue>.dlq` and the configured DLQs.
  *
  * Replay holds each DLQ message unacked while its copy is published on a confirm channel, and acks it

@@ -8,7 +8,7 @@ import { RabbitMqLagAdapter } from './lag';
 
 // Real RabbitMQ on 127.0.0.1:5672, configured without the management API (as a user may run it): the
 // adapter checks the configured queues with a passive declare. Lag in seconds is not knowable that way
-// (see rabbitmq.ts), so it is asserted to be reported as unknown, not guessed.
+// (see lag.ts), so it is asserted to be reported as unknown, not guessed.
 const gate = await brokerGate('rabbitmq');
 const URL = 'amqp://guest:guest@127.0.0.1:5672';
 const run = randomUUID().slice(0, 8);

@@ -3,7 +3,7 @@ import { headerText } from '../dlq-headers';
 import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from '../dlq-types';
 
 /*
- * A Redis Streams entry as a DlqRecord and back (pure, tested in redis-streams-mapping.test.ts).
+ * A Redis Streams entry as a DlqRecord and back (pure, tested in dlq-mapping.test.ts).
  *
  * Streams have no headers: an entry is a list of field/value pairs. deadLetterRedisStream appends the
  * `signalbox-dlq-*` set as fields after the original ones, and the instrumentation carries trace

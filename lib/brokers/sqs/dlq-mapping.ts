@@ -10,7 +10,7 @@ import { headerText } from '../dlq-headers';
 import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from '../dlq-types';
 
 /*
- * An SQS message as a DlqRecord and back (pure, tested in sqs-mapping.test.ts).
+ * An SQS message as a DlqRecord and back (pure, tested in dlq-mapping.test.ts).
  *
  * Reading: every message attribute becomes a header. The two attributes in which Signalbox packs
  * several fields because of SQS's 10-attribute budget are shown unpacked: `signalbox-dlq` (the

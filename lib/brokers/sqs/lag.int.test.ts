@@ -15,7 +15,7 @@ import { TcpProxy } from '../testing/tcp-proxy';
 import { SqsLagAdapter } from './lag';
 
 // Real ElasticMQ (SQS API) on 127.0.0.1:9324. ElasticMQ accepts any credentials; the dashboard itself
-// takes them from the AWS default chain. SQS has no oldest-message age in its API (see sqs.ts), so
+// takes them from the AWS default chain. SQS has no oldest-message age in its API (see lag.ts), so
 // lag in seconds is asserted to be reported as unknown.
 const gate = await brokerGate('sqs');
 const ENDPOINT = 'http://127.0.0.1:9324';
