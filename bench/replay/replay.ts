@@ -6,9 +6,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { DLQ_HEADERS } from '@signalbox/instrumentation/protocol';
 import amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
-import { KafkaDlqAdapter } from '@/lib/dlq/brokers/kafka';
-import { RabbitMqDlqAdapter } from '@/lib/dlq/brokers/rabbitmq';
-import type { DlqAdapter } from '@/lib/dlq/brokers/types';
+import type { DlqAdapter } from '@/lib/brokers/dlq-types';
+import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
+import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { DuckDbReplayStore } from '@/lib/dlq/duckdb-replay-store';
 import { runReplayJob } from '@/lib/dlq/runner';
 

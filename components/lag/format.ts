@@ -1,4 +1,4 @@
-import type { LagTimeSource } from '@/lib/brokers/types';
+import type { LagTimeSource } from '@/lib/brokers/lag-types';
 import { formatCount, formatRate } from '@/lib/format';
 import { formatDurationSeconds } from '@/lib/lag/format-duration';
 import type { LagTrend } from '@/lib/lag/types';

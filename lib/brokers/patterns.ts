@@ -1,4 +1,4 @@
-import type { BrokerSystem } from './types';
+import type { BrokerSystem } from './lag-types';
 
 /**
  * Include/exclude patterns (SIGNALBOX_LAG_INCLUDE, SIGNALBOX_LAG_EXCLUDE): comma-separated globs where

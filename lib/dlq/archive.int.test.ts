@@ -1,9 +1,9 @@
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
 import { DlqArchiveStore } from './archive-store';
 import { DlqArchiver } from './archiver';
-import { RabbitMqDlqAdapter } from './brokers/rabbitmq';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService } from './service';
 import { RABBIT_URL, rabbitSettings, tempDuckDb, unique, waitFor } from './testing/support';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DlqBrokerError } from '@/lib/brokers/dlq-types';
 import { withDeadline } from './broker-deadline';
-import { DlqBrokerError } from './brokers/types';
 
 describe('withDeadline', () => {
   it('passes the answer through when the broker answers in time', async () => {

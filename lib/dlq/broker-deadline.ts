@@ -1,4 +1,4 @@
-import { DlqBrokerError } from './brokers/types';
+import { DlqBrokerError } from '@/lib/brokers/dlq-types';
 
 /** How long one broker call of a replay (open, read, publish-and-confirm, remove) may take. */
 export const BROKER_CALL_TIMEOUT_MS = 60_000;

@@ -1,7 +1,7 @@
 import amqp, { type ChannelModel, type Channel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { RabbitMqDlqAdapter } from './brokers/rabbitmq';
 import { RABBIT_URL, unique } from './testing/support';
 
 const gate = await brokerGate('rabbitmq', 'rabbitmq-management');

@@ -3,11 +3,11 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 import { deadLetterAmqp } from '@signalbox/instrumentation';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
+import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { StoreSpanExporter } from '@/lib/ingest/store-span-exporter';
 import { DuckDbStore } from '@/lib/store/duckdb-store';
 import { brokerGate } from '@/lib/testing/brokers';
-import { KnownDlqNames } from './brokers';
-import { RabbitMqDlqAdapter } from './brokers/rabbitmq';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { learnDlqNames } from './learn-names';
 import { DlqService } from './service';

@@ -1,6 +1,7 @@
 import { REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
+import { replayId } from '@/lib/brokers/replay-id';
 import type { DlqMessageView } from './message-view';
-import { isBookkeepingHeader, replayHeaders, replayId } from './replay-headers';
+import { isBookkeepingHeader, replayHeaders } from './replay-headers';
 
 export interface DryRun {
   dryRun: true;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DlqRecord } from './brokers/types';
+import type { DlqRecord } from '@/lib/brokers/dlq-types';
 import { filterFromParams, matchesFilter } from './filter';
 import { groupByFingerprint } from './grouping';
 import { bodyView, messageView } from './message-view';

@@ -3,11 +3,11 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Tracer } from '@opentelemetry/api';
 import type { BrokerSettings, DlqConfig } from '@/lib/config';
 import type { TelemetryStore } from '@/lib/store';
+import { createDlqAdapters } from './adapters';
 import { DlqArchiveStore } from './archive-store';
 import { DlqArchiver } from './archiver';
-import { createDlqAdapters } from './brokers';
-import { dlqNameLearner } from './learn-names';
 import { DuckDbReplayStore } from './duckdb-replay-store';
+import { dlqNameLearner } from './learn-names';
 import { DlqService } from './service';
 
 export {
@@ -18,7 +18,7 @@ export {
   type JobView,
   type QueueView,
 } from './service';
-export { DlqBrokerError } from './brokers';
+export { DlqBrokerError } from '@/lib/brokers/dlq-types';
 
 export interface DlqServices {
   service: DlqService;

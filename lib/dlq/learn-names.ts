@@ -1,5 +1,6 @@
+import type { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
+import type { DlqSystem } from '@/lib/brokers/dlq-types';
 import type { TelemetryStore } from '@/lib/store/types';
-import type { DlqSystem, KnownDlqNames } from './brokers';
 
 /** How far back dead-letter spans are read for DLQ names (the store's retention may be shorter). */
 const LOOKBACK_US = 7 * 24 * 3600 * 1_000_000;

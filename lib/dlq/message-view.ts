@@ -3,7 +3,7 @@ import {
   failureFingerprint,
   parseDeadLetter,
 } from '@signalbox/instrumentation/protocol';
-import type { DlqRecord, DlqSystem, HeaderValue } from './brokers/types';
+import type { DlqRecord, DlqSystem, HeaderValue } from '@/lib/brokers/dlq-types';
 
 /** Bytes of a body sent to the browser; the rest is cut (the full body stays in the broker). */
 export const BODY_PREVIEW_BYTES = 64 * 1024;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isBookkeepingHeader, replayHeaders, replayId } from './replay-headers';
+import { replayId } from '@/lib/brokers/replay-id';
+import { isBookkeepingHeader, replayHeaders } from './replay-headers';
 
 describe('replay headers', () => {
   const original = {

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { PATHWAY_HEADER, REPLAY_HEADERS, isDeadLetterHeader } from '@signalbox/instrumentation/protocol';
-import type { HeaderValue } from './brokers/types';
+import type { HeaderValue } from '@/lib/brokers/dlq-types';
 
 /**
  * What a replayed copy carries (issue #7, research 03 "stale headers carried over", kafbat#1810):
@@ -35,15 +34,6 @@ const STRIP_PREFIX = ['kafka_dlt-', '__connect.errors.', 'mt-fault-', 'nserviceb
 export function isBookkeepingHeader(name: string): boolean {
   const lower = name.toLowerCase();
   return STRIP_EXACT.has(lower) || isDeadLetterHeader(lower) || STRIP_PREFIX.some((p) => lower.startsWith(p));
-}
-
-/**
- * The replay id of one message in one job: the same inputs always give the same id, so a copy sent
- * twice (a crash between the broker's confirmation and the checkpoint) is recognisable as a duplicate.
- */
-export function replayId(jobId: string, messageKey: string): string {
-  const h = createHash('sha256').update(`${jobId}\n${messageKey}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 export interface ReplayHeaders {

@@ -3,11 +3,11 @@ import { deadLetterBullMQ, REPLAY_HEADERS, parseBullmqMetadata } from '@signalbo
 import { type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BullMqDlqAdapter } from '@/lib/brokers/bullmq/dlq';
+import { DlqBrokerError } from '@/lib/brokers/dlq-types';
+import { replayId } from '@/lib/brokers/replay-id';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { BullMqDlqAdapter } from './brokers/bullmq';
-import { DlqBrokerError } from './brokers/types';
 import { DuckDbReplayStore } from './duckdb-replay-store';
-import { replayId } from './replay-headers';
 import { DlqService, type JobView } from './service';
 import { tempDuckDb, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';

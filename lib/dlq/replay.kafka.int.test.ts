@@ -1,8 +1,8 @@
 import { deadLetterKafka, REPLAY_HEADERS } from '@signalbox/instrumentation';
 import { type Consumer, Kafka, type KafkaMessage, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
-import { KafkaDlqAdapter } from './brokers/kafka';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService, type JobView } from './service';
 import { KAFKA_SETTINGS, tempDuckDb, unique, waitFor } from './testing/support';

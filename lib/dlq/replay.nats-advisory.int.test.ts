@@ -11,8 +11,8 @@ import {
 import { type NatsConnection, connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JetStreamDlqAdapter } from '@/lib/brokers/nats/dlq';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { JetStreamDlqAdapter } from './brokers/nats-jetstream';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService, type JobView } from './service';
 import { tempDuckDb, waitFor } from './testing/support';

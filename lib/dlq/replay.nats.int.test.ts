@@ -11,11 +11,11 @@ import {
 import { type NatsConnection, connect, headers as natsHeaders } from '@nats-io/transport-node';
 import { deadLetterJetStream, REPLAY_HEADERS } from '@signalbox/instrumentation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DlqBrokerError } from '@/lib/brokers/dlq-types';
+import { JetStreamDlqAdapter } from '@/lib/brokers/nats/dlq';
+import { replayId } from '@/lib/brokers/replay-id';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { JetStreamDlqAdapter } from './brokers/nats-jetstream';
-import { DlqBrokerError } from './brokers/types';
 import { DuckDbReplayStore } from './duckdb-replay-store';
-import { replayId } from './replay-headers';
 import { DlqService, type JobView } from './service';
 import { tempDuckDb, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';

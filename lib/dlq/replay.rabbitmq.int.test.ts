@@ -1,8 +1,8 @@
 import { deadLetterAmqp, REPLAY_HEADERS } from '@signalbox/instrumentation';
 import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
-import { RabbitMqDlqAdapter } from './brokers/rabbitmq';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService, type JobView } from './service';
 import { RABBIT_URL, rabbitSettings, tempDuckDb, unique, waitFor } from './testing/support';

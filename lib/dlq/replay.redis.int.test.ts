@@ -1,8 +1,8 @@
 import { deadLetterRedisStream, REPLAY_HEADERS } from '@signalbox/instrumentation';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisStreamsDlqAdapter } from '@/lib/brokers/redis/dlq';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { RedisStreamsDlqAdapter } from './brokers/redis-streams';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService, type JobView } from './service';
 import { tempDuckDb, unique, waitFor } from './testing/support';

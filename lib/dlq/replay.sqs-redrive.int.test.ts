@@ -1,8 +1,8 @@
 import { DeleteMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { deadLetterSqs, REPLAY_HEADERS } from '@signalbox/instrumentation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqsDlqAdapter } from '@/lib/brokers/sqs/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
-import { SqsDlqAdapter } from './brokers/sqs';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService, type JobView } from './service';
 import { SQS_CREDENTIALS, SQS_ENDPOINT, SQS_REGION, sqsTestQueues } from './testing/sqs';

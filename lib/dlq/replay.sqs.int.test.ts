@@ -6,10 +6,10 @@ import {
 } from '@aws-sdk/client-sqs';
 import { deadLetterSqs, REPLAY_HEADERS, sqsAttributesCarrier } from '@signalbox/instrumentation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayId } from '@/lib/brokers/replay-id';
+import { SqsDlqAdapter } from '@/lib/brokers/sqs/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
-import { SqsDlqAdapter } from './brokers/sqs';
 import { DuckDbReplayStore } from './duckdb-replay-store';
-import { replayId } from './replay-headers';
 import { DlqService, type JobView } from './service';
 import { SQS_CREDENTIALS, SQS_ENDPOINT, SQS_REGION, sqsTestQueues } from './testing/sqs';
 import { tempDuckDb, unique, waitFor } from './testing/support';
@@ -147,7 +147,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
     // Browsing received them and made them visible again at once: same count, nothing in flight...
     expect(await visible(dlq)).toBe(2);
     expect(await inFlight(dlq)).toBe(0);
-    // ...but each browse is a receive, which SQS counts (documented in brokers/sqs.ts).
+    // ...but each browse is a receive, which SQS counts (documented in lib/brokers/sqs/dlq.ts).
     const again = (await service.messages(id, {})).messages;
     const receives = (ms: typeof messages) => ms.map((m) => Number(m.headers.ApproximateReceiveCount)).sort();
     expect(receives(again)).toEqual(receives(messages).map((n) => n + 1));

@@ -1,10 +1,11 @@
 import { type Tracer, trace } from '@opentelemetry/api';
+import type { DlqAdapter, DlqRecord, DlqSession, DlqSystem, OutgoingMessage } from '@/lib/brokers/dlq-types';
+import { replayId } from '@/lib/brokers/replay-id';
 import { withDeadline } from './broker-deadline';
-import type { DlqAdapter, DlqRecord, DlqSession, DlqSystem, OutgoingMessage } from './brokers/types';
 import { matchesFilter } from './filter';
 import { type DlqMessageView, messageView } from './message-view';
 import { RateLimiter } from './rate-limiter';
-import { replayHeaders, replayId } from './replay-headers';
+import { replayHeaders } from './replay-headers';
 import type { ReplayItem, ReplayJob, ReplayStore } from './replay-store';
 import { startReplaySpan } from './replay-trace';
 

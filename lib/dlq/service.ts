@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Tracer } from '@opentelemetry/api';
 import { z } from 'zod';
+import type { DlqAdapter, DlqQueueInfo } from '@/lib/brokers/dlq-types';
 import { BadRequestError, ConflictError, NotFoundError } from '@/lib/http/errors';
-import type { DlqAdapter, DlqQueueInfo } from './brokers/types';
 import { type DryRun, dryRun } from './dry-run';
 import { type DlqFilter, filterSchema, isEmptyFilter, matchesFilter } from './filter';
 import { type FailureGroup, groupByFingerprint } from './grouping';
 import { type DlqMessageView, messageView } from './message-view';
-import type { AuditEntry, ReplayItem, ReplayJob, ReplaySelection, ReplayStore } from './replay-store';
-import { parseQueueId, queueId } from './names';
+import { parseQueueId, queueId } from './queue-id';
 import { QueueTurns } from './queue-turns';
+import type { AuditEntry, ReplayItem, ReplayJob, ReplaySelection, ReplayStore } from './replay-store';
 import { runReplayJob } from './runner';
 
 /** The request could not be understood (400/422). */

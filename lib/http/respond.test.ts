@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { TimeRangeError } from '@/lib/analytics/time-range';
 import { OperatorAuthError } from '@/lib/auth/operator';
 import { ConfigError } from '@/lib/config';
-import { DlqBrokerError } from '@/lib/dlq/brokers/types';
+import { DlqBrokerError } from '@/lib/brokers/dlq-types';
 import { DlqConflictError, DlqNotFoundError } from '@/lib/dlq/service';
 import { intParam } from './query';
 import { errorResponse } from './respond';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GroupReading } from '@/lib/brokers/types';
+import type { GroupReading } from '@/lib/brokers/lag-types';
 import {
   compareForAttention,
   evaluateGroup,

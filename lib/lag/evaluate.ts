@@ -1,4 +1,4 @@
-import { type GroupReading, groupTotals } from '@/lib/brokers/types';
+import { type GroupReading, groupTotals } from '@/lib/brokers/lag-types';
 import { formatDurationSeconds } from './format-duration';
 import { type StatusThresholds, evaluatePartition } from './status';
 import { etaSeconds, lagTrend } from './trend';

@@ -6,11 +6,11 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileFilter } from '@/lib/brokers/patterns';
-import { RedisStreamsLagAdapter } from '@/lib/brokers/redis';
-import { TEST_RULES } from '@/lib/brokers/testing/drive';
+import { RedisStreamsLagAdapter } from '@/lib/brokers/redis/lag';
 import { brokerGate } from '@/lib/testing/brokers';
 import { DuckDbLagHistory } from './history';
 import { startLagPolling } from './poller';
+import { TEST_RULES } from './testing/drive';
 import type { LagSample } from './types';
 
 // A real DuckDB file in a fresh folder (the dashboard hands the history a connection of its own

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BrokerAdapter, GroupReading, PollContext } from '@/lib/brokers/types';
+import type { BrokerAdapter, GroupReading, PollContext } from '@/lib/brokers/lag-types';
 import { MemoryLagHistory } from './memory-history';
 import { type LagPoller, startLagPolling } from './poller';
 
 // The poller's scheduling and fault handling with adapters we control (the broker behaviour itself
-// is covered against the real brokers in lib/brokers/*.int.test.ts).
+// is covered against the real brokers in lib/brokers/*/lag.int.test.ts).
 
 function queueReading(lag: number): GroupReading {
   return {

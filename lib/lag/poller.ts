@@ -1,6 +1,6 @@
-import { createBrokerAdapters } from '@/lib/brokers';
 import type { BrokerSettings } from '@/lib/config';
-import type { BrokerAdapter, GroupReading } from '@/lib/brokers/types';
+import type { BrokerAdapter, GroupReading } from '@/lib/brokers/lag-types';
+import { createLagAdapters } from './adapters';
 import { compareForAttention, evaluateGroup, readingToSamples, unreachableGroup } from './evaluate';
 import { type LagHistory, groupKeyId } from './history';
 import { DEFAULT_THRESHOLDS, type StatusThresholds } from './status';
@@ -72,7 +72,7 @@ export function startLagPolling(options: LagPollingOptions): LagPoller {
   const { history } = options;
   const adapters = Array.isArray(options.brokers)
     ? (options.brokers as readonly BrokerAdapter[])
-    : createBrokerAdapters(options.brokers as BrokerSettings);
+    : createLagAdapters(options.brokers as BrokerSettings);
 
   const states: AdapterState[] = adapters.map((adapter) => ({
     adapter,

@@ -1,4 +1,4 @@
-import type { BrokerSystem, LagTimeSource } from '@/lib/brokers/types';
+import type { BrokerSystem, LagTimeSource } from '@/lib/brokers/lag-types';
 
 /**
  * Consumer status, in the spirit of Burrow's (github.com/linkedin/Burrow/wiki/Consumer-Lag-Evaluation-Rules).

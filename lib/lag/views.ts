@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { BrokerSystem } from '@/lib/brokers/types';
+import type { BrokerSystem } from '@/lib/brokers/lag-types';
 import { BadRequestError } from '@/lib/http/errors';
 import { type LagHistory, groupKeyId } from './history';
 import type { GroupKey, GroupSeriesPoint } from './types';

@@ -5,9 +5,9 @@
  * Arguments: <system> <dlq> <jobId> <duckdbFile> <rabbitUrl|kafkaBroker>.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { KafkaDlqAdapter } from '../brokers/kafka';
-import { RabbitMqDlqAdapter } from '../brokers/rabbitmq';
-import type { DlqAdapter } from '../brokers/types';
+import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
+import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
+import type { DlqAdapter } from '@/lib/brokers/dlq-types';
 import { DuckDbReplayStore } from '../duckdb-replay-store';
 import { runReplayJob } from '../runner';
 

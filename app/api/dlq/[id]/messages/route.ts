@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
  * GET /api/dlq/{id}/messages?destination=&error=&header=&text=&fingerprint=&from=&to= →
  * `{ messages: [{ id, headers, body, failure, fingerprint, ... }], groups: [{ fingerprint, count,
  * firstSeen, lastSeen, ... }], truncated, read }`. On RabbitMQ, reading takes the messages and requeues
- * them (they are marked redelivered); see lib/dlq/brokers/rabbitmq.ts.
+ * them (they are marked redelivered); see lib/brokers/rabbitmq/dlq.ts.
  */
 export async function GET(
   request: Request,

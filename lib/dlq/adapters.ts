@@ -1,0 +1,22 @@
+import type { BrokerSettings } from '@/lib/config';
+import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
+import type { DlqAdapter, DlqSystem } from '@/lib/brokers/dlq-types';
+import { DLQ_BROKERS } from '@/lib/brokers/registry';
+
+/**
+ * One DLQ adapter per configured broker (lib/brokers/registry.ts lists them). `known` holds each
+ * system's configured DLQ names; names seen in telemetry are added to it later (KnownDlqNames.hint).
+ */
+export function createDlqAdapters(
+  settings: BrokerSettings,
+  configured: readonly { system: string; name: string }[],
+): { adapters: DlqAdapter[]; known: Map<DlqSystem, KnownDlqNames> } {
+  const known = new Map<DlqSystem, KnownDlqNames>();
+  const names = (system: DlqSystem) => {
+    const list = new KnownDlqNames(configured.filter((c) => c.system === system).map((c) => c.name));
+    known.set(system, list);
+    return list;
+  };
+  const adapters = DLQ_BROKERS.flatMap((broker) => broker.dlq(settings, () => names(broker.system)) ?? []);
+  return { adapters, known };
+}
