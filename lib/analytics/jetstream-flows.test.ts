@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SeriesDims } from '@/lib/model/series';
 import type { SeriesTotals } from '@/lib/store/types';
+import { lagByFlowEdge } from '@/lib/lag/flows';
+import type { LagSnapshot } from '@/lib/lag/types';
 import { analyseFlows } from './flows';
 
 const range = { from: '1m', to: 'now', fromUs: 0, toUs: 60_000_000 };
@@ -85,5 +87,32 @@ describe('analyseFlows with JetStream streams', () => {
       ['destination:nats:orders.created->service:billing', 'deliver', 4],
       ['service:shop->destination:nats:orders.created', 'publish', 4],
     ]);
+  });
+});
+
+describe('JetStream lag on the Flows graph', () => {
+  it('matches a stream deliver edge to its consumer, as the lag poller names them (stream, consumer)', () => {
+    const { graph } = analyseFlows(range, [
+      series({ kind: 'publish' }, 1),
+      series(
+        {
+          kind: 'delivery',
+          service: 'billing',
+          consumerGroup: 'billing',
+          destination: 'orders.created (stream ORDERS)',
+        },
+        1,
+      ),
+    ]);
+    const reading = { system: 'nats', destination: 'ORDERS', group: 'billing', status: 'ok', lagMessages: 7 };
+    const lag = lagByFlowEdge(graph, {
+      generatedAt: '',
+      brokers: [],
+      groups: [reading as unknown as LagSnapshot['groups'][number]],
+    });
+    expect(lag.get('destination:nats:ORDERS->service:billing#billing')).toMatchObject({
+      group: 'billing',
+      lagMessages: 7,
+    });
   });
 });
