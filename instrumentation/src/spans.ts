@@ -57,6 +57,14 @@ export interface MessagingSpanInfo {
   server?: { address: string; port?: number } | undefined;
   /** Broker-specific attributes. Set at span start because samplers may read them. */
   attributes?: Attributes;
+  /**
+   * Broker-specific attributes that say where a message was consumed from
+   * beyond its destination (a JetStream stream): low-cardinality, so they go
+   * on the spans and on every metric of the operation, where a backend can
+   * tell the route apart. Build the object once per consumer: routes are
+   * cached by it.
+   */
+  routeAttributes?: Attributes;
   /** Links known at start (samplers see them too). */
   links?: Link[];
 }
@@ -89,7 +97,7 @@ export function messagingAttributes(
   semconv?: SemconvStability,
 ): Attributes {
   // Broker attributes first, so the required ones below always win.
-  const attributes = assignAttributes({}, info.attributes);
+  const attributes = assignAttributes(assignAttributes({}, info.routeAttributes), info.attributes);
   attributes[ATTR_MESSAGING_SYSTEM] = info.system;
   attributes[ATTR_MESSAGING_OPERATION_NAME] = info.operationName ?? operationType;
   attributes[ATTR_MESSAGING_OPERATION_TYPE] = operationType;
@@ -118,7 +126,7 @@ export function messagingAttributes(
  * anonymous destinations are left out.
  */
 export function metricAttributes(info: MessagingSpanInfo, operationType: MessagingOperationType): Attributes {
-  const attributes: Attributes = {};
+  const attributes = assignAttributes({}, info.routeAttributes);
   attributes[ATTR_MESSAGING_SYSTEM] = info.system;
   attributes[ATTR_MESSAGING_OPERATION_NAME] = info.operationName ?? operationType;
   attributes[ATTR_MESSAGING_OPERATION_TYPE] = operationType;

@@ -93,6 +93,7 @@ describe.skipIf(gate.skip)('NATS JetStream through a real server', () => {
         'messaging.operation.type': 'receive',
         'messaging.consumer.group.name': 'billing',
         'messaging.destination.subscription.name': 'billing',
+        'messaging.nats.stream.name': stream,
       });
       expect(sameSpan(receive.links[0]?.context, send.spanContext())).toBe(true);
     }
@@ -100,7 +101,12 @@ describe.skipIf(gate.skip)('NATS JetStream through a real server', () => {
       'messaging.operation.type': 'process',
       'messaging.consumer.group.name': 'billing',
       'messaging.message.id': `order-1-${id}`,
+      // Where the message was consumed from: the stream (also on metrics) and the consumer.
+      'messaging.nats.stream.name': stream,
+      'messaging.destination.subscription.name': 'billing',
     });
+    // The publisher only knows the subject.
+    expect(send.attributes['messaging.nats.stream.name']).toBeUndefined();
     expect(sameSpan(processed.links[0]?.context, send.spanContext())).toBe(true);
     expect(traceIdInHandler).toBe(processed.spanContext().traceId);
     for (const settle of [nak, acked]) {
@@ -111,7 +117,14 @@ describe.skipIf(gate.skip)('NATS JetStream through a real server', () => {
     expect(acked.parentSpanContext?.spanId).toBe(processed.spanContext().spanId);
 
     const redeliveries = await metrics.points('signalbox.messaging.redeliveries');
-    expect(redeliveries.find((p) => p.attributes['messaging.destination.name'] === subject)?.value).toBe(1);
+    const redelivered = redeliveries.find((p) => p.attributes['messaging.destination.name'] === subject);
+    expect(redelivered?.value).toBe(1);
+    expect(redelivered?.attributes['messaging.nats.stream.name']).toBe(stream);
+    const consumed = (await metrics.points('messaging.client.consumed.messages')).filter(
+      (p) => p.attributes['messaging.destination.name'] === subject,
+    );
+    expect(consumed.length).toBeGreaterThan(0);
+    for (const point of consumed) expect(point.attributes['messaging.nats.stream.name']).toBe(stream);
     const hash = pathwayHash('', 'js-producer', 'nats', subject);
     const edge = (await metrics.points('signalbox.messaging.edge.latency')).find(
       (p) => p.attributes['signalbox.pathway.hash'] === hash,

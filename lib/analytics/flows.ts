@@ -4,6 +4,7 @@ import { type EdgeFigures, type EdgeKind, edgeFigures } from './edge-figures';
 import type { Source } from './series-pick';
 import type { TimeRange } from './time-range';
 import { type DestinationRole, destinationRole } from './topology/destination-role';
+import { deliverySource, jetstreamStream } from './topology/jetstream-routes';
 import { brokerRoutes } from './topology/routes';
 
 export type { Source };
@@ -48,7 +49,8 @@ export interface FlowEdge {
    * `publish`: a service sending to a destination; `deliver`: a destination
    * delivering to a consuming service; `route`: the broker routing from one
    * destination to another (a NATS subject to the wildcard subscription
-   * that receives it), counting what was published to the first.
+   * that receives it, or to the JetStream stream that captures it), counting
+   * what was published to the first.
    */
   kind: 'publish' | 'route' | 'deliver';
   /**
@@ -125,11 +127,20 @@ const DELIVERY_KINDS = new Set(['delivery', 'consumed', 'process', 'receive']);
 export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]): FlowAnalysis {
   const publish = new Map<string, SeriesTotals[]>();
   const delivery = new Map<string, SeriesTotals[]>();
+  // Destinations as consumers named them (routes need a JetStream delivery's subject and stream).
+  const consumedNames = new Map<string, { system: string; destination: string }>();
   for (const t of totals) {
     const d = t.dims;
     if (PUBLISH_KINDS.has(d.kind)) push(publish, JSON.stringify([d.service, d.system, d.destination]), t);
-    else if (DELIVERY_KINDS.has(d.kind))
-      push(delivery, JSON.stringify([d.system, d.destination, d.service, d.consumerGroup]), t);
+    else if (DELIVERY_KINDS.has(d.kind)) {
+      // A stream's consumers are fed by the stream node, whichever of its subjects a message came by.
+      const source = deliverySource(d.system, d.destination);
+      push(delivery, JSON.stringify([d.system, source, d.service, d.consumerGroup]), t);
+      consumedNames.set(`${d.system}\u0000${d.destination}`, {
+        system: d.system,
+        destination: d.destination,
+      });
+    }
   }
 
   const nodes = new Map<string, FlowNode>();
@@ -188,17 +199,20 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
     addEdge('publish', addService(service), addDestination(system, destination), system, null, f);
     published.push({ system, destination, figures: f });
   }
-  const consumed = [...delivery.keys()].map((key) => {
-    const [system, destination] = JSON.parse(key) as [string, string];
-    return { system, destination };
-  });
+  const consumed = [...consumedNames.values()];
   const routes = brokerRoutes(published, consumed);
   // Looked up per route and per node: keyed once, so a large topology stays linear.
   const named = (system: string, destination: string) => `${system}\u0000${destination}`;
   const publishedAt = new Map<string, EdgeFigures[]>();
   for (const p of published) push(publishedAt, named(p.system, p.destination), p.figures);
   const routeSources = new Set(routes.map((r) => named(r.system, r.from)));
-  const consumedAt = new Set(consumed.map((c) => named(c.system, c.destination)));
+  const consumedAt = new Set(consumed.map((c) => named(c.system, deliverySource(c.system, c.destination))));
+  const streams = new Set(
+    consumed.flatMap((c) => {
+      const stream = jetstreamStream(c.system, c.destination);
+      return stream === null ? [] : [named(c.system, stream)];
+    }),
+  );
   const queueAt = new Map(
     routes.flatMap((r) => (r.queue ? [[named(r.system, r.to), r.queue] as const] : [])),
   );
@@ -247,6 +261,7 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
     node.role = destinationRole(node.system, node.name, {
       routesFrom: routeSources.has(named(node.system, node.name)),
       consumed: consumedAt.has(named(node.system, node.name)),
+      stream: streams.has(named(node.system, node.name)),
     });
     node.label = destinationLabel(node, queueAt.get(named(node.system, node.name)));
   }

@@ -1,3 +1,4 @@
+import { NATS_STREAM_ATTRIBUTE } from '@/lib/model/jetstream-destination';
 import { PATHWAY_ATTRIBUTES } from '@/lib/model/pathway-attributes';
 import { AttributeSelection } from '../otlp/attribute-selection';
 
@@ -25,6 +26,8 @@ export const MESSAGING_SPAN_KEYS: readonly (readonly [string, boolean])[] = [
   ['messaging.destination.template', true],
   ['celery.routing_key', true],
   // The Java agent's plain SQS DeleteMessage spans (messaging-span.ts, isJavaAgentSqsDelete).
+  // The JetStream stream a NATS delivery came from (lib/model/jetstream-destination.ts).
+  [NATS_STREAM_ATTRIBUTE, true],
   ['rpc.service', true],
   ['rpc.method', true],
   ['aws.sqs.queue.url', true],

@@ -1,4 +1,5 @@
 import { flag, hasKeyWithPrefix, integer, text } from '@/lib/model/attribute-readers';
+import { natsDestination } from '@/lib/model/jetstream-destination';
 import { readSpanPathway } from '@/lib/model/pathway-attributes';
 import type { MessagingSpan, OperationType } from '@/lib/model/span';
 import { type Attributes, type DecodedSpan, SpanKind } from '@/lib/model/telemetry';
@@ -119,7 +120,12 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
       'messaging.destination', // before semconv 1.17 (still sent by Celery and Java agent 1.x)
       'celery.routing_key',
     ) ?? (javaAgentSqsSettle ? sqsQueueName(a) : null);
-  const destination = system === 'rabbitmq' ? rabbitmqDestination(named, a, span.name, opType) : named;
+  const destination =
+    system === 'rabbitmq'
+      ? rabbitmqDestination(named, a, span.name, opType)
+      : system === 'nats'
+        ? natsDestination(named, a)
+        : named;
   return {
     traceId: span.traceId,
     spanId: span.spanId,

@@ -7,6 +7,7 @@ import {
   type MetricPoint,
   isNumberPoint,
 } from './metric';
+import { natsDestination } from './jetstream-destination';
 import { PATHWAY_ATTRIBUTES } from './pathway-attributes';
 import type { PathwayEdge, SeriesDims, SeriesKind, SeriesSample } from './series';
 
@@ -72,7 +73,8 @@ export function classifyMetric(point: MetricPoint): SeriesDims | null {
     return null;
   if (rule.types === HISTOGRAM && UNIT_SECONDS[point.unit] === undefined) return null;
   const system = text(a, 'messaging.system');
-  const destination = text(a, 'messaging.destination.name', 'messaging.destination');
+  const named = text(a, 'messaging.destination.name', 'messaging.destination');
+  const destination = system === 'nats' ? natsDestination(named, a) : named;
   if (system === null || destination === null) return null;
   return {
     kind: rule.kind,

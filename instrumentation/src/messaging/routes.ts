@@ -72,6 +72,16 @@ interface RouteIdentity {
   readonly consumerGroup: string | undefined;
   readonly serverAddress: string | undefined;
   readonly serverPort: number | undefined;
+  readonly routeAttributes: Attributes | undefined;
+}
+
+/** Route attributes are one or two keys, mostly the same object per consumer: compared shallowly. */
+function sameAttributes(a: Attributes | undefined, b: Attributes | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => a[key] === b[key]);
 }
 
 function sameRoute(
@@ -88,7 +98,8 @@ function sameRoute(
     identity.anonymous === (info.anonymous === true) &&
     identity.consumerGroup === info.consumerGroup &&
     identity.serverAddress === info.server?.address &&
-    identity.serverPort === info.server?.port
+    identity.serverPort === info.server?.port &&
+    sameAttributes(identity.routeAttributes, info.routeAttributes)
   );
 }
 
@@ -118,6 +129,7 @@ export class RouteCache {
       operationName: info.operationName,
       consumerGroup: info.consumerGroup,
       server: info.server,
+      routeAttributes: info.routeAttributes,
     };
     const route: CachedRoute = {
       identity: {
@@ -129,6 +141,7 @@ export class RouteCache {
         consumerGroup: info.consumerGroup,
         serverAddress: info.server?.address,
         serverPort: info.server?.port,
+        routeAttributes: info.routeAttributes,
       },
       spanName: spanName(routeInfo, operationType),
       spanAttributes: messagingAttributes(routeInfo, operationType, semconv),
@@ -146,7 +159,8 @@ function bounded<K, V>(map: Map<K, V>): Map<K, V> {
 }
 
 function deliveryBase(info: MessagingSpanInfo): Attributes {
-  const base: Attributes = { [ATTR_MESSAGING_SYSTEM]: info.system };
+  const base: Attributes = Object.assign({}, info.routeAttributes);
+  base[ATTR_MESSAGING_SYSTEM] = info.system;
   if (!info.anonymous) base[ATTR_MESSAGING_DESTINATION_NAME] = info.destination;
   if (info.consumerGroup) base[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = info.consumerGroup;
   return base;

@@ -14,8 +14,10 @@ const MQTT_FILTER = (name: string) =>
 export function destinationRole(
   system: string,
   name: string,
-  seen: { routesFrom: boolean; consumed: boolean },
+  seen: { routesFrom: boolean; consumed: boolean; stream?: boolean },
 ): DestinationRole | null {
+  // A JetStream stream (jetstream-routes.ts): known from its deliveries, not its name.
+  if (seen.stream) return 'stream';
   switch (system) {
     case 'rabbitmq':
       if (seen.routesFrom) return 'exchange';

@@ -40,13 +40,18 @@ import {
   type NatsRuntime,
   type TrackedNatsMessage,
 } from './connection.js';
+import { streamRouteAttributes } from './stream-attributes.js';
 
 /*
  * JetStream (@nats-io/jetstream v3). Destinations are subjects, as on the
  * producer side, so producer and consumer meet on the same name: a message is
  * processed under its subject (templated like core NATS), and a pull's
  * receive span is named after the consumer's single filter subject, else its
- * stream. The JetStream durable consumer is the consumer group.
+ * stream. The JetStream durable consumer is the consumer group. Consumption
+ * also names the stream (`messaging.nats.stream.name`, on spans and metrics)
+ * and the consumer (`messaging.destination.subscription.name`, spans only:
+ * ephemeral consumers have generated names), so a backend can place the
+ * stream between the subjects it captures and its consumers.
  */
 
 interface ConsumerContext {
@@ -56,6 +61,7 @@ interface ConsumerContext {
   filterTemplate: string | undefined;
   group: string | undefined;
   name: string | undefined;
+  stream: string | undefined;
 }
 
 async function consumerContext(nats: NatsRuntime, consumer: Consumer): Promise<ConsumerContext> {
@@ -78,10 +84,12 @@ async function consumerContext(nats: NatsRuntime, consumer: Consumer): Promise<C
   const extra: Omit<MessagingSpanInfo, 'destination' | 'system'> = {};
   if (group) extra.consumerGroup = group;
   if (info?.name) extra.attributes = { [ATTR_MESSAGING_DESTINATION_SUBSCRIPTION_NAME]: info.name };
+  const routeAttributes = streamRouteAttributes(info?.stream_name);
+  if (routeAttributes) extra.routeAttributes = routeAttributes;
   const filterTemplate = single && hasNatsWildcard(single) ? single : undefined;
   const destination = single ?? info?.stream_name ?? '';
   const { info: receive } = subjectInfo(nats, destination, extra, filterTemplate);
-  return { receive, filterTemplate, group, name: info?.name };
+  return { receive, filterTemplate, group, name: info?.name, stream: info?.stream_name };
 }
 
 function messageId(msg: JsMsg): Attributes | undefined {
@@ -107,8 +115,14 @@ function handOver(
   const state = guarded(
     'jetstream delivery',
     () => {
-      const extra: Omit<MessagingSpanInfo, 'destination' | 'system'> = { attributes: messageId(msg) ?? {} };
+      const attributes = messageId(msg) ?? {};
+      // The message says which stream and consumer delivered it, also when the consumer info could not be read.
+      const consumer = msg.info.consumer || ctx.name;
+      if (consumer) attributes[ATTR_MESSAGING_DESTINATION_SUBSCRIPTION_NAME] = consumer;
+      const extra: Omit<MessagingSpanInfo, 'destination' | 'system'> = { attributes };
       if (ctx.group) extra.consumerGroup = ctx.group;
+      const routeAttributes = streamRouteAttributes(msg.info.stream || ctx.stream);
+      if (routeAttributes) extra.routeAttributes = routeAttributes;
       const { info, template } = subjectInfo(nats, msg.subject, extra, ctx.filterTemplate);
       const delivery = recordDelivery(
         nats.runtime,
