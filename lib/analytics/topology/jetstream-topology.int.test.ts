@@ -84,7 +84,7 @@ describe.skipIf(gate.skip)('JetStream streams on the flow graph (real server, ou
       await (await jetstreamManager(nc)).streams.delete(stream).catch(() => undefined);
       await nc.close();
     }
-    const { getStore } = await import('@/lib/store');
+    const { getStore } = await import('@/lib/runtime');
     await (await getStore()).close();
     for (const s of [shop, billing, audit]) await s.metrics.shutdown();
     trace.disable();

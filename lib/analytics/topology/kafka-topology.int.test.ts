@@ -103,7 +103,7 @@ describe.skipIf(gate.skip)(
 
     afterAll(async () => {
       for (const close of closers.reverse()) await close().catch(() => undefined);
-      const { getStore } = await import('@/lib/store');
+      const { getStore } = await import('@/lib/runtime');
       await (await getStore()).close();
       for (const s of [shop, regexReader, aReader]) await s.metrics.shutdown();
       trace.disable();

@@ -82,7 +82,7 @@ describe.skipIf(gate.skip)(
 
     afterAll(async () => {
       await Promise.all(clients.map((client) => client.endAsync()));
-      const { getStore } = await import('@/lib/store');
+      const { getStore } = await import('@/lib/runtime');
       await (await getStore()).close();
       for (const s of all) await s.metrics.shutdown();
       trace.disable();
