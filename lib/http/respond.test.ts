@@ -5,6 +5,7 @@ import { OperatorAuthError } from '@/lib/auth/operator';
 import { BrokerConfigError } from '@/lib/brokers/config-file';
 import { DlqBrokerError } from '@/lib/dlq/brokers/types';
 import { DlqConflictError, DlqNotFoundError } from '@/lib/dlq/service';
+import { QueueFullError } from '@/lib/store/write-queue';
 import { intParam } from './query';
 import { errorResponse } from './respond';
 
@@ -30,6 +31,13 @@ describe('errorResponse', () => {
       'SIGNALBOX_KAFKA_BROKERS is empty',
     ]);
     expect(await answer(new OperatorAuthError('wrong token', 403))).toEqual([403, 'wrong token']);
+  });
+
+  it('answers a full write queue 429 with Retry-After, as OTLP ingest does', async () => {
+    const response = errorResponse(new QueueFullError(2), 'the test query');
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('2');
+    expect(await response.json()).toEqual({ error: 'the ingest queue is full; retry later' });
   });
 
   it('names every invalid field of a body that failed validation', async () => {
