@@ -27,7 +27,11 @@ export class LagQueryError extends BadRequestError {
  * The group a URL points at (`?system=kafka&destination=orders&group=audit`), null when it names none;
  * LagQueryError saying what is wrong when it names one badly.
  */
-export function parseGroupKey(params: Record<string, string | undefined>): GroupKey | null {
+export function parseGroupKey(params: {
+  system?: string;
+  destination?: string;
+  group?: string;
+}): GroupKey | null {
   if (params.system === undefined && params.group === undefined && params.destination === undefined)
     return null;
   const result = groupKeySchema.safeParse(params);
