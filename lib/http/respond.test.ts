@@ -6,7 +6,6 @@ import { BrokerConfigError } from '@/lib/brokers/config-file';
 import { DlqBrokerError } from '@/lib/dlq/brokers/types';
 import { DlqConflictError, DlqNotFoundError } from '@/lib/dlq/service';
 import { QueueFullError } from '@/lib/store/write-queue';
-import { intParam } from './query';
 import { errorResponse } from './respond';
 
 const answer = async (error: unknown) => {
@@ -56,26 +55,4 @@ describe('errorResponse', () => {
     expect(log).toHaveBeenCalledOnce();
     log.mockRestore();
   });
-});
-
-describe('intParam', () => {
-  const limit = (query: string) =>
-    intParam(new URLSearchParams(query), 'limit', { min: 1, max: 10_000, fallback: 200 });
-
-  it('reads a whole number in range, and the default when absent', () => {
-    expect(limit('limit=50')).toBe(50);
-    expect(limit('')).toBe(200);
-  });
-
-  it.each(['limit=0', 'limit=10001', 'limit=2.5', 'limit=all'])(
-    'refuses %s with a 400 naming the range',
-    (q) => {
-      expect(() => limit(q)).toThrow(/^limit must be a whole number from 1 to 10000/);
-      try {
-        limit(q);
-      } catch (error) {
-        expect(errorResponse(error, 'x').status).toBe(400);
-      }
-    },
-  );
 });

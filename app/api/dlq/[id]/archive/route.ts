@@ -1,6 +1,8 @@
 import { getDlqServices } from '@/lib/dlq';
-import { intParam } from '@/lib/http/query';
+import { parseQuery } from '@/lib/http/parse';
+import { decodeSegment } from '@/lib/http/path';
 import { errorResponse } from '@/lib/http/respond';
+import { dlqArchiveQuery } from '@/lib/http/schemas/dlq';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,13 +16,12 @@ export async function GET(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   try {
-    const id = decodeURIComponent((await params).id);
-    const search = new URL(request.url).searchParams;
-    const limit = intParam(search, 'limit', { min: 1, max: 10_000, fallback: 200 });
+    const id = decodeSegment((await params).id, 'id');
+    const { gone, limit } = parseQuery(request, dlqArchiveQuery);
     const { archive, archiver, config } = await getDlqServices();
     const [counts, messages] = await Promise.all([
       archive.counts(id),
-      archive.list(id, { goneOnly: search.get('gone') === '1', limit }),
+      archive.list(id, { goneOnly: gone === '1', limit }),
     ]);
     return Response.json({
       enabled: config.archiveIntervalMs > 0,

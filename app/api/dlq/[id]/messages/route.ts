@@ -1,6 +1,8 @@
 import { getDlqServices } from '@/lib/dlq';
-import { filterFromParams } from '@/lib/dlq/filter';
+import { parseQuery } from '@/lib/http/parse';
+import { decodeSegment } from '@/lib/http/path';
 import { errorResponse } from '@/lib/http/respond';
+import { dlqMessagesQuery } from '@/lib/http/schemas/dlq';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,10 +17,10 @@ export async function GET(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   try {
-    const { id } = await params;
-    const filter = filterFromParams(new URL(request.url).searchParams);
+    const id = decodeSegment((await params).id, 'id');
+    const filter = parseQuery(request, dlqMessagesQuery);
     const { service } = await getDlqServices();
-    return Response.json(await service.messages(decodeURIComponent(id), filter));
+    return Response.json(await service.messages(id, filter));
   } catch (error) {
     return errorResponse(error, 'reading the dead-letter queue');
   }
