@@ -17,7 +17,9 @@ export async function GET(request: Request): Promise<Response> {
   try {
     const { edge, from, to, step } = parseQuery(request, edgeSeriesQuery);
     const range = parseTimeRange(from, to);
-    return Response.json(await getEdgeDetail(await getStore(), range, edge, parseStep(step, range)));
+    // The step is checked before the store is opened: a bad query touches nothing.
+    const stepUs = parseStep(step, range);
+    return Response.json(await getEdgeDetail(await getStore(), range, edge, stepUs));
   } catch (error) {
     return errorResponse(error, 'edge series query');
   }
