@@ -96,20 +96,9 @@ async function QueueContent({
 }
 
 async function Archive({ queueId }: { queueId: string }) {
-  const { archive, archiver, config } = await getDlqServices();
-  const [counts, gone] = await Promise.all([
-    archive.counts(queueId),
-    archive.list(queueId, { goneOnly: true, limit: 25 }),
-  ]);
-  return (
-    <ArchivePanel
-      enabled={config.archiveIntervalMs > 0}
-      intervalSeconds={config.archiveIntervalMs / 1000}
-      counts={counts}
-      lastPass={archiver.last.get(queueId) ?? null}
-      gone={gone}
-    />
-  );
+  const { archiver } = await getDlqServices();
+  const { messages, ...view } = await archiver.view(queueId, { goneOnly: true, limit: 25 });
+  return <ArchivePanel {...view} gone={messages} />;
 }
 
 async function Audit() {

@@ -18,18 +18,8 @@ export async function GET(
   try {
     const id = decodeSegment((await params).id, 'id');
     const { gone, limit } = parseQuery(request, dlqArchiveQuery);
-    const { archive, archiver, config } = await getDlqServices();
-    const [counts, messages] = await Promise.all([
-      archive.counts(id),
-      archive.list(id, { goneOnly: gone === '1', limit }),
-    ]);
-    return Response.json({
-      enabled: config.archiveIntervalMs > 0,
-      intervalSeconds: config.archiveIntervalMs / 1000,
-      counts,
-      lastPass: archiver.last.get(id) ?? null,
-      messages,
-    });
+    const { archiver } = await getDlqServices();
+    return Response.json(await archiver.view(id, { goneOnly: gone === '1', limit }));
   } catch (error) {
     return errorResponse(error, 'reading the DLQ archive');
   }
