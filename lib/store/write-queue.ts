@@ -9,8 +9,8 @@ import { TooManyRequestsError } from '@/lib/http/errors';
  *
  * The queue is bounded in rows: a batch that would overflow it is refused at
  * once with QueueFullError (429 + Retry-After, from the OTLP receiver and the
- * APIs alike: it is a TooManyRequestsError), so memory
- * stays bounded under any load and nothing that was accepted is dropped.
+ * APIs alike: it is a TooManyRequestsError), so memory stays bounded under any
+ * load and nothing that was accepted is dropped.
  * Maintenance tasks (compaction, retention) run between flushes, never
  * concurrently with a write.
  */
