@@ -21,7 +21,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** "limit must be a whole number from 1 to 10000, not "0"": the parameter, what is expected, what came. */
-function describe(issue: z.core.$ZodIssue, input: unknown, whole: string): string {
+function describeIssue(issue: z.core.$ZodIssue, input: unknown, whole: string): string {
   // A check across parameters ("give exactly one of …") is already a sentence.
   if (issue.path.length === 0 && issue.code === 'custom') return issue.message;
   const name = issue.path.length === 0 ? whole : issue.path.map(String).join('.');
@@ -34,7 +34,7 @@ function describe(issue: z.core.$ZodIssue, input: unknown, whole: string): strin
 function parseInput<S extends z.ZodType>(input: unknown, schema: S, whole: string): z.output<S> {
   const result = schema.safeParse(input, { error: issueWording });
   if (result.success) return result.data;
-  throw new BadRequestError(result.error.issues.map((i) => describe(i, input, whole)).join('; '));
+  throw new BadRequestError(result.error.issues.map((i) => describeIssue(i, input, whole)).join('; '));
 }
 
 /**
