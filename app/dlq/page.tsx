@@ -10,7 +10,9 @@ import { MessageTable } from '@/components/dlq/message-table';
 import { QueueList } from '@/components/dlq/queue-list';
 import { ReplayPanel } from '@/components/dlq/replay-panel';
 import { getDlqServices } from '@/lib/runtime';
-import { type DlqFilter, filterFromParams, isEmptyFilter } from '@/lib/dlq/filter';
+import { type DlqFilter, isEmptyFilter } from '@/lib/dlq/filter';
+import { parseSearchParams } from '@/lib/http/parse';
+import { dlqMessagesQuery } from '@/lib/http/schemas/dlq';
 import { type SearchParams, firstValues } from '@/lib/ui/search-params';
 
 export const metadata: Metadata = { title: 'Dead letters' };
@@ -94,20 +96,9 @@ async function QueueContent({
 }
 
 async function Archive({ queueId }: { queueId: string }) {
-  const { archive, archiver, config } = await getDlqServices();
-  const [counts, gone] = await Promise.all([
-    archive.counts(queueId),
-    archive.list(queueId, { goneOnly: true, limit: 25 }),
-  ]);
-  return (
-    <ArchivePanel
-      enabled={config.archiveIntervalMs > 0}
-      intervalSeconds={config.archiveIntervalMs / 1000}
-      counts={counts}
-      lastPass={archiver.last.get(queueId) ?? null}
-      gone={gone}
-    />
-  );
+  const { archiver } = await getDlqServices();
+  const { messages, ...view } = await archiver.view(queueId, { goneOnly: true, limit: 25 });
+  return <ArchivePanel {...view} gone={messages} />;
 }
 
 async function Audit() {
@@ -122,7 +113,8 @@ export default async function DlqPage({ searchParams }: { searchParams: SearchPa
   let filter: DlqFilter = {};
   let filterError: string | null = null;
   try {
-    filter = filterFromParams(new URLSearchParams(params));
+    // The same reading as GET /api/dlq/{id}/messages, so the page and the API refuse alike.
+    filter = parseSearchParams(new URLSearchParams(params), dlqMessagesQuery);
   } catch (error) {
     filterError = error instanceof Error ? error.message : String(error);
   }

@@ -84,4 +84,15 @@ describe.skipIf(gate.skip)('DLQ archive mode (real RabbitMQ, real DuckDB file)',
     // RabbitMQ's own x-death dialect, parsed at archive time.
     expect(first?.message.failure).toMatchObject({ reason: 'rejected', source: { destination: work } });
   });
+
+  it('shows the page and the API one view of the queue: settings, counts, last pass, messages', async () => {
+    const view = await archiver.view(id, { goneOnly: true, limit: 2 });
+    expect(view).toMatchObject({
+      enabled: true,
+      intervalSeconds: 60,
+      counts: { archived: 3, gone: 3 },
+      lastPass: { queueId: id, atMs: 3_000, gone: 3 },
+    });
+    expect(view.messages).toHaveLength(2);
+  });
 });

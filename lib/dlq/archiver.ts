@@ -1,4 +1,4 @@
-import type { DlqArchiveStore } from './archive-store';
+import type { ArchiveCounts, ArchivedMessage, DlqArchiveStore } from './archive-store';
 import type { DlqService } from './service';
 
 /** What one archive pass did, per queue (shown on the page and in logs). */
@@ -8,6 +8,15 @@ export interface ArchivePass {
   added: number;
   gone: number;
   error: string | null;
+}
+
+/** Archive mode as one DLQ's page panel and GET /api/dlq/{id}/archive show it. */
+export interface ArchiveView {
+  enabled: boolean;
+  intervalSeconds: number;
+  counts: ArchiveCounts;
+  lastPass: ArchivePass | null;
+  messages: ArchivedMessage[];
 }
 
 /**
@@ -61,6 +70,21 @@ export class DlqArchiver {
       passes.push(pass);
     }
     return passes;
+  }
+
+  /** What archive mode holds for one DLQ: the page and the API read it here, not from the store. */
+  async view(queueId: string, options: { goneOnly: boolean; limit: number }): Promise<ArchiveView> {
+    const [counts, messages] = await Promise.all([
+      this.store.counts(queueId),
+      this.store.list(queueId, options),
+    ]);
+    return {
+      enabled: this.intervalMs > 0,
+      intervalSeconds: this.intervalMs / 1000,
+      counts,
+      lastPass: this.last.get(queueId) ?? null,
+      messages,
+    };
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { parseSearchParams } from '@/lib/http/parse';
+import { dlqMessagesQuery } from '@/lib/http/schemas/dlq';
 import type { DlqRecord } from '@/lib/brokers/dlq-types';
-import { filterFromParams, matchesFilter } from './filter';
+import { matchesFilter } from './filter';
 import { groupByFingerprint } from './grouping';
 import { bodyView, messageView } from './message-view';
 
@@ -45,8 +47,8 @@ describe('grouping and filters', () => {
   });
 
   it('filters by error, header, body text, destination and time', () => {
-    const pick = (params: string) =>
-      views.filter((v) => matchesFilter(v, filterFromParams(new URLSearchParams(params)))).map((v) => v.id);
+    const filterOf = (params: string) => parseSearchParams(new URLSearchParams(params), dlqMessagesQuery);
+    const pick = (params: string) => views.filter((v) => matchesFilter(v, filterOf(params))).map((v) => v.id);
     expect(pick('error=declined')).toEqual(['0:3']);
     expect(pick('header=tenant')).toEqual(['0:2']);
     expect(pick('header=tenant%3Dacme')).toEqual(['0:2']);
@@ -55,7 +57,7 @@ describe('grouping and filters', () => {
     expect(pick('destination=orders')).toHaveLength(3);
     expect(pick('from=2026-11-21T00:00:00Z')).toEqual(['0:3']);
     expect(pick(`fingerprint=${views[0]!.fingerprint}`)).toEqual(['0:1', '0:2']);
-    expect(() => filterFromParams(new URLSearchParams('from=yesterday'))).toThrow();
+    expect(() => filterOf('from=yesterday')).toThrow(/^from must be an ISO-8601 time .*, not "yesterday"$/);
   });
 
   it('shows bodies as JSON, text, or base64 for binary, with the size', () => {

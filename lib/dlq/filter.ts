@@ -14,7 +14,7 @@ export const filterSchema = z
     fingerprint: z
       .string()
       .trim()
-      .regex(/^[0-9a-f]{16}$/, 'expected a 16-hex-digit fingerprint'),
+      .regex(/^[0-9a-f]{16}$/, "must be 16 hex digits (a failure group's fingerprint)"),
     /** ISO 8601: last failure at or after. */
     from: z.iso.datetime({ offset: true }),
     /** ISO 8601: last failure before. */
@@ -24,16 +24,6 @@ export const filterSchema = z
   .strict();
 
 export type DlqFilter = z.infer<typeof filterSchema>;
-
-/** Reads a filter from URL search params (unknown params are ignored; bad values throw a ZodError). */
-export function filterFromParams(params: URLSearchParams): DlqFilter {
-  const raw: Record<string, string> = {};
-  for (const key of Object.keys(filterSchema.shape)) {
-    const value = params.get(key);
-    if (value !== null && value.trim() !== '') raw[key] = value;
-  }
-  return filterSchema.parse(raw);
-}
 
 const has = (haystack: string | null | undefined, needle: string) =>
   haystack?.toLowerCase().includes(needle.toLowerCase()) ?? false;

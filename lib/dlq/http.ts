@@ -1,19 +1,12 @@
 import 'server-only';
 import { requireOperator } from '@/lib/auth/operator';
-import { DlqRequestError } from './service';
-import { getDlqServices } from '@/lib/runtime';
+import { config } from '@/lib/runtime';
 
-/** Authorizes a mutating request; returns the actor for the audit log. */
-export async function operatorOf(request: Request): Promise<string> {
-  const { config } = await getDlqServices();
-  return requireOperator(request, config.operatorToken);
-}
-
-/** A request body as JSON, or a 400. */
-export async function jsonBody(request: Request): Promise<unknown> {
-  try {
-    return (await request.json()) as unknown;
-  } catch {
-    throw new DlqRequestError('the body must be JSON');
-  }
+/**
+ * Authorizes a mutating request; returns the actor for the audit log. Reads the token from the
+ * settings the DLQ services are built from, without opening them (their store and brokers): a
+ * refused or malformed request touches nothing.
+ */
+export function operatorOf(request: Request): string {
+  return requireOperator(request, config().dlq.operatorToken);
 }

@@ -27,6 +27,18 @@ export class ConflictError extends HttpError {
   readonly status = 409;
 }
 
+/** Too much at once; the client should retry after `retryAfterSeconds` (429 with Retry-After). */
+export class TooManyRequestsError extends HttpError {
+  override name = 'TooManyRequestsError';
+  readonly status = 429;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A broker answered with an error the user can act on; its message names what (502). */
 export class BadGatewayError extends HttpError {
   override name = 'BadGatewayError';

@@ -5,7 +5,7 @@ import { OperatorAuthError } from '@/lib/auth/operator';
 import { ConfigError } from '@/lib/config';
 import { DlqBrokerError } from '@/lib/brokers/dlq-types';
 import { DlqConflictError, DlqNotFoundError } from '@/lib/dlq/service';
-import { intParam } from './query';
+import { QueueFullError } from '@/lib/store/write-queue';
 import { errorResponse } from './respond';
 
 const answer = async (error: unknown) => {
@@ -32,6 +32,13 @@ describe('errorResponse', () => {
     expect(await answer(new OperatorAuthError('wrong token', 403))).toEqual([403, 'wrong token']);
   });
 
+  it('answers a full write queue 429 with Retry-After, as OTLP ingest does', async () => {
+    const response = errorResponse(new QueueFullError(2), 'the test query');
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('2');
+    expect(await response.json()).toEqual({ error: 'the ingest queue is full; retry later' });
+  });
+
   it('names every invalid field of a body that failed validation', async () => {
     const result = z.object({ rate: z.number().max(100), dryRun: z.boolean() }).safeParse({ rate: 500 });
     const [status, message] = await answer(result.error);
@@ -48,26 +55,4 @@ describe('errorResponse', () => {
     expect(log).toHaveBeenCalledOnce();
     log.mockRestore();
   });
-});
-
-describe('intParam', () => {
-  const limit = (query: string) =>
-    intParam(new URLSearchParams(query), 'limit', { min: 1, max: 10_000, fallback: 200 });
-
-  it('reads a whole number in range, and the default when absent', () => {
-    expect(limit('limit=50')).toBe(50);
-    expect(limit('')).toBe(200);
-  });
-
-  it.each(['limit=0', 'limit=10001', 'limit=2.5', 'limit=all'])(
-    'refuses %s with a 400 naming the range',
-    (q) => {
-      expect(() => limit(q)).toThrow(/^limit must be a whole number from 1 to 10000/);
-      try {
-        limit(q);
-      } catch (error) {
-        expect(errorResponse(error, 'x').status).toBe(400);
-      }
-    },
-  );
 });

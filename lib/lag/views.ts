@@ -15,8 +15,15 @@ const SYSTEMS = [
 
 const groupKeySchema = z.object({
   system: z.enum(SYSTEMS, { error: `system must be one of ${SYSTEMS.join(', ')}` }),
-  destination: z.string().min(1, 'destination is required with system').max(1000),
-  group: z.string().min(1, 'group is required with system').max(1000),
+  // The message for a missing value too: Zod's own would not say which parameter it is.
+  destination: z
+    .string({ error: 'destination is required with system' })
+    .min(1, 'destination is required with system')
+    .max(1000),
+  group: z
+    .string({ error: 'group is required with system' })
+    .min(1, 'group is required with system')
+    .max(1000),
 });
 
 export class LagQueryError extends BadRequestError {
@@ -27,7 +34,11 @@ export class LagQueryError extends BadRequestError {
  * The group a URL points at (`?system=kafka&destination=orders&group=audit`), null when it names none;
  * LagQueryError saying what is wrong when it names one badly.
  */
-export function parseGroupKey(params: Record<string, string | undefined>): GroupKey | null {
+export function parseGroupKey(params: {
+  system?: string;
+  destination?: string;
+  group?: string;
+}): GroupKey | null {
   if (params.system === undefined && params.group === undefined && params.destination === undefined)
     return null;
   const result = groupKeySchema.safeParse(params);

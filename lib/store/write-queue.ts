@@ -1,3 +1,5 @@
+import { TooManyRequestsError } from '@/lib/http/errors';
+
 /**
  * The single writer's queue. Requests hand in batches and wait; the writer
  * takes everything waiting (up to `maxRowsPerFlush`) and writes it in one
@@ -6,15 +8,16 @@
  * commit per group, not per request) while keeping "resolved = durable".
  *
  * The queue is bounded in rows: a batch that would overflow it is refused at
- * once with QueueFullError (the receiver answers 429 + Retry-After), so memory
- * stays bounded under any load and nothing that was accepted is dropped.
+ * once with QueueFullError (429 + Retry-After, from the OTLP receiver and the
+ * APIs alike: it is a TooManyRequestsError), so memory stays bounded under any
+ * load and nothing that was accepted is dropped.
  * Maintenance tasks (compaction, retention) run between flushes, never
  * concurrently with a write.
  */
-export class QueueFullError extends Error {
+export class QueueFullError extends TooManyRequestsError {
   override name = 'QueueFullError';
-  constructor(readonly retryAfterSeconds: number) {
-    super('the ingest queue is full; retry later');
+  constructor(retryAfterSeconds: number) {
+    super('the ingest queue is full; retry later', retryAfterSeconds);
   }
 }
 

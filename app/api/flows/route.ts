@@ -1,5 +1,7 @@
 import { getFlowGraph } from '@/lib/analytics/flows';
+import { parseQuery } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
+import { flowsQuery } from '@/lib/http/schemas/flows';
 import { parseTimeRange } from '@/lib/analytics/time-range';
 import { getStore } from '@/lib/runtime';
 
@@ -7,9 +9,9 @@ export const dynamic = 'force-dynamic';
 
 /** GET /api/flows?from=15m&to=now — services, destinations, consumer groups and the edges between them. */
 export async function GET(request: Request): Promise<Response> {
-  const params = new URL(request.url).searchParams;
   try {
-    const range = parseTimeRange(params.get('from'), params.get('to'));
+    const { from, to } = parseQuery(request, flowsQuery);
+    const range = parseTimeRange(from, to);
     return Response.json(await getFlowGraph(await getStore(), range));
   } catch (error) {
     return errorResponse(error, 'flows query');

@@ -1,5 +1,7 @@
 import { NotFoundError } from '@/lib/http/errors';
+import { parseQuery } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
+import { lagQuery } from '@/lib/http/schemas/lag';
 import { getLagPoller } from '@/lib/runtime';
 import { parseGroupKey } from '@/lib/lag/views';
 
@@ -12,9 +14,8 @@ export const dynamic = 'force-dynamic';
  * `?system=&destination=&group=` narrows it to one group.
  */
 export async function GET(request: Request): Promise<Response> {
-  const params = Object.fromEntries(new URL(request.url).searchParams);
   try {
-    const key = parseGroupKey(params);
+    const key = parseGroupKey(parseQuery(request, lagQuery));
     const snapshot = (await getLagPoller()).latest();
     if (!key) return Response.json(snapshot);
     const groups = snapshot.groups.filter(

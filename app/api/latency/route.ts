@@ -1,5 +1,7 @@
 import { getLatencyReport } from '@/lib/analytics/latency';
+import { parseQuery } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
+import { latencyQuery } from '@/lib/http/schemas/latency';
 import { parseCompareTo, parseTimeRange } from '@/lib/analytics/time-range';
 import { getStore } from '@/lib/runtime';
 
@@ -11,10 +13,10 @@ export const dynamic = 'force-dynamic';
  * spans); with compareTo, the same figures for an earlier window.
  */
 export async function GET(request: Request): Promise<Response> {
-  const params = new URL(request.url).searchParams;
   try {
-    const range = parseTimeRange(params.get('from'), params.get('to'));
-    const compare = parseCompareTo(params.get('compareTo'), range);
+    const { from, to, compareTo } = parseQuery(request, latencyQuery);
+    const range = parseTimeRange(from, to);
+    const compare = parseCompareTo(compareTo, range);
     return Response.json(await getLatencyReport(await getStore(), range, compare));
   } catch (error) {
     return errorResponse(error, 'latency query');

@@ -1,7 +1,7 @@
 import { getEdgeDetail } from '@/lib/analytics/edge-detail';
-import { BadRequestError } from '@/lib/http/errors';
-import { param } from '@/lib/http/query';
+import { parseQuery } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
+import { edgeSeriesQuery } from '@/lib/http/schemas/flows';
 import { parseTimeRange } from '@/lib/analytics/time-range';
 import { parseStep } from '@/lib/analytics/time-step';
 import { getStore } from '@/lib/runtime';
@@ -14,14 +14,12 @@ export const dynamic = 'force-dynamic';
  * slowest recent messages (linking to their journeys).
  */
 export async function GET(request: Request): Promise<Response> {
-  const params = new URL(request.url).searchParams;
   try {
-    const edge = param(params, 'edge', 2048);
-    if (!edge) throw new BadRequestError('edge is required: an edge id from GET /api/flows');
-    const range = parseTimeRange(params.get('from'), params.get('to'));
-    return Response.json(
-      await getEdgeDetail(await getStore(), range, edge, parseStep(params.get('step'), range)),
-    );
+    const { edge, from, to, step } = parseQuery(request, edgeSeriesQuery);
+    const range = parseTimeRange(from, to);
+    // The step is checked before the store is opened: a bad query touches nothing.
+    const stepUs = parseStep(step, range);
+    return Response.json(await getEdgeDetail(await getStore(), range, edge, stepUs));
   } catch (error) {
     return errorResponse(error, 'edge series query');
   }

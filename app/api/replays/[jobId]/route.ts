@@ -27,7 +27,7 @@ export async function DELETE(
   { params }: { params: Promise<{ jobId: string }> },
 ): Promise<Response> {
   try {
-    const actor = await operatorOf(request);
+    const actor = operatorOf(request);
     const { jobId } = await params;
     const { service } = await getDlqServices();
     return Response.json(await service.cancel(jobId, actor));

@@ -1,6 +1,8 @@
 import { getDlqServices } from '@/lib/runtime';
-import { intParam } from '@/lib/http/query';
+import { parseQuery } from '@/lib/http/parse';
+import { decodeSegment } from '@/lib/http/path';
 import { errorResponse } from '@/lib/http/respond';
+import { dlqArchiveQuery } from '@/lib/http/schemas/dlq';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,21 +16,10 @@ export async function GET(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   try {
-    const id = decodeURIComponent((await params).id);
-    const search = new URL(request.url).searchParams;
-    const limit = intParam(search, 'limit', { min: 1, max: 10_000, fallback: 200 });
-    const { archive, archiver, config } = await getDlqServices();
-    const [counts, messages] = await Promise.all([
-      archive.counts(id),
-      archive.list(id, { goneOnly: search.get('gone') === '1', limit }),
-    ]);
-    return Response.json({
-      enabled: config.archiveIntervalMs > 0,
-      intervalSeconds: config.archiveIntervalMs / 1000,
-      counts,
-      lastPass: archiver.last.get(id) ?? null,
-      messages,
-    });
+    const id = decodeSegment((await params).id, 'id');
+    const { gone, limit } = parseQuery(request, dlqArchiveQuery);
+    const { archiver } = await getDlqServices();
+    return Response.json(await archiver.view(id, { goneOnly: gone === '1', limit }));
   } catch (error) {
     return errorResponse(error, 'reading the DLQ archive');
   }

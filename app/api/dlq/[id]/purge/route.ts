@@ -1,6 +1,9 @@
 import { getDlqServices } from '@/lib/runtime';
-import { jsonBody, operatorOf } from '@/lib/dlq/http';
+import { operatorOf } from '@/lib/dlq/http';
+import { parseBody } from '@/lib/http/parse';
+import { decodeSegment } from '@/lib/http/path';
 import { errorResponse } from '@/lib/http/respond';
+import { dlqPurgeBody } from '@/lib/http/schemas/dlq';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,11 +13,11 @@ export async function POST(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   try {
-    const actor = await operatorOf(request);
-    const { id } = await params;
-    const body = (await jsonBody(request)) as { confirm?: unknown } | null;
+    const actor = operatorOf(request);
+    const id = decodeSegment((await params).id, 'id');
+    const { confirm } = await parseBody(request, dlqPurgeBody);
     const { service } = await getDlqServices();
-    return Response.json(await service.purge(decodeURIComponent(id), actor, body?.confirm));
+    return Response.json(await service.purge(id, actor, confirm));
   } catch (error) {
     return errorResponse(error, 'purging the queue');
   }

@@ -1,6 +1,9 @@
 import { getDlqServices } from '@/lib/runtime';
-import { jsonBody, operatorOf } from '@/lib/dlq/http';
+import { operatorOf } from '@/lib/dlq/http';
+import { parseBody } from '@/lib/http/parse';
+import { decodeSegment } from '@/lib/http/path';
 import { errorResponse } from '@/lib/http/respond';
+import { dlqReplayBody } from '@/lib/http/schemas/dlq';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,10 +18,11 @@ export async function POST(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   try {
-    const actor = await operatorOf(request);
-    const { id } = await params;
+    const actor = operatorOf(request);
+    const id = decodeSegment((await params).id, 'id');
+    const body = await parseBody(request, dlqReplayBody);
     const { service } = await getDlqServices();
-    const result = await service.replay(decodeURIComponent(id), await jsonBody(request), actor);
+    const result = await service.replay(id, body, actor);
     return Response.json(result, { status: 'dryRun' in result ? 200 : 202 });
   } catch (error) {
     return errorResponse(error, 'starting the replay');

@@ -1,5 +1,6 @@
 import { getDlqServices } from '@/lib/runtime';
 import { operatorOf } from '@/lib/dlq/http';
+import { decodeSegment } from '@/lib/http/path';
 import { errorResponse } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
@@ -10,10 +11,12 @@ export async function DELETE(
   { params }: { params: Promise<{ id: string; messageId: string }> },
 ): Promise<Response> {
   try {
-    const actor = await operatorOf(request);
-    const { id, messageId } = await params;
+    const actor = operatorOf(request);
+    const segments = await params;
+    const id = decodeSegment(segments.id, 'id');
+    const messageId = decodeSegment(segments.messageId, 'messageId');
     const { service } = await getDlqServices();
-    await service.deleteMessage(decodeURIComponent(id), decodeURIComponent(messageId), actor);
+    await service.deleteMessage(id, messageId, actor);
     return new Response(null, { status: 204 });
   } catch (error) {
     return errorResponse(error, 'deleting the message');
