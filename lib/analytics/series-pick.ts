@@ -1,4 +1,4 @@
-import type { SeriesKind, SeriesSource } from '@/lib/model/series';
+import type { SeriesAggregate, SeriesKind, SeriesSource } from '@/lib/model/series';
 import type { SeriesTotals } from '@/lib/store/types';
 import type { Bucket } from '@/lib/model/histogram';
 
@@ -11,14 +11,8 @@ import type { Bucket } from '@/lib/model/histogram';
 export type Source = SeriesSource;
 
 /** Several series summed (e.g. one per pathway hash or error type). */
-export interface Combined {
+export interface Combined extends SeriesAggregate {
   seriesIds: number[];
-  messages: number;
-  errors: number;
-  latencyCount: number;
-  latencySum: number;
-  latencyMin: number | null;
-  latencyMax: number | null;
   buckets: Bucket[];
 }
 

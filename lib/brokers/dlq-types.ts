@@ -1,12 +1,13 @@
 import { BadGatewayError } from '@/lib/http/errors';
+import type { BrokerSystem } from '@/lib/model/span';
+
+export type { BrokerSystem };
 /**
  * One contract per broker for dead-letter queues (issue #7). Adding a broker = its lib/brokers/<system>/dlq.ts
  * implementing DlqAdapter + its entry in ./registry.ts. Everything the replay engine needs to stay safe is here:
  * a copy resolves only once the target broker confirmed it, and a record leaves the DLQ only when the
  * engine says so, after that confirmation was checkpointed.
  */
-
-export type DlqSystem = 'kafka' | 'rabbitmq' | 'aws_sqs' | 'nats' | 'redis' | 'bullmq';
 
 /**
  * Why Signalbox thinks a destination is a dead-letter queue. `advisory`: a JetStream stream capturing
@@ -16,7 +17,7 @@ export type DlqSource =
   'name' | 'config' | 'dead-letter-exchange' | 'redrive-policy' | 'signalbox-header' | 'advisory';
 
 export interface DlqQueueInfo {
-  system: DlqSystem;
+  system: BrokerSystem;
   name: string;
   /** Messages currently held (Kafka: records retained, replayed ones included); null when unknown. */
   messages: number | null;
@@ -96,7 +97,7 @@ export interface BrowseResult {
 }
 
 export interface DlqAdapter {
-  readonly system: DlqSystem;
+  readonly system: BrokerSystem;
   /** Address for display (no credentials). */
   readonly address: string;
   discover(): Promise<DlqQueueInfo[]>;

@@ -5,8 +5,9 @@
  * implemented beside it in lib/brokers/<system>/dlq.ts.
  */
 
-/** `messaging.system` values, as the OpenTelemetry semantic conventions spell them where they have one. */
-export type BrokerSystem = 'kafka' | 'rabbitmq' | 'nats' | 'redis' | 'aws_sqs' | 'bullmq';
+import type { BrokerSystem } from '@/lib/model/span';
+
+export type { BrokerSystem };
 
 /**
  * Where `lagSeconds` came from, so the UI can say how exact it is:

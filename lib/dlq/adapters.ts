@@ -1,6 +1,6 @@
 import type { BrokerSettings } from '@/lib/config';
 import { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
-import type { DlqAdapter, DlqSystem } from '@/lib/brokers/dlq-types';
+import type { DlqAdapter, BrokerSystem } from '@/lib/brokers/dlq-types';
 import { DLQ_BROKERS } from '@/lib/brokers/registry';
 
 /**
@@ -10,9 +10,9 @@ import { DLQ_BROKERS } from '@/lib/brokers/registry';
 export function createDlqAdapters(
   settings: BrokerSettings,
   configured: readonly { system: string; name: string }[],
-): { adapters: DlqAdapter[]; known: Map<DlqSystem, KnownDlqNames> } {
-  const known = new Map<DlqSystem, KnownDlqNames>();
-  const names = (system: DlqSystem) => {
+): { adapters: DlqAdapter[]; known: Map<BrokerSystem, KnownDlqNames> } {
+  const known = new Map<BrokerSystem, KnownDlqNames>();
+  const names = (system: BrokerSystem) => {
     const list = new KnownDlqNames(configured.filter((c) => c.system === system).map((c) => c.name));
     known.set(system, list);
     return list;

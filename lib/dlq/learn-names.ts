@@ -1,5 +1,5 @@
 import type { KnownDlqNames } from '@/lib/brokers/dlq-known-names';
-import type { DlqSystem } from '@/lib/brokers/dlq-types';
+import type { BrokerSystem } from '@/lib/brokers/dlq-types';
 import type { TelemetryStore } from '@/lib/store/types';
 
 /** How far back dead-letter spans are read for DLQ names (the store's retention may be shorter). */
@@ -15,13 +15,13 @@ const SPANS = 2000;
  */
 export async function learnDlqNames(
   telemetry: () => Promise<TelemetryStore>,
-  known: ReadonlyMap<DlqSystem, KnownDlqNames>,
+  known: ReadonlyMap<BrokerSystem, KnownDlqNames>,
   nowUs = Date.now() * 1000,
 ): Promise<void> {
   const targets = await (
     await telemetry()
   ).deadLetterTargets({ fromUs: nowUs - LOOKBACK_US, toUs: nowUs + 1 }, SPANS);
-  for (const { system, name } of targets) known.get(system as DlqSystem)?.hint([name]);
+  for (const { system, name } of targets) known.get(system as BrokerSystem)?.hint([name]);
 }
 
 /** How often the store is read for DLQ names; discovery runs on every page view. */
@@ -30,7 +30,7 @@ const LEARN_EVERY_MS = 30_000;
 /** `learnDlqNames` at most once per LEARN_EVERY_MS, for the service's discovery hook. */
 export function dlqNameLearner(
   telemetry: () => Promise<TelemetryStore>,
-  known: ReadonlyMap<DlqSystem, KnownDlqNames>,
+  known: ReadonlyMap<BrokerSystem, KnownDlqNames>,
 ): () => Promise<void> {
   let lastMs = -Infinity;
   return async () => {

@@ -3,7 +3,7 @@ import {
   failureFingerprint,
   parseDeadLetter,
 } from '@signalbox/instrumentation/protocol';
-import type { DlqRecord, DlqSystem, HeaderValue } from '@/lib/brokers/dlq-types';
+import type { DlqRecord, BrokerSystem, HeaderValue } from '@/lib/brokers/dlq-types';
 
 /** Bytes of a body sent to the browser; the rest is cut (the full body stays in the broker). */
 export const BODY_PREVIEW_BYTES = 64 * 1024;
@@ -76,7 +76,7 @@ export function bodyView(body: Buffer): BodyView {
 }
 
 /** Parses a record's failure with the shared parser (never throws) and shapes it for the API. */
-export function messageView(system: DlqSystem, queue: string, record: DlqRecord): DlqMessageView {
+export function messageView(system: BrokerSystem, queue: string, record: DlqRecord): DlqMessageView {
   const failure = parseDeadLetter({
     system,
     destination: record.parseExtras?.destination ?? queue,

@@ -1,5 +1,11 @@
 import { type Tracer, trace } from '@opentelemetry/api';
-import type { DlqAdapter, DlqRecord, DlqSession, DlqSystem, OutgoingMessage } from '@/lib/brokers/dlq-types';
+import type {
+  DlqAdapter,
+  DlqRecord,
+  DlqSession,
+  BrokerSystem,
+  OutgoingMessage,
+} from '@/lib/brokers/dlq-types';
 import { replayId } from '@/lib/brokers/replay-id';
 import { withDeadline } from './broker-deadline';
 import { matchesFilter } from './filter';
@@ -136,7 +142,7 @@ function planRecord(
   job: ReplayJob,
   record: DlqRecord,
   view: DlqMessageView,
-  system: DlqSystem,
+  system: BrokerSystem,
   tracer: Tracer,
   now: () => number,
 ): Planned {

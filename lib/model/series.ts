@@ -83,3 +83,17 @@ export interface PathwayEdge {
   hops: number | null;
   seenUs: number;
 }
+
+/**
+ * Messages, errors and latency summed over some series and time (latencies in
+ * seconds): what a rollup row, a series' totals and several series combined
+ * all carry.
+ */
+export interface SeriesAggregate {
+  messages: number;
+  errors: number;
+  latencyCount: number;
+  latencySum: number;
+  latencyMin: number | null;
+  latencyMax: number | null;
+}

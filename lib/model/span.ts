@@ -50,4 +50,11 @@ export interface MessagingSpan {
   attributes: Uint8Array;
 }
 
+/**
+ * The brokers the dashboard itself reads (consumer lag, dead letters), by their
+ * `messaging.system` value as the OpenTelemetry semantic conventions spell it
+ * where they have one. MQTT is instrumented but has no positions or DLQs to read.
+ */
+export type BrokerSystem = 'kafka' | 'rabbitmq' | 'nats' | 'redis' | 'aws_sqs' | 'bullmq';
+
 export type OperationType = 'create' | 'send' | 'receive' | 'process' | 'settle';

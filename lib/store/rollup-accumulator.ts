@@ -1,19 +1,14 @@
 import type { Bucket } from '@/lib/model/histogram';
 import { rollupBucket } from '@/lib/model/histogram';
+import type { SeriesAggregate } from '@/lib/model/series';
 
 export const MINUTE_US = 60_000_000;
 
 export const minuteOf = (timeUs: number) => Math.floor(timeUs / MINUTE_US) * MINUTE_US;
 
-export interface MinuteRow {
+export interface MinuteRow extends SeriesAggregate {
   minuteUs: number;
   seriesId: number;
-  messages: number;
-  errors: number;
-  latencyCount: number;
-  latencySum: number;
-  latencyMin: number | null;
-  latencyMax: number | null;
 }
 
 export interface BucketRow {

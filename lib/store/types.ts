@@ -1,7 +1,7 @@
 import type { Bucket } from '@/lib/model/histogram';
 import type { MessagingSpan } from '@/lib/model/span';
 import type { MetricPoint } from '@/lib/model/metric';
-import type { PathwayEdge, SeriesDims, SeriesKind } from '@/lib/model/series';
+import type { PathwayEdge, SeriesAggregate, SeriesDims, SeriesKind } from '@/lib/model/series';
 import type { LiveSeriesTotals } from './live-counters';
 
 export type { PathwayEdge, SeriesDims, SeriesKind };
@@ -13,15 +13,9 @@ export interface TimeWindow {
 }
 
 /** One rollup series summed over a window (latencies in seconds). */
-export interface SeriesTotals {
+export interface SeriesTotals extends SeriesAggregate {
   seriesId: number;
   dims: SeriesDims;
-  messages: number;
-  errors: number;
-  latencyCount: number;
-  latencySum: number;
-  latencyMin: number | null;
-  latencyMax: number | null;
   buckets: Bucket[];
 }
 
@@ -35,36 +29,18 @@ export interface SeriesFilter {
   seriesIds?: readonly number[];
 }
 
-/** A raw span as stored (shape joined back), for journeys and anomaly examples. */
-export interface StoredSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | null;
-  service: string;
-  name: string;
-  kind: number;
-  system: string;
-  operationType: string | null;
-  operationName: string | null;
-  destination: string | null;
-  consumerGroup: string | null;
-  statusCode: number;
-  statusMessage: string | null;
-  errorType: string | null;
-  deadLetter: boolean;
+/**
+ * A raw span as stored (shape joined back), for journeys and anomaly examples:
+ * the span as ingested, less what the store keeps elsewhere (the pathway goes
+ * into the series, the batch size into the counts), its start named `startUs`
+ * and its operation type read back as text.
+ */
+export interface StoredSpan extends Omit<
+  MessagingSpan,
+  'startTimeUs' | 'operationType' | 'batchMessageCount' | 'pathway'
+> {
   startUs: number;
-  durationUs: number;
-  messageId: string | null;
-  conversationId: string | null;
-  partition: string | null;
-  offset: number | null;
-  routingKey: string | null;
-  deliveryAttempt: number | null;
-  replayId: string | null;
-  /** The span's links (to the producers' sends, for consumers in link mode). */
-  links: { traceId: string; spanId: string }[];
-  /** The attributes as stored (decode with lib/otlp/stored-attributes.ts). */
-  attributes: Uint8Array;
+  operationType: string | null;
 }
 
 /** One round of a journey's lookups (see TelemetryStore.journeySpans). */
