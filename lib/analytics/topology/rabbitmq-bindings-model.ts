@@ -44,3 +44,9 @@ export interface RabbitTopology {
 
 export const isKnownExchangeType = (type: string): type is ExchangeType =>
   type === 'direct' || type === 'topic' || type === 'fanout' || type === 'headers';
+
+/** Whether the flow graph's RabbitMQ routes include the management API's bindings. */
+export type BindingsStatus =
+  | { state: 'read'; readAt: string }
+  /** Configured but not read (down, refused, timed out): routes come from telemetry alone. */
+  | { state: 'unavailable'; reason: string };
