@@ -5,6 +5,7 @@ import { EdgeDetailPanel } from '@/components/flows/edge-detail-panel';
 import { EdgeTable } from '@/components/flows/edge-table';
 import { EmptyFlows } from '@/components/flows/empty-flows';
 import { FlowGraphView } from '@/components/flows/flow-graph';
+import { RoutingNotes } from '@/components/flows/routing-notes';
 import { PanelSkeleton } from '@/components/panel-skeleton';
 import { getFlowGraph } from '@/lib/analytics/flows';
 import { lagByFlowEdge } from '@/lib/lag/flows';
@@ -44,6 +45,7 @@ export default async function FlowsPage({ searchParams }: { searchParams: Search
         <>
           <section className="panel" aria-label="Flow graph">
             <FlowGraphView graph={graph} selectedEdgeId={selected?.id ?? null} lag={lag} />
+            <RoutingNotes graph={graph} />
           </section>
           {selected ? (
             <section className="panel" aria-labelledby="edge-title">
