@@ -65,8 +65,9 @@ function edgeLabel(edge: FlowEdge, lag: EdgeLag | undefined): string {
   // A route is the broker's: its rate, no latency of its own. Dead letters are not counted on it.
   if (edge.kind === 'route') {
     if (edge.via === 'dead-letter') return 'dead letters';
-    const how = edge.via === 'alternate' ? 'alternate' : 'routed';
-    return `${formatRate(edge.ratePerSecond)} · ${how}${edge.uncertain ? ' if headers match' : ''}`;
+    const how = `${edge.via === 'alternate' ? 'alternate' : 'routed'}${edge.uncertain ? ' if headers match' : ''}`;
+    // Downstream of dead letters nothing is counted: no rate rather than a false 0/s.
+    return edge.via && edge.messages === 0 ? how : `${formatRate(edge.ratePerSecond)} · ${how}`;
   }
   const errors = edge.errors > 0 ? ` · ${formatPercent(edge.errors, edge.messages)} err` : '';
   const behind = lag && lag.lagMessages > 0 ? ` · lag ${formatCount(lag.lagMessages)}` : '';
