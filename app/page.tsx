@@ -10,7 +10,7 @@ import { LagHotSpots } from '@/components/overview/lag-hot-spots';
 import { getFlowGraph } from '@/lib/analytics/flows';
 import { busiestEdges, failingEdges, slowestDeliveries } from '@/lib/analytics/overview';
 import { formatCount, formatMs, formatPercent, formatRate } from '@/lib/format';
-import { getStore } from '@/lib/runtime';
+import { flowSources } from '@/lib/runtime';
 import { latestLag } from '@/lib/ui/lag-snapshot';
 import { pageRange } from '@/lib/ui/page-range';
 import { type SearchParams, firstValues } from '@/lib/ui/search-params';
@@ -22,7 +22,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
   const params = await firstValues(searchParams);
   const parsed = pageRange(params);
   if ('error' in parsed) return <BadTimeRange title="Overview" message={parsed.error} href="/" />;
-  const [graph, lag] = await Promise.all([getFlowGraph(await getStore(), parsed.range), latestLag()]);
+  const [graph, lag] = await Promise.all([getFlowGraph(await flowSources(), parsed.range), latestLag()]);
   const totals = graph.edges
     .filter((e) => e.latencyKind === 'delivery')
     .reduce((sum, e) => ({ messages: sum.messages + e.messages, errors: sum.errors + e.errors }), {

@@ -1,5 +1,7 @@
 import 'server-only';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { FlowSources } from '@/lib/analytics/flows';
+import { rabbitTopology } from '@/lib/brokers/rabbitmq/topology-cache';
 import { type SignalboxConfig, loadConfig } from '@/lib/config';
 import { type DlqServices, createDlqServices } from '@/lib/dlq';
 import { type OtlpServer, startOtlpServer } from '@/lib/ingest/otlp-server';
@@ -111,6 +113,14 @@ export function getDlqServices(): Promise<DlqServices> {
       telemetry: getStore,
     }),
   );
+}
+
+/** What the flow graph is built from: the store, and RabbitMQ's bindings (read at most every 15 s). */
+export async function flowSources(): Promise<FlowSources> {
+  return {
+    store: await getStore(),
+    rabbitmqBindings: () => rabbitTopology(() => config().brokers.rabbitmq),
+  };
 }
 
 /** How OTLP requests are received, on the dashboard's routes and on the standalone listener. */

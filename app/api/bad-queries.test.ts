@@ -6,12 +6,14 @@ const opened = vi.hoisted(() => ({
   store: vi.fn(() => Promise.reject(new Error('a bad request opened the store'))),
   dlq: vi.fn(() => Promise.reject(new Error('a bad request opened the DLQ services'))),
   lag: vi.fn(() => Promise.reject(new Error('a bad request opened the lag poller'))),
+  bindings: vi.fn(() => Promise.reject(new Error('a bad request read the RabbitMQ bindings'))),
 }));
 vi.mock('@/lib/runtime', async (original) => ({
   ...(await original()),
   getStore: opened.store,
   getDlqServices: opened.dlq,
   getLagPoller: opened.lag,
+  flowSources: async () => ({ store: await opened.store(), rabbitmqBindings: opened.bindings }),
 }));
 
 const anomalies = await import('./anomalies/route');

@@ -5,10 +5,11 @@ import { EdgeDetailPanel } from '@/components/flows/edge-detail-panel';
 import { EdgeTable } from '@/components/flows/edge-table';
 import { EmptyFlows } from '@/components/flows/empty-flows';
 import { FlowGraphView } from '@/components/flows/flow-graph';
+import { RoutingNotes } from '@/components/flows/routing-notes';
 import { PanelSkeleton } from '@/components/panel-skeleton';
 import { getFlowGraph } from '@/lib/analytics/flows';
 import { lagByFlowEdge } from '@/lib/lag/flows';
-import { getStore } from '@/lib/runtime';
+import { flowSources } from '@/lib/runtime';
 import { latestLag } from '@/lib/ui/lag-snapshot';
 import { pageRange } from '@/lib/ui/page-range';
 import { type SearchParams, firstValues } from '@/lib/ui/search-params';
@@ -21,7 +22,7 @@ export default async function FlowsPage({ searchParams }: { searchParams: Search
   const parsed = pageRange(params);
   if ('error' in parsed) return <BadTimeRange title="Flows" message={parsed.error} href="/flows" />;
   const { range } = parsed;
-  const [graph, lagSnapshot] = await Promise.all([getFlowGraph(await getStore(), range), latestLag()]);
+  const [graph, lagSnapshot] = await Promise.all([getFlowGraph(await flowSources(), range), latestLag()]);
   const lag = lagSnapshot ? Object.fromEntries(lagByFlowEdge(graph, lagSnapshot)) : {};
   const selected = graph.edges.find((edge) => edge.id === params.edge) ?? null;
   const withoutEdge = new URLSearchParams(params);
@@ -44,6 +45,7 @@ export default async function FlowsPage({ searchParams }: { searchParams: Search
         <>
           <section className="panel" aria-label="Flow graph">
             <FlowGraphView graph={graph} selectedEdgeId={selected?.id ?? null} lag={lag} />
+            <RoutingNotes graph={graph} />
           </section>
           {selected ? (
             <section className="panel" aria-labelledby="edge-title">

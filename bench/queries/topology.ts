@@ -7,6 +7,7 @@
  *   node lib/store/testing/run-ts.mjs bench/queries/topology.ts [exchanges] [subjects]
  */
 import { analyseFlows } from '@/lib/analytics/flows';
+import type { RabbitTopology } from '@/lib/model/rabbitmq-topology';
 import type { SeriesDims } from '@/lib/model/series';
 import type { SeriesTotals } from '@/lib/store/types';
 
@@ -50,14 +51,45 @@ function system(routed: boolean): SeriesTotals[] {
   return out;
 }
 
+/** The management API's view of the routed system: each exchange's queues bound by pattern, dead-lettering to one DLX. */
+function bindings(): RabbitTopology {
+  const topology: RabbitTopology = {
+    exchanges: [{ vhost: '/', name: 'dlx', type: 'fanout', alternateExchange: null }],
+    bindings: [
+      { vhost: '/', source: 'dlx', destination: 'parked', destinationType: 'queue', routingKey: '' },
+    ],
+    queues: [{ vhost: '/', name: 'parked', deadLetterExchange: null, deadLetterRoutingKey: null }],
+  };
+  for (let e = 0; e < exchanges; e++) {
+    topology.exchanges.push({ vhost: '/', name: `x${e}`, type: 'topic', alternateExchange: null });
+    for (const q of ['a', 'b']) {
+      const queue = `q${e}${q}`;
+      topology.queues.push({
+        vhost: '/',
+        name: queue,
+        deadLetterExchange: 'dlx',
+        deadLetterRoutingKey: null,
+      });
+      topology.bindings.push({
+        vhost: '/',
+        source: `x${e}`,
+        destination: queue,
+        destinationType: 'queue',
+        routingKey: 'key.*',
+      });
+    }
+  }
+  return topology;
+}
+
 const range = { from: '1h', to: 'now', fromUs: 0, toUs: 3_600_000_000 };
-function time(label: string, input: SeriesTotals[]) {
-  for (let i = 0; i < 5; i++) analyseFlows(range, input);
+function time(label: string, input: SeriesTotals[], rabbit: RabbitTopology | null = null) {
+  for (let i = 0; i < 5; i++) analyseFlows(range, input, rabbit);
   const runs: number[] = [];
   let edges = 0;
   for (let i = 0; i < 30; i++) {
     const start = performance.now();
-    edges = analyseFlows(range, input).graph.edges.length;
+    edges = analyseFlows(range, input, rabbit).graph.edges.length;
     runs.push(performance.now() - start);
   }
   runs.sort((a, b) => a - b);
@@ -74,4 +106,5 @@ export function main(exchangeCount = '500', subjectCount = '500') {
   subjects = Number(subjectCount);
   time('names only (no routes)', system(false));
   time('exchanges and wildcard filters', system(true));
+  time('… and RabbitMQ bindings', system(true), bindings());
 }

@@ -6,7 +6,7 @@ import type { EdgeLag } from '@/lib/lag/flows';
 import type { TimeRange } from '@/lib/analytics/time-range';
 import { parseStep } from '@/lib/analytics/time-step';
 import { formatMs } from '@/lib/format';
-import { getStore } from '@/lib/runtime';
+import { flowSources } from '@/lib/runtime';
 import { EdgeSummary } from './edge-summary';
 
 function SlowestMessages({ slowest }: { slowest: EdgeDetail['slowest'] }) {
@@ -65,7 +65,7 @@ export async function EdgeDetailPanel({
   edgeId: string;
   closeHref: string;
 }) {
-  const detail = await getEdgeDetail(await getStore(), range, edgeId, parseStep(null, range));
+  const detail = await getEdgeDetail(await flowSources(), range, edgeId, parseStep(null, range));
   const latencyLabel = LATENCY_LABEL[latencyMeasure(detail.edge)];
   return (
     <>

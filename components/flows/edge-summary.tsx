@@ -13,6 +13,16 @@ const MEANING: Record<LatencyMeasure, string> = {
     'The broker routes what was published to this subject to the subscription whose wildcard filter matches it; the route has no latency of its own.',
 };
 
+/** RabbitMQ routes read from the management API, by how the broker takes them. */
+const ROUTED_BY: Record<NonNullable<FlowEdge['via']>, string> = {
+  binding:
+    'A binding (read from the RabbitMQ management API) routes what arrives here onwards; the route has no latency of its own.',
+  alternate:
+    'The exchange’s alternate exchange: what none of its bindings matches goes there instead of being dropped.',
+  'dead-letter':
+    'The queue’s dead-letter exchange (x-dead-letter-exchange): rejected, expired or overflowing messages are republished to it. Dead letters are not counted on this edge; the DLQ page lists them.',
+};
+
 /** The selected edge's figures for the whole range, with a way to close it. */
 export function EdgeSummary({
   graph,
@@ -46,7 +56,8 @@ export function EdgeSummary({
         </Link>
       </div>
       <p className="muted">
-        {edge.system} · {MEANING[latencyMeasure(edge)]}
+        {edge.system} · {edge.via ? ROUTED_BY[edge.via] : MEANING[latencyMeasure(edge)]}
+        {edge.uncertain ? ` It may not be taken: ${edge.uncertain}.` : ''}
       </p>
       <dl className="figures">
         {figures.map(([label, value]) => (

@@ -4,13 +4,27 @@ import { type FlowEdge, type FlowGraph, latencyOf } from '@/lib/analytics/flows'
 import { formatCount, formatPercent, formatRate } from '@/lib/format';
 import { edgeHealth } from './health';
 
+const VIA = { 'dead-letter': 'dead letters', alternate: 'alternate exchange' } as const;
+
 /** Every edge as a row; the first cell links to the edge's detail (the keyboard path into the graph). */
 export function EdgeTable({ graph, params }: { graph: FlowGraph; params: Record<string, string> }) {
   const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
   // The short name, with the whole route (exchange:key:queue) on hover.
   const name = (id: string) => {
     const node = nodes.get(id);
-    return <span title={node?.name}>{node?.label ?? id}</span>;
+    return (
+      <>
+        <span title={node?.name}>{node?.label ?? id}</span>
+        {node?.unroutable ? (
+          <>
+            {' '}
+            <span className="badge badge-warn" title={`Unroutable: ${node.unroutable}`}>
+              unroutable
+            </span>
+          </>
+        ) : null}
+      </>
+    );
   };
   const detailHref = (edge: FlowEdge) =>
     `/flows?${new URLSearchParams({ ...params, edge: edge.id }).toString()}`;
@@ -53,6 +67,9 @@ export function EdgeTable({ graph, params }: { graph: FlowGraph; params: Record<
               <td>
                 {name(edge.target)}
                 {edge.consumerGroup ? <span className="muted"> ({edge.consumerGroup})</span> : null}
+                {edge.via && edge.via !== 'binding' ? (
+                  <span className="muted"> ({VIA[edge.via]})</span>
+                ) : null}
               </td>
               <td className="muted">{latencyOf(edge)}</td>
               <td className="num">{formatCount(edge.messages)}</td>

@@ -20,18 +20,37 @@ import type { EdgeLag } from '@/lib/lag/flows';
 import { edgeHealth } from './health';
 import { NODE_HEIGHT, NODE_WIDTH, layoutFlowGraph, layoutHeight } from './layout';
 
-type FlowNodeData = Pick<FlowNode, 'name' | 'label' | 'system' | 'kind' | 'role'>;
+type FlowNodeData = Pick<
+  FlowNode,
+  'name' | 'label' | 'system' | 'kind' | 'role' | 'exchangeType' | 'unroutable'
+>;
+
+/** What the node is: "service", "kafka topic"; a RabbitMQ exchange by its type ("topic exchange") when known. */
+function nodeKind(data: FlowNodeData): string {
+  if (data.kind === 'service') return 'service';
+  if (data.exchangeType) return `${data.exchangeType} exchange`;
+  return [data.system, data.role].filter(Boolean).join(' ');
+}
 
 function FlowNodeView({ data }: NodeProps<Node<FlowNodeData>>) {
+  const kind = nodeKind(data);
   return (
-    <div className={`graph-node ${data.kind}`} style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}>
+    <div
+      className={`graph-node ${data.kind}${data.unroutable ? ' unroutable' : ''}`}
+      style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
+    >
       <Handle type="target" position={Position.Left} isConnectable={false} />
-      <span className="graph-node-kind">
-        {data.kind === 'service' ? 'service' : [data.system, data.role].filter(Boolean).join(' ')}
+      <span className="graph-node-kind" title={[data.system, kind].join(' ')}>
+        {kind}
       </span>
       <span className="graph-node-name" title={data.name}>
         {data.label}
       </span>
+      {data.unroutable ? (
+        <span className="graph-node-badge" title={`Unroutable: ${data.unroutable}`}>
+          ⚠ unroutable
+        </span>
+      ) : null}
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   );
@@ -43,8 +62,13 @@ const STROKE = { ok: 'var(--edge-ok)', warn: 'var(--warn)', bad: 'var(--bad)' } 
 
 /** Short enough to sit between two ranks; errors and lag only when there are some. */
 function edgeLabel(edge: FlowEdge, lag: EdgeLag | undefined): string {
-  // A route is the broker's: its rate, no latency of its own.
-  if (edge.kind === 'route') return `${formatRate(edge.ratePerSecond)} · routed`;
+  // A route is the broker's: its rate, no latency of its own. Dead letters are not counted on it.
+  if (edge.kind === 'route') {
+    if (edge.via === 'dead-letter') return 'dead letters';
+    const how = `${edge.via === 'alternate' ? 'alternate' : 'routed'}${edge.uncertain ? ' if headers match' : ''}`;
+    // Downstream of dead letters nothing is counted: no rate rather than a false 0/s.
+    return edge.via && edge.messages === 0 ? how : `${formatRate(edge.ratePerSecond)} · ${how}`;
+  }
   const errors = edge.errors > 0 ? ` · ${formatPercent(edge.errors, edge.messages)} err` : '';
   const behind = lag && lag.lagMessages > 0 ? ` · lag ${formatCount(lag.lagMessages)}` : '';
   return `${formatRate(edge.ratePerSecond)}${errors} · p99 ${formatMs(edge.p99Ms)}${behind}`;
@@ -78,7 +102,15 @@ export function FlowGraphView({
       id: node.id,
       type: 'flow',
       position: { x: positions.get(node.id)?.x ?? 0, y: positions.get(node.id)?.y ?? 0 },
-      data: { name: node.name, label: node.label, system: node.system, kind: node.kind, role: node.role },
+      data: {
+        name: node.name,
+        label: node.label,
+        system: node.system,
+        kind: node.kind,
+        role: node.role,
+        exchangeType: node.exchangeType,
+        unroutable: node.unroutable,
+      },
       draggable: false,
       selectable: false,
     }));
@@ -98,7 +130,14 @@ export function FlowGraphView({
         focusable: true,
         selected,
         markerEnd: { type: MarkerType.ArrowClosed, color },
-        style: { stroke: color, strokeWidth: selected ? 3.5 : 2 },
+        // Dashed: a path only some messages take (dead letters, no binding matched, headers).
+        style: {
+          stroke: color,
+          strokeWidth: selected ? 3.5 : 2,
+          ...(edge.via === 'dead-letter' || edge.via === 'alternate' || edge.uncertain
+            ? { strokeDasharray: '6 4' }
+            : {}),
+        },
         labelStyle: { fill: 'var(--text)', fontSize: 12 },
         labelBgStyle: { fill: 'var(--panel)', fillOpacity: 0.92 },
         labelBgPadding: [6, 3] as [number, number],

@@ -1,7 +1,7 @@
-import type { SeriesStep, TelemetryStore } from '@/lib/store/types';
+import type { SeriesStep } from '@/lib/store/types';
 import { type Bucket, mergeBuckets, percentilesMs } from '@/lib/model/histogram';
 import { NotFoundError } from '@/lib/http/errors';
-import { type FlowEdge, analyseFlowsFromStore } from './flows';
+import { type FlowEdge, type FlowSources, analyseFlowsFromStore } from './flows';
 import type { Source } from './series-pick';
 import type { TimeRange } from './time-range';
 
@@ -99,13 +99,14 @@ export function histogramBars(buckets: Bucket[]): HistogramBar[] {
 }
 
 export async function getEdgeDetail(
-  store: TelemetryStore,
+  sources: FlowSources,
   range: TimeRange,
   edgeId: string,
   stepUs: number,
   slowestLimit = 10,
 ): Promise<EdgeDetail> {
-  const { graph, figures } = await analyseFlowsFromStore(store, range);
+  const { store } = sources;
+  const { graph, figures } = await analyseFlowsFromStore(sources, range);
   const edge = graph.edges.find((e) => e.id === edgeId);
   const f = figures.get(edgeId);
   if (!edge || !f) {

@@ -1,3 +1,4 @@
+import type { TopologyRead } from '@/lib/brokers/rabbitmq/topology-cache';
 import type { SeriesTotals, TelemetryStore } from '@/lib/store/types';
 import { percentilesMs } from '@/lib/model/histogram';
 import { type EdgeFigures, type EdgeKind, edgeFigures } from './edge-figures';
@@ -5,7 +6,8 @@ import type { Source } from './series-pick';
 import type { TimeRange } from './time-range';
 import { type DestinationRole, destinationRole } from './topology/destination-role';
 import { deliverySource, jetstreamStream } from './topology/jetstream-routes';
-import { brokerRoutes } from './topology/routes';
+import type { BindingsStatus, RabbitTopology } from '@/lib/model/rabbitmq-topology';
+import { type RouteVia, brokerRouting } from './topology/routes';
 
 export type { Source };
 
@@ -19,6 +21,10 @@ export interface FlowNode {
   role: DestinationRole | null;
   /** What to call it on the page: the queue or exchange alone where `name` spells out the whole route. */
   label: string;
+  /** A RabbitMQ exchange's type (direct, topic, fanout, headers or a plugin's), when the management API says. */
+  exchangeType?: string;
+  /** Why no queue receives what is published here, when RabbitMQ's bindings say so (never claimed without them). */
+  unroutable?: string;
 }
 
 /**
@@ -78,6 +84,14 @@ export interface FlowEdge {
   latencySamples: number;
   /** Where each figure came from: metrics (exact under sampling) or spans. */
   sources: { messages: Source; errors: Source; latency: Source | null };
+  /**
+   * Route edges that RabbitMQ's bindings give (management API): a binding, a queue's dead-letter
+   * exchange (its figures are zero: nothing the graph reads counts dead letters), or an exchange's
+   * alternate exchange. Absent on routes only telemetry shows.
+   */
+  via?: RouteVia;
+  /** Why the route may not be taken: its binding matches on message headers the graph does not see. */
+  uncertain?: string;
 }
 
 export interface FlowGraph {
@@ -86,6 +100,8 @@ export interface FlowGraph {
   nodes: FlowNode[];
   edges: FlowEdge[];
   consumerGroups: FlowConsumerGroup[];
+  /** Whether RabbitMQ's bindings were read from the management API; absent when it is not configured. */
+  rabbitmqBindings?: BindingsStatus;
 }
 
 /** What an edge's latency measures: the send (publish), or from the send to the start of process or receive. */
@@ -123,8 +139,15 @@ export interface FlowAnalysis {
 const PUBLISH_KINDS = new Set(['publish', 'sent']);
 const DELIVERY_KINDS = new Set(['delivery', 'consumed', 'process', 'receive']);
 
-/** Pure: builds the graph from rollup series totals (tested with fixtures). */
-export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]): FlowAnalysis {
+/**
+ * Pure: builds the graph from rollup series totals (tested with fixtures), routing RabbitMQ
+ * publishes by `rabbit`'s bindings too when they are known.
+ */
+export function analyseFlows(
+  range: TimeRange,
+  totals: readonly SeriesTotals[],
+  rabbit: RabbitTopology | null = null,
+): FlowAnalysis {
   const publish = new Map<string, SeriesTotals[]>();
   const delivery = new Map<string, SeriesTotals[]>();
   // Destinations as consumers named them (routes need a JetStream delivery's subject and stream).
@@ -164,8 +187,10 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
     system: string,
     group: string | null,
     f: EdgeFigures,
+    // Routes the bindings give are topology: drawn even when nothing was counted on them.
+    bound: Pick<FlowEdge, 'via' | 'uncertain'> = {},
   ) => {
-    if (f.messages === 0 && f.latency === null) return;
+    if (f.messages === 0 && f.latency === null && !bound.via) return;
     const id = `${source}->${target}${group ? `#${group}` : ''}`;
     const p = f.latency
       ? percentilesMs(f.latency.buckets, { min: f.latency.latencyMin, max: f.latency.latencyMax })
@@ -187,6 +212,7 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
       p99Ms: p?.p99Ms ?? null,
       latencySamples: f.latency?.latencyCount ?? 0,
       sources: f.sources,
+      ...bound,
     });
     figures.set(id, f);
   };
@@ -200,12 +226,15 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
     published.push({ system, destination, figures: f });
   }
   const consumed = [...consumedNames.values()];
-  const routes = brokerRoutes(published, consumed);
+  const { routes, exchanges } = brokerRouting(published, consumed, rabbit);
   // Looked up per route and per node: keyed once, so a large topology stays linear.
   const named = (system: string, destination: string) => `${system}\u0000${destination}`;
   const publishedAt = new Map<string, EdgeFigures[]>();
   for (const p of published) push(publishedAt, named(p.system, p.destination), p.figures);
-  const routeSources = new Set(routes.map((r) => named(r.system, r.from)));
+  // Dead letters leave queues: their route does not make its source an exchange.
+  const routeSources = new Set(
+    routes.filter((r) => r.via !== 'dead-letter').map((r) => named(r.system, r.from)),
+  );
   const consumedAt = new Set(consumed.map((c) => named(c.system, deliverySource(c.system, c.destination))));
   const streams = new Set(
     consumed.flatMap((c) => {
@@ -217,8 +246,9 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
     routes.flatMap((r) => (r.queue ? [[named(r.system, r.to), r.queue] as const] : [])),
   );
   for (const route of routes) {
-    // What the route carried: what was published to its source.
-    const from = publishedAt.get(named(route.system, route.from)) ?? [];
+    // What the route carried: what was published to its source (or to the exchange a hop came from).
+    const carries = route.carries === undefined ? route.from : route.carries;
+    const from = carries === null ? [] : (publishedAt.get(named(route.system, carries)) ?? []);
     addEdge(
       'route',
       addDestination(route.system, route.from),
@@ -226,6 +256,10 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
       route.system,
       null,
       routeFigures(from),
+      {
+        ...(route.via ? { via: route.via } : {}),
+        ...(route.uncertain ? { uncertain: route.uncertain } : {}),
+      },
     );
   }
   const groups = new Map<string, FlowConsumerGroup>();
@@ -258,12 +292,20 @@ export function analyseFlows(range: TimeRange, totals: readonly SeriesTotals[]):
   }
   for (const node of nodes.values()) {
     if (node.kind !== 'destination' || node.system === null) continue;
+    const key = named(node.system, node.name);
+    // A queue the bindings reach is a queue, consumed in the window or not.
     node.role = destinationRole(node.system, node.name, {
-      routesFrom: routeSources.has(named(node.system, node.name)),
-      consumed: consumedAt.has(named(node.system, node.name)),
-      stream: streams.has(named(node.system, node.name)),
+      routesFrom: routeSources.has(key),
+      consumed: consumedAt.has(key) || queueAt.has(key),
+      stream: streams.has(key),
     });
-    node.label = destinationLabel(node, queueAt.get(named(node.system, node.name)));
+    const facts = node.system === 'rabbitmq' ? exchanges.get(node.name) : undefined;
+    if (facts && node.role !== 'queue') {
+      node.role = 'exchange';
+      node.exchangeType = facts.exchangeType;
+      if (facts.unroutable) node.unroutable = facts.unroutable;
+    }
+    node.label = destinationLabel(node, queueAt.get(key));
   }
   edges.sort((a, b) => a.id.localeCompare(b.id));
   return {
@@ -315,11 +357,28 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 const FLOW_KINDS = ['publish', 'sent', 'delivery', 'consumed', 'process', 'receive'] as const;
 
-export async function analyseFlowsFromStore(store: TelemetryStore, range: TimeRange): Promise<FlowAnalysis> {
-  return analyseFlows(range, await store.seriesTotals(range, { kinds: FLOW_KINDS }));
+/** What the graph is built from: the telemetry, and RabbitMQ's bindings when they can be read. */
+export interface FlowSources {
+  store: TelemetryStore;
+  /** Never rejects: an unreadable management API is a status (lib/brokers/rabbitmq/topology-cache.ts). */
+  rabbitmqBindings: () => Promise<TopologyRead>;
+}
+
+/** The graph from the store, with RabbitMQ's bindings when the management API is configured. */
+export async function analyseFlowsFromStore(
+  { store, rabbitmqBindings }: FlowSources,
+  range: TimeRange,
+): Promise<FlowAnalysis> {
+  const [totals, bindings] = await Promise.all([
+    store.seriesTotals(range, { kinds: FLOW_KINDS }),
+    rabbitmqBindings(),
+  ]);
+  const analysis = analyseFlows(range, totals, bindings.topology);
+  if (bindings.status) analysis.graph.rabbitmqBindings = bindings.status;
+  return analysis;
 }
 
 /** GET /api/flows: services, destinations, consumer groups and the edges between them. */
-export async function getFlowGraph(store: TelemetryStore, range: TimeRange): Promise<FlowGraph> {
-  return (await analyseFlowsFromStore(store, range)).graph;
+export async function getFlowGraph(sources: FlowSources, range: TimeRange): Promise<FlowGraph> {
+  return (await analyseFlowsFromStore(sources, range)).graph;
 }

@@ -1,7 +1,7 @@
 import type { TelemetryStore } from '@/lib/store/types';
 import { NotFoundError } from '@/lib/http/errors';
 import { EdgeNotFoundError, type EdgeSeriesPoint, stepPoints } from './edge-detail';
-import { analyseFlowsFromStore } from './flows';
+import { type FlowSources, analyseFlowsFromStore } from './flows';
 import { pathwaySeriesIds } from './latency';
 import { routeId } from './pathway-route';
 import type { Source } from './series-pick';
@@ -24,12 +24,13 @@ export class PathwayNotFoundError extends NotFoundError {
 const iso = (us: number) => new Date(us / 1000).toISOString();
 
 export async function getEdgeLatencySeries(
-  store: TelemetryStore,
+  sources: FlowSources,
   range: TimeRange,
   edgeId: string,
   stepUs: number,
 ): Promise<LatencySeries> {
-  const { figures, graph } = await analyseFlowsFromStore(store, range);
+  const { store } = sources;
+  const { figures, graph } = await analyseFlowsFromStore(sources, range);
   const f = figures.get(edgeId);
   const edge = graph.edges.find((e) => e.id === edgeId);
   if (!f || !edge)

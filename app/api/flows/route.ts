@@ -3,7 +3,7 @@ import { parseQuery } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
 import { flowsQuery } from '@/lib/http/schemas/flows';
 import { parseTimeRange } from '@/lib/analytics/time-range';
-import { getStore } from '@/lib/runtime';
+import { flowSources } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,7 +12,7 @@ export async function GET(request: Request): Promise<Response> {
   try {
     const { from, to } = parseQuery(request, flowsQuery);
     const range = parseTimeRange(from, to);
-    return Response.json(await getFlowGraph(await getStore(), range));
+    return Response.json(await getFlowGraph(await flowSources(), range));
   } catch (error) {
     return errorResponse(error, 'flows query');
   }

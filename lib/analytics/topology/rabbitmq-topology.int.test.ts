@@ -3,14 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { instrumentAmqpChannel } from '@signalbox/instrumentation';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowGraph } from '@/lib/analytics/flows';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
+import { startInProcessDashboard, stopInProcessDashboard } from '@/lib/testing/in-process-dashboard';
 import { tracedService as service } from '@/lib/testing/traced-service';
 
 // The graph models how RabbitMQ routes, for the setup most applications use: a
@@ -37,13 +35,7 @@ describe.skipIf(gate.skip)('RabbitMQ exchanges on the flow graph (real broker, o
   const closers: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    const routes = {
-      traces: await import('@/app/v1/traces/route'),
-      metrics: await import('@/app/v1/metrics/route'),
-      flows: await import('@/app/api/flows/route'),
-    };
+    const routes = await startInProcessDashboard();
     const connection = await amqp.connect(
       `amqp://guest:guest@${BROKERS.rabbitmq.host}:${BROKERS.rabbitmq.port}`,
     );
@@ -85,13 +77,7 @@ describe.skipIf(gate.skip)('RabbitMQ exchanges on the flow graph (real broker, o
 
   afterAll(async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
-    const { getStore } = await import('@/lib/runtime');
-    await (await getStore()).close();
-    for (const s of [shop, billing, audit, payer]) await s.metrics.shutdown();
-    trace.disable();
-    context.disable();
-    propagation.disable();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stopInProcessDashboard([shop, billing, audit, payer], dataDir);
   });
 
   const node = (name: string) => `destination:rabbitmq:${name}`;

@@ -61,7 +61,7 @@ const bindingSchema = z.object({
 
 export type ManagementBinding = z.infer<typeof bindingSchema>;
 
-function parseAnswer<T>(schema: z.ZodType<T>, body: unknown): T {
+export function parseAnswer<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -93,7 +93,7 @@ export async function fetchExchangeBindings(
   return parseAnswer(z.array(bindingSchema), await getJson(managementUrl, path, tls, signal));
 }
 
-function getJson(
+export function getJson(
   managementUrl: string,
   path: string,
   tls: TlsSettings | null,

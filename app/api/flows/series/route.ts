@@ -4,7 +4,7 @@ import { errorResponse } from '@/lib/http/respond';
 import { edgeSeriesQuery } from '@/lib/http/schemas/flows';
 import { parseTimeRange } from '@/lib/analytics/time-range';
 import { parseStep } from '@/lib/analytics/time-step';
-import { getStore } from '@/lib/runtime';
+import { flowSources } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,7 +19,7 @@ export async function GET(request: Request): Promise<Response> {
     const range = parseTimeRange(from, to);
     // The step is checked before the store is opened: a bad query touches nothing.
     const stepUs = parseStep(step, range);
-    return Response.json(await getEdgeDetail(await getStore(), range, edge, stepUs));
+    return Response.json(await getEdgeDetail(await flowSources(), range, edge, stepUs));
   } catch (error) {
     return errorResponse(error, 'edge series query');
   }

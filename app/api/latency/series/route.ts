@@ -4,7 +4,7 @@ import { errorResponse } from '@/lib/http/respond';
 import { latencySeriesQuery } from '@/lib/http/schemas/latency';
 import { parseTimeRange } from '@/lib/analytics/time-range';
 import { parseStep } from '@/lib/analytics/time-step';
-import { getStore } from '@/lib/runtime';
+import { flowSources } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,11 +14,11 @@ export async function GET(request: Request): Promise<Response> {
     const { pathway, edge, from, to, step: stepText } = parseQuery(request, latencySeriesQuery);
     const range = parseTimeRange(from, to);
     const step = parseStep(stepText, range);
-    const store = await getStore();
+    const sources = await flowSources();
     return Response.json(
       pathway !== undefined
-        ? await getPathwayLatencySeries(store, range, pathway, step)
-        : await getEdgeLatencySeries(store, range, edge!, step),
+        ? await getPathwayLatencySeries(sources.store, range, pathway, step)
+        : await getEdgeLatencySeries(sources, range, edge!, step),
     );
   } catch (error) {
     return errorResponse(error, 'latency series query');

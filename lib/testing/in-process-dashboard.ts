@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import type { TracedService } from './traced-service';
+
+/**
+ * For tests that run instrumented clients and the dashboard in one process: global context and
+ * W3C propagation (so a consumer's span follows its producer's), then the dashboard's OTLP and
+ * flows routes, imported only now so they open the store SIGNALBOX_DATA_DIR names.
+ */
+export async function startInProcessDashboard() {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  return {
+    traces: await import('@/app/v1/traces/route'),
+    metrics: await import('@/app/v1/metrics/route'),
+    flows: await import('@/app/api/flows/route'),
+  };
+}
+
+/** Closes the store and the services' meters, resets the OpenTelemetry globals, removes the data. */
+export async function stopInProcessDashboard(services: readonly TracedService[], dataDir: string) {
+  const { getStore } = await import('@/lib/runtime');
+  await (await getStore()).close();
+  for (const s of services) await s.metrics.shutdown();
+  trace.disable();
+  context.disable();
+  propagation.disable();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
