@@ -168,6 +168,10 @@ const demoBrokers = demo
       SIGNALBOX_KAFKA_BROKERS: process.env.SIGNALBOX_KAFKA_BROKERS ?? '127.0.0.1:9092',
       SIGNALBOX_RABBITMQ_URL: process.env.SIGNALBOX_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
       SIGNALBOX_RABBITMQ_QUEUES: process.env.SIGNALBOX_RABBITMQ_QUEUES ?? 'payments,payments.dlq',
+      // The management API's bindings give the Flows page exchange types and routes
+      // telemetry alone cannot show (scripts/brokers/ensure-all.sh enables the plugin).
+      SIGNALBOX_RABBITMQ_MANAGEMENT_URL:
+        process.env.SIGNALBOX_RABBITMQ_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672',
       // Archive mode, so the demo's DLQ page shows dead letters kept after a replay or purge.
       SIGNALBOX_DLQ_ARCHIVE_INTERVAL_SECONDS: process.env.SIGNALBOX_DLQ_ARCHIVE_INTERVAL_SECONDS ?? '30',
     }
