@@ -78,6 +78,14 @@ describe('buildJourney', () => {
     service: 'signalbox',
     replayId: 'r-1',
     startUs: T + 60_000_000,
+    attributes: Buffer.from(
+      JSON.stringify({
+        'signalbox.replay.id': 'r-1',
+        'signalbox.replay.dlq': 'orders.dlq',
+        'signalbox.replay.job_id': 'job-7',
+        'signalbox.replay.actor': 'alice',
+      }),
+    ),
   });
   const replayed = span({
     traceId: 'e'.repeat(32),
@@ -135,6 +143,12 @@ describe('buildJourney', () => {
     expect(dlq).toMatchObject({ deadLetter: true, causedBy: 0 });
     const replayHop = journey.hops.find((h) => h.replayId === 'r-1');
     expect(replayHop?.deliveries[0]).toMatchObject({ service: 'billing', outcome: 'processed' });
+    // Linked to the consumer's dead-letter send: no hop is added, the replay follows from that one.
+    expect(journey.hops.map((h) => h.destination)).toEqual(['orders', 'orders.dlq', 'orders']);
+    expect(replayHop).toMatchObject({
+      causedBy: dlq!.index,
+      replay: { id: 'r-1', dlq: 'orders.dlq', jobId: 'job-7', actor: 'alice', of: dlq!.index },
+    });
     expect(journey.traceIds).toHaveLength(5);
     expect(journey.spans[0]!.attributes).toEqual({ k: 'v' });
   });
