@@ -217,3 +217,84 @@ describe('buildJourney', () => {
     ]);
   });
 });
+
+describe('buildJourney: a replay after the broker dead-lettered the message', () => {
+  // checkout sends; billing fails and nacks it (RabbitMQ moves it to orders.dlq, recording nothing);
+  // meanwhile checkout sends another order; later the dashboard replays the first from orders.dlq.
+  const replayAttributes = Buffer.from(
+    JSON.stringify({ 'signalbox.replay.id': 'r-2', 'signalbox.replay.dlq': 'orders.dlq' }),
+  );
+  const send = span({ traceId: 'a'.repeat(32), spanId: '1'.repeat(16), operationType: 'send' });
+  const failed = span({
+    traceId: send.traceId,
+    spanId: '2'.repeat(16),
+    parentSpanId: send.spanId,
+    operationType: 'process',
+    service: 'billing',
+    startUs: T + 5000,
+  });
+  const nack = span({
+    traceId: send.traceId,
+    spanId: '3'.repeat(16),
+    parentSpanId: failed.spanId,
+    operationType: 'settle',
+    operationName: 'nack',
+    service: 'billing',
+    startUs: T + 5500,
+  });
+  const other = span({
+    traceId: 'b'.repeat(32),
+    spanId: '4'.repeat(16),
+    operationType: 'send',
+    messageId: 'm-2',
+    startUs: T + 9000,
+  });
+  const replay = span({
+    traceId: 'c'.repeat(32),
+    spanId: '5'.repeat(16),
+    operationType: 'send',
+    service: 'signalbox-dashboard',
+    replayId: 'r-2',
+    startUs: T + 60_000_000,
+    attributes: replayAttributes,
+  });
+  const toOriginal: StoredLink = {
+    traceId: replay.traceId,
+    spanId: replay.spanId,
+    linkedTraceId: send.traceId,
+    linkedSpanId: send.spanId,
+  };
+
+  it('adds the DLQ hop after the nacked delivery, before later sends, and the replay follows from it', () => {
+    const journey = buildJourney(
+      { messageId: 'm-1' },
+      [send, failed, nack, other, replay],
+      [toOriginal],
+      false,
+    );
+    expect(
+      journey.hops.map((h) => [h.index, h.destination, h.deadLetter, h.causedBy, h.send?.spanId ?? null]),
+    ).toEqual([
+      [0, 'orders', false, null, send.spanId],
+      [1, 'orders.dlq', true, 0, null],
+      [2, 'orders', false, null, other.spanId],
+      [3, 'orders', false, 1, replay.spanId],
+    ]);
+    // The process span ended without an error: the nack without requeue is what dead-lettered it.
+    expect(journey.hops[0]!.deliveries[0]!.outcome).toBe('dead-lettered');
+    expect(journey.hops[3]!.replay).toEqual({
+      id: 'r-2',
+      dlq: 'orders.dlq',
+      jobId: null,
+      actor: null,
+      of: 1,
+    });
+  });
+
+  it('shows the replay alone, copy of nothing, when the original trace is not loaded', () => {
+    const journey = buildJourney({ traceId: replay.traceId }, [replay], [toOriginal], false);
+    expect(journey.hops.map((h) => [h.destination, h.causedBy, h.replay?.of])).toEqual([
+      ['orders', null, null],
+    ]);
+  });
+});
