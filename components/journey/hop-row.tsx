@@ -1,5 +1,6 @@
 import type { JourneyAttempt, JourneyDelivery, JourneyHop } from '@/lib/analytics/journey-model';
 import { formatMs } from '@/lib/format';
+import { HopNote, HopOrigin } from './hop-origin';
 import type { timelineScale } from './timeline-scale';
 
 type Scale = ReturnType<typeof timelineScale>;
@@ -110,12 +111,7 @@ export function HopRow({ hop, scale }: { hop: JourneyHop; scale: Scale }) {
     <li className="hop">
       <div className="timeline-row">
         <div className="timeline-label">
-          <strong>{hop.send?.service ?? 'uninstrumented producer'}</strong> → {hop.destination}{' '}
-          <span className="muted">({hop.system})</span>
-          {hop.deadLetter ? (
-            <span className="outcome outcome-dead-lettered">to dead-letter queue</span>
-          ) : null}
-          {hop.replayId ? <span className="outcome outcome-replay">replay {hop.replayId}</span> : null}
+          <HopOrigin hop={hop} />
         </div>
         <div className="timeline-track">
           {hop.send ? (
@@ -131,9 +127,10 @@ export function HopRow({ hop, scale }: { hop: JourneyHop; scale: Scale }) {
         <div className="timeline-figures">
           {hop.send ? `send ${formatMs(hop.send.durationMs)}` : null}
           {hop.messageId ? <div className="mono muted">id {hop.messageId}</div> : null}
+          <HopNote hop={hop} />
         </div>
       </div>
-      {hop.deliveries.length === 0 ? (
+      {hop.deliveries.length === 0 && hop.deadLetter ? null : hop.deliveries.length === 0 ? (
         <div className="timeline-row">
           <div className="timeline-label muted">↳ no recorded delivery</div>
         </div>

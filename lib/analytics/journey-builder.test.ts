@@ -78,6 +78,14 @@ describe('buildJourney', () => {
     service: 'signalbox',
     replayId: 'r-1',
     startUs: T + 60_000_000,
+    attributes: Buffer.from(
+      JSON.stringify({
+        'signalbox.replay.id': 'r-1',
+        'signalbox.replay.dlq': 'orders.dlq',
+        'signalbox.replay.job_id': 'job-7',
+        'signalbox.replay.actor': 'alice',
+      }),
+    ),
   });
   const replayed = span({
     traceId: 'e'.repeat(32),
@@ -135,6 +143,12 @@ describe('buildJourney', () => {
     expect(dlq).toMatchObject({ deadLetter: true, causedBy: 0 });
     const replayHop = journey.hops.find((h) => h.replayId === 'r-1');
     expect(replayHop?.deliveries[0]).toMatchObject({ service: 'billing', outcome: 'processed' });
+    // Linked to the consumer's dead-letter send: no hop is added, the replay follows from that one.
+    expect(journey.hops.map((h) => h.destination)).toEqual(['orders', 'orders.dlq', 'orders']);
+    expect(replayHop).toMatchObject({
+      causedBy: dlq!.index,
+      replay: { id: 'r-1', dlq: 'orders.dlq', jobId: 'job-7', actor: 'alice', of: dlq!.index },
+    });
     expect(journey.traceIds).toHaveLength(5);
     expect(journey.spans[0]!.attributes).toEqual({ k: 'v' });
   });
@@ -200,6 +214,87 @@ describe('buildJourney', () => {
         send: null,
         deliveries: [expect.objectContaining({ outcome: 'processed' })],
       }),
+    ]);
+  });
+});
+
+describe('buildJourney: a replay after the broker dead-lettered the message', () => {
+  // checkout sends; billing fails and nacks it (RabbitMQ moves it to orders.dlq, recording nothing);
+  // meanwhile checkout sends another order; later the dashboard replays the first from orders.dlq.
+  const replayAttributes = Buffer.from(
+    JSON.stringify({ 'signalbox.replay.id': 'r-2', 'signalbox.replay.dlq': 'orders.dlq' }),
+  );
+  const send = span({ traceId: 'a'.repeat(32), spanId: '1'.repeat(16), operationType: 'send' });
+  const failed = span({
+    traceId: send.traceId,
+    spanId: '2'.repeat(16),
+    parentSpanId: send.spanId,
+    operationType: 'process',
+    service: 'billing',
+    startUs: T + 5000,
+  });
+  const nack = span({
+    traceId: send.traceId,
+    spanId: '3'.repeat(16),
+    parentSpanId: failed.spanId,
+    operationType: 'settle',
+    operationName: 'nack',
+    service: 'billing',
+    startUs: T + 5500,
+  });
+  const other = span({
+    traceId: 'b'.repeat(32),
+    spanId: '4'.repeat(16),
+    operationType: 'send',
+    messageId: 'm-2',
+    startUs: T + 9000,
+  });
+  const replay = span({
+    traceId: 'c'.repeat(32),
+    spanId: '5'.repeat(16),
+    operationType: 'send',
+    service: 'signalbox-dashboard',
+    replayId: 'r-2',
+    startUs: T + 60_000_000,
+    attributes: replayAttributes,
+  });
+  const toOriginal: StoredLink = {
+    traceId: replay.traceId,
+    spanId: replay.spanId,
+    linkedTraceId: send.traceId,
+    linkedSpanId: send.spanId,
+  };
+
+  it('adds the DLQ hop after the nacked delivery, before later sends, and the replay follows from it', () => {
+    const journey = buildJourney(
+      { messageId: 'm-1' },
+      [send, failed, nack, other, replay],
+      [toOriginal],
+      false,
+    );
+    expect(
+      journey.hops.map((h) => [h.index, h.destination, h.deadLetter, h.causedBy, h.send?.spanId ?? null]),
+    ).toEqual([
+      [0, 'orders', false, null, send.spanId],
+      [1, 'orders.dlq', true, 0, null],
+      [2, 'orders', false, null, other.spanId],
+      [3, 'orders', false, 1, replay.spanId],
+    ]);
+    // The process span ended without an error: the nack without requeue is what dead-lettered it.
+    expect(journey.hops[0]!.deliveries[0]!.outcome).toBe('dead-lettered');
+    expect(journey.hops[3]!.replay).toEqual({
+      id: 'r-2',
+      dlq: 'orders.dlq',
+      jobId: null,
+      actor: null,
+      of: 1,
+    });
+  });
+
+  it('shows the replay alone, copy of nothing, when the original trace is not loaded', () => {
+    const journey = buildJourney({ traceId: replay.traceId }, [replay], [toOriginal], false);
+    expect(journey.hops.map((h) => [h.destination, h.causedBy, h.replay?.of])).toEqual([
+      ['orders', null, null],
     ]);
   });
 });

@@ -8,6 +8,7 @@ import type {
   JourneyHop,
   JourneySpan,
 } from './journey-model';
+import { placeReplays } from './journey-replays';
 
 const iso = (us: number) => new Date(us / 1000).toISOString();
 const key = (traceId: string, spanId: string) => traceId + spanId;
@@ -64,6 +65,7 @@ export function buildJourney(
       causedBy: null,
       deadLetter: s.deadLetter,
       replayId: s.replayId,
+      replay: null,
     };
     hops.push(hop);
     hopBySend.set(key(s.traceId, s.spanId), hop);
@@ -99,6 +101,7 @@ export function buildJourney(
         causedBy: null,
         deadLetter: false,
         replayId: p.replayId,
+        replay: null,
       };
       hops.push(hop);
     }
@@ -156,14 +159,24 @@ export function buildJourney(
       hop.deliveries.push(delivery(service, group, observedBy, list, attempts, spans, upstream));
     }
   }
-  // Causality: a send whose parent (or link) is a process span of another hop.
+  const sendOf = (hop: JourneyHop) =>
+    hop.send ? byKey.get(key(hop.send.traceId, hop.send.spanId)) : undefined;
+  placeReplays(hops, {
+    sendOf,
+    linkedFrom: (s) =>
+      (linksFrom.get(key(s.traceId, s.spanId)) ?? []).flatMap(
+        (l) => byKey.get(key(l.linkedTraceId, l.linkedSpanId)) ?? [],
+      ),
+    hopOf: (s) => hopBySend.get(key(s.traceId, s.spanId)),
+  });
+  // Causality: a send whose parent (or link) is a process span of another hop (replays keep theirs).
   for (const hop of hops) {
-    if (!hop.send) continue;
-    const send = byKey.get(key(hop.send.traceId, hop.send.spanId))!;
+    const send = sendOf(hop);
+    if (!send) continue;
     const cause = upstream(send)
       .map((u) => hopOfProcess.get(key(u.traceId, u.spanId)))
       .find((h) => h && h !== hop);
-    hop.causedBy = cause ? cause.index : null;
+    if (cause) hop.causedBy = cause.index;
   }
 
   const startUs = Math.min(...spans.map((s) => s.startUs));

@@ -57,6 +57,19 @@ export interface JourneyDelivery {
   redelivered: boolean;
 }
 
+/** A hop that is a replay from a dead-letter queue, as the dashboard's replay span records it. */
+export interface JourneyReplay {
+  /** The replay id (the `signalbox-replay-id` header). */
+  id: string;
+  /** The DLQ the copy was taken from; null when the replay was not recorded by this dashboard. */
+  dlq: string | null;
+  /** The replay job (/api/replays/{jobId}) and who started it; null when not recorded. */
+  jobId: string | null;
+  actor: string | null;
+  /** The hop of the dead-lettered message this is a copy of (its dead-letter hop), when loaded. */
+  of: number | null;
+}
+
 export interface JourneyHop {
   index: number;
   system: string;
@@ -74,10 +87,16 @@ export interface JourneyHop {
   deliveries: JourneyDelivery[];
   /** The hop whose processing sent this message, if any. */
   causedBy: number | null;
-  /** This send moved the message to a dead-letter queue. */
+  /**
+   * The message went to a dead-letter queue (`destination`): a consumer's dead-letter send, or — with
+   * `send` null — the broker's own dead-lettering (a RabbitMQ dead-letter exchange, a redrive policy),
+   * known from a later replay out of that queue.
+   */
   deadLetter: boolean;
   /** Set when the message was replayed from a DLQ (the signalbox-replay-id header). */
   replayId: string | null;
+  /** The replay's job, operator and origin, for a replay the dashboard recorded. */
+  replay: JourneyReplay | null;
 }
 
 export interface Journey {

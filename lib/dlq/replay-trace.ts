@@ -10,6 +10,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { injectContext } from '@signalbox/instrumentation/protocol';
+import { REPLAY_ATTRIBUTES } from '@/lib/model/replay-attributes';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
@@ -34,6 +35,9 @@ export function startReplaySpan(
     originalTraceparent: string | null;
     replayId: string;
     dlq: string;
+    /** The replay job and who started it: the journey names them on the replay hop. */
+    jobId: string;
+    actor: string;
   },
   headers: Record<string, string>,
 ): Span {
@@ -47,8 +51,10 @@ export function startReplaySpan(
       'messaging.operation.name': 'send',
       'messaging.operation.type': 'send',
       'messaging.destination.name': options.target,
-      'signalbox.replay.id': options.replayId,
-      'signalbox.replay.dlq': options.dlq,
+      [REPLAY_ATTRIBUTES.id]: options.replayId,
+      [REPLAY_ATTRIBUTES.dlq]: options.dlq,
+      [REPLAY_ATTRIBUTES.job]: options.jobId,
+      [REPLAY_ATTRIBUTES.actor]: options.actor,
     },
   });
   injectContext(

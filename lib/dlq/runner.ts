@@ -162,7 +162,15 @@ function planRecord(
   const headers = replayHeaders(record.headers, id, previous).headers;
   const span = startReplaySpan(
     tracer,
-    { system, target, originalTraceparent: view.failure.traceparent, replayId: id, dlq: job.queue },
+    {
+      system,
+      target,
+      originalTraceparent: view.failure.traceparent,
+      replayId: id,
+      dlq: job.queue,
+      jobId: job.id,
+      actor: job.actor,
+    },
     headers,
   );
   const planned = item('replayed', target, null);

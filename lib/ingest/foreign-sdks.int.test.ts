@@ -17,6 +17,10 @@ import {
 // OTLP in the shapes other SDKs send, with their older attribute names and
 // parent-child traces: the Java agent 1.x and 2.x on Kafka, Python Celery
 // (no messaging.system at all), and a Go NATS service. Real DuckDB, real routes.
+// These SDKs do not run here, so the spans are hand-built; each fixture says where
+// its shape comes from. No release of them is pinned: the tests check that ingest
+// reads these names, not that a given release sends them. (The Java agent 2.33.1
+// itself runs for real in java-agent.int.test.ts.)
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-foreign-'));
 process.env.SIGNALBOX_DATA_DIR = dataDir;
 const routes = {
@@ -37,7 +41,12 @@ const goNats: ForeignSpan[] = [];
 const kafkaPoll: ForeignSpan[] = [];
 let twoHopTrace = '';
 
-/** Java agent 1.x (semconv ~1.10): messaging.destination, messaging.kafka.partition, no operation on sends. */
+/**
+ * Java agent 1.x (semconv ~1.10): messaging.destination, messaging.kafka.partition, no operation on sends.
+ * Shape: the messaging semantic conventions' names before 1.17 (messaging.destination,
+ * messaging.destination_kind, messaging.kafka.partition, messaging.kafka.consumer_group), as the agent's
+ * early 1.x Kafka instrumentation sent them, plus its experimental `kafka.record.queue_time_ms`.
+ */
 function java1Hop(i: number, offset: number, processAtMs: number) {
   const traceId = newTraceId();
   const send: ForeignSpan = {
@@ -80,6 +89,10 @@ beforeAll(async () => {
   java1Hop(5, 11, T + 200);
 
   // Java 2.x checkout → Kafka "orders" → billing → NATS "payments" → Go notifier, one trace (parent mode).
+  // Shapes: the Kafka hop uses semconv 1.24–1.26 names (messaging.operation `publish`/`process`,
+  // messaging.kafka.consumer.group, messaging.destination.partition.id), the Java agent 2.x defaults;
+  // the Go NATS hop uses messaging.operation.type with its pre-1.27 values `publish`/`deliver`. No Go
+  // NATS instrumentation is pinned in this repo: the NATS spans are written from those semconv names.
   twoHopTrace = newTraceId();
   const send1: ForeignSpan = {
     traceId: twoHopTrace,
@@ -146,7 +159,9 @@ beforeAll(async () => {
 
   // A Kafka consumer with plain client instrumentation: no process spans, one receive span per poll in a
   // trace of its own, linked to the sends of the records it returned and counting them (older operation and
-  // consumer group attribute names).
+  // consumer group attribute names). Shape: semconv 1.24–1.26 names (messaging.operation `receive`,
+  // messaging.kafka.consumer.group, messaging.batch.message_count) with one link per returned record, as
+  // the messaging conventions describe a batch receive; no particular client is pinned.
   const ledgerSends = [250, 260].map((at): ForeignSpan => ({
     traceId: newTraceId(),
     spanId: newSpanId(),
@@ -173,7 +188,10 @@ beforeAll(async () => {
     },
   });
 
-  // Celery: apply_async, a failed run, then a retried run of the same task id.
+  // Celery: apply_async, a failed run, then a retried run of the same task id. Shape: Python's
+  // opentelemetry-instrumentation-celery (opentelemetry-python-contrib): span names
+  // `apply_async/{task}` and `run/{task}`, celery.action / celery.task_name and no messaging.system;
+  // messaging.message_id and messaging.destination are the pre-1.17 names its older releases send.
   const traceId = newTraceId();
   const apply: ForeignSpan = {
     traceId,

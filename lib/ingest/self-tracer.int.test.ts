@@ -30,6 +30,8 @@ describe("the dashboard's own spans (real DuckDB file)", () => {
         originalTraceparent: `00-${ORIGINAL_TRACE}-00f067aa0ba902b7-01`,
         replayId: 'job-1:0:42',
         dlq: 'orders.DLT',
+        jobId: 'job-1',
+        actor: 'alice',
       },
       headers,
     );
