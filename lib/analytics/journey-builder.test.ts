@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredLink, StoredSpan } from '@/lib/store/types';
 import { buildJourney } from './journey-builder';
+import { unmasked } from '@/lib/masking/testing';
 
 const T = 1_800_000_000_000_000;
 function span(
@@ -112,6 +113,7 @@ describe('buildJourney', () => {
     [send, first, second, toDlq, replay, replayed],
     links,
     false,
+    unmasked,
   );
 
   it('groups attempts per consumer with queue wait, retries and the dead-letter outcome', () => {
@@ -158,7 +160,7 @@ describe('buildJourney', () => {
       linkedTraceId: sent.traceId,
       linkedSpanId: sent.spanId,
     };
-    const [hop] = buildJourney({ traceId: sent.traceId }, [sent, poll], [link], false).hops;
+    const [hop] = buildJourney({ traceId: sent.traceId }, [sent, poll], [link], false, unmasked).hops;
     expect(hop!.deliveries).toEqual([
       expect.objectContaining({
         service: 'ledger',
@@ -185,6 +187,7 @@ describe('buildJourney', () => {
       [sent, poll, processed],
       [link, { ...link, spanId: processed.spanId }],
       false,
+      unmasked,
     );
     expect(both.hops[0]!.deliveries).toEqual([
       expect.objectContaining({ service: 'ledger', observedBy: 'process', outcome: 'processed' }),
@@ -194,7 +197,7 @@ describe('buildJourney', () => {
 
   it('keeps a consumer-only hop when the producer was not instrumented', () => {
     const lonely = span({ traceId: 'f'.repeat(32), spanId: '7'.repeat(16), operationType: 'process' });
-    const only = buildJourney({ traceId: lonely.traceId }, [lonely], [], false);
+    const only = buildJourney({ traceId: lonely.traceId }, [lonely], [], false, unmasked);
     expect(only.hops).toEqual([
       expect.objectContaining({
         send: null,
