@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredLink, StoredSpan } from '@/lib/store/types';
 import { buildJourney } from './journey-builder';
+import { DEFAULT_MASKING, Masker } from '@/lib/masking';
 import { unmasked } from '@/lib/masking/testing';
 
 const T = 1_800_000_000_000_000;
@@ -204,5 +205,36 @@ describe('buildJourney', () => {
         deliveries: [expect.objectContaining({ outcome: 'processed' })],
       }),
     ]);
+  });
+});
+
+describe('a journey leaves the server masked', () => {
+  it('hides credential attributes and card numbers or e-mails in attributes and status messages', () => {
+    const failed = span({
+      traceId: 'e'.repeat(32),
+      spanId: '9'.repeat(16),
+      operationType: 'process',
+      statusCode: 2,
+      statusMessage: 'card 4111 1111 1111 1111 of jane@example.com declined',
+      attributes: Buffer.from(
+        JSON.stringify({
+          'messaging.header.authorization': 'Bearer abc.def',
+          'app.user': 'jane@example.com',
+        }),
+      ),
+    });
+    const journey = buildJourney(
+      { traceId: failed.traceId },
+      [failed],
+      [],
+      false,
+      new Masker(DEFAULT_MASKING),
+    );
+    expect(journey.spans[0]!.attributes).toEqual({
+      'messaging.header.authorization': '[masked:header]',
+      'app.user': '[masked:email]',
+    });
+    expect(journey.spans[0]!.statusMessage).toBe('card [masked:card] of [masked:email] declined');
+    expect(JSON.stringify(journey)).not.toMatch(/4111|jane@|abc\.def/);
   });
 });

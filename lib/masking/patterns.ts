@@ -30,11 +30,13 @@ const isCardNumber = (match: string): boolean => {
 /**
  * The default patterns. Cards: 13–19 digits, optionally grouped by spaces or dashes, starting with a
  * card network's first digit (2–6) and passing Luhn, so order numbers and epoch-millisecond timestamps
- * mostly stay readable. Bearer comes before JWT so `Bearer eyJ…` is one marker.
+ * mostly stay readable. Bearer comes before JWT so `Bearer eyJ…` is one marker. Each pattern starts
+ * only where its match could begin (lookbehind, \b), so a long run of word characters is scanned once,
+ * not once per position.
  */
 export const DEFAULT_PATTERNS: readonly PatternRule[] = [
   { name: 'card', regex: /(?<![\d-])[2-6](?:[ -]?\d){12,18}(?!\d)/g, accept: isCardNumber },
-  { name: 'email', regex: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
+  { name: 'email', regex: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
   { name: 'bearer', regex: /\bbearer\s+[A-Za-z0-9._~+/-]{8,}=*/gi },
   { name: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g },
   { name: 'aws-key', regex: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g },
