@@ -93,7 +93,7 @@ describe.skipIf(gate.skip)('masking on a real RabbitMQ DLQ (browse, archive, rep
     const stored = (await db.connection.runAndReadAll('SELECT view FROM dlq_archive')).getRowObjectsJS();
     expect(stored).toHaveLength(1);
     expectNoSecrets(stored);
-    expect(String(stored[0]?.view)).toContain('[masked:card]');
+    expect(stored[0]?.view as string).toContain('[masked:card]');
   });
 
   it('replays the original bytes and headers, not the masked view', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DlqRecord } from '@/lib/brokers/dlq-types';
 import { DEFAULT_MASKING, Masker } from '@/lib/masking';
-import { messageView } from './message-view';
+import { messageView, remaskView } from './message-view';
 
 const masker = new Masker(DEFAULT_MASKING);
 
@@ -70,5 +70,19 @@ describe('a DLQ message view', () => {
       preview: body.toString('base64'),
       masked: false,
     });
+  });
+
+  it('masks an archived view again by the current rules, and a masked one stays as it is', () => {
+    const body = Buffer.from(JSON.stringify({ to: 'jane@example.com', note: 'ok' }));
+    const raw = record(body, { authorization: 'Basic Z3Vlc3Q=' });
+    const archivedUnmasked = messageView(
+      'rabbitmq',
+      'payments.dlq',
+      raw,
+      new Masker({ ...DEFAULT_MASKING, defaults: false }),
+    );
+    const again = remaskView(archivedUnmasked, masker);
+    expect(again).toEqual(messageView('rabbitmq', 'payments.dlq', raw, masker));
+    expect(remaskView(again, masker)).toEqual(again);
   });
 });

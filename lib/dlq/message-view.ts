@@ -141,4 +141,32 @@ export function messageView(
   };
 }
 
+/**
+ * A view stored earlier (the archive), masked again by today's rules: rows archived before masking
+ * was on, or before a rule was added, are shown as masked as new ones. Masking a masked view changes
+ * nothing.
+ */
+export function remaskView(view: DlqMessageView, masker: Masker): DlqMessageView {
+  const body =
+    view.body.encoding === 'base64'
+      ? { body: Buffer.alloc(0), masked: false }
+      : masker.body(Buffer.from(view.body.preview));
+  return {
+    ...view,
+    headers: masker.headers(view.headers),
+    body: {
+      ...view.body,
+      preview: body.masked ? body.body.toString('utf8') : view.body.preview,
+      masked: (view.body.masked ?? false) || body.masked,
+    },
+    failure: {
+      ...view.failure,
+      reason: orNull(view.failure.reason, masker),
+      errorMessage: orNull(view.failure.errorMessage, masker),
+      stackTrace: orNull(view.failure.stackTrace, masker),
+      details: masker.headers(view.failure.details),
+    },
+  };
+}
+
 const orNull = (text: string | null, masker: Masker) => (text === null ? null : masker.text(text));

@@ -83,6 +83,11 @@ export class DlqService {
     private readonly options: Options,
   ) {}
 
+  /** The masking every view of a message goes through (the archive re-applies it when read). */
+  get masker(): Masker {
+    return this.options.masker;
+  }
+
   private adapter(id: string): { adapter: DlqAdapter; name: string } {
     const parsed = parseQueueId(id);
     const adapter = parsed && this.adapters.find((a) => a.system === parsed.system);
