@@ -13,7 +13,9 @@ describe('the default patterns', () => {
     // Fails Luhn: an order id, not a card.
     expect(defaults.text('order 4111111111111112')).toBe('order 4111111111111112');
     // Epoch milliseconds and ids starting with 1 or 9 are not card numbers.
-    expect(defaults.text('at 1733348400000 id 9111111111111111')).toBe('at 1733348400000 id 9111111111111111');
+    expect(defaults.text('at 1733348400000 id 9111111111111111')).toBe(
+      'at 1733348400000 id 9111111111111111',
+    );
   });
 
   it('hide e-mail addresses, bearer tokens, JWTs and AWS access keys', () => {

@@ -36,7 +36,10 @@ const isCardNumber = (match: string): boolean => {
  */
 export const DEFAULT_PATTERNS: readonly PatternRule[] = [
   { name: 'card', regex: /(?<![\d-])[2-6](?:[ -]?\d){12,18}(?!\d)/g, accept: isCardNumber },
-  { name: 'email', regex: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
+  {
+    name: 'email',
+    regex: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g,
+  },
   { name: 'bearer', regex: /\bbearer\s+[A-Za-z0-9._~+/-]{8,}=*/gi },
   { name: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g },
   { name: 'aws-key', regex: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g },
