@@ -196,7 +196,7 @@ export class DlqService {
         expected: job.expected,
         ...(request.editedBody === undefined
           ? {}
-          : { editedBody: this.options.masker.text(request.editedBody.slice(0, 4096)) }),
+          : { editedBody: maskedText(request.editedBody, this.options.masker).slice(0, 4096) }),
       },
     });
     this.start(job);
@@ -347,3 +347,7 @@ export class DlqService {
     await Promise.all(this.adapters.map((a) => a.close()));
   }
 }
+
+/** An edited body as the audit log keeps it: masked like a message (JSON by path too), then cut. */
+const maskedText = (text: string, masker: Masker) =>
+  masker.body(Buffer.from(text, 'utf8')).body.toString('utf8');
