@@ -49,6 +49,11 @@ export function MessageDetail({
         }
         canDelete={system !== 'kafka'}
       />
+      {message.body.masked ? (
+        <p className="muted" role="note">
+          Some values are masked, so the payload cannot be edited here; a replay sends the original.
+        </p>
+      ) : null}
       {message.notReplayable ? <p role="note">{message.notReplayable}</p> : null}
       <div className="grid-3 dlq-detail">
         <dl className="dlq-facts">
