@@ -85,4 +85,14 @@ describe('a DLQ message view', () => {
     expect(again).toEqual(messageView('rabbitmq', 'payments.dlq', raw, masker));
     expect(remaskView(again, masker)).toEqual(again);
   });
+
+  it('masks the text it shows of a body that is not UTF-8 past the preview', () => {
+    const body = Buffer.concat([
+      Buffer.from(`jane@example.com ${'x'.repeat(70_000)}`),
+      Buffer.from([0xff, 0xfe]),
+    ]);
+    const view = messageView('rabbitmq', 'payments.dlq', record(body), masker);
+    expect(view.body).toMatchObject({ encoding: 'text', truncated: true, masked: true });
+    expect(view.body.preview.startsWith('[masked:email] x')).toBe(true);
+  });
 });

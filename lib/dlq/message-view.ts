@@ -73,10 +73,13 @@ export function bodyView(body: Buffer, masker: Masker): BodyView {
       masked: false,
     };
   }
-  const { body: shown, masked } = masker.body(body);
-  const slice = shown.subarray(0, BODY_PREVIEW_BYTES);
-  const truncated = shown.length > slice.length;
-  const text = slice.toString('utf8');
+  const whole = masker.body(body);
+  const slice = whole.body.subarray(0, BODY_PREVIEW_BYTES);
+  const truncated = whole.body.length > slice.length;
+  // The masker leaves a body alone that is not UTF-8 as a whole; the part shown here is text, so the
+  // patterns still go over it.
+  const text = whole.masked ? slice.toString('utf8') : masker.text(slice.toString('utf8'));
+  const masked = whole.masked || text !== slice.toString('utf8');
   const view = { preview: text, sizeBytes: body.length, truncated, masked };
   if (!truncated) {
     try {
