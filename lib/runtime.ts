@@ -8,6 +8,7 @@ import { type OtlpServer, startOtlpServer } from '@/lib/ingest/otlp-server';
 import type { ReceiverOptions } from '@/lib/ingest/receiver';
 import { createSelfTracer } from '@/lib/ingest/self-tracer';
 import { DuckDbLagHistory, type LagPoller, startLagPolling } from '@/lib/lag';
+import { Masker } from '@/lib/masking';
 import type { TelemetryStore } from '@/lib/store';
 import { DuckDbStore } from '@/lib/store/duckdb-store';
 
@@ -29,6 +30,7 @@ type Opened = { store: TelemetryStore; lagPoller: LagPoller; dlq: DlqServices };
 
 interface Parts {
   config?: SignalboxConfig;
+  masker?: Masker;
   opened: Map<keyof Opened, Promise<unknown>>;
   otlpServer?: Promise<OtlpServer | null>;
 }
@@ -41,6 +43,15 @@ const parts: Parts = ((globalThis as typeof globalThis & { __signalbox?: Parts }
 export function config(): SignalboxConfig {
   parts.config ??= loadConfig(process.env);
   return parts.config;
+}
+
+/**
+ * The masking rules, compiled once: every view that carries payloads, headers
+ * or span attributes (DLQ messages and archive, journeys) is given it.
+ */
+export function masker(): Masker {
+  parts.masker ??= new Masker(config().masking);
+  return parts.masker;
 }
 
 /**
@@ -109,6 +120,7 @@ export function getDlqServices(): Promise<DlqServices> {
       archiveConnection: await sideTableConnection(),
       brokers: config().brokers,
       dlq: config().dlq,
+      masker: masker(),
       tracer: createSelfTracer(getStore).tracer,
       telemetry: getStore,
     }),

@@ -4,6 +4,7 @@ import { getFlowGraph } from '@/lib/analytics/flows';
 import { getJourney } from '@/lib/analytics/journeys';
 import { getLatencyReport } from '@/lib/analytics/latency';
 import { DuckDbStore } from '@/lib/store/duckdb-store';
+import { unmasked } from '@/lib/masking/testing';
 
 /**
  * Query latency over a store written by generate.ts: the dashboard's own
@@ -75,13 +76,13 @@ export async function main(file: string, repetitionsArg = '30'): Promise<void> {
       getLatencyReport(store, range(24), { fromUs: toUs - 48 * 3600e6, toUs: toUs - 24 * 3600e6 }),
     ),
     await time('journey by trace id', repetitions, (i) =>
-      getJourney(store, { traceId: ids[i % ids.length]!.trace_id as string }),
+      getJourney(store, { traceId: ids[i % ids.length]!.trace_id as string }, unmasked),
     ),
     await time('journey by message id', repetitions, (i) =>
-      getJourney(store, { messageId: ids[i % ids.length]!.message_id as string }),
+      getJourney(store, { messageId: ids[i % ids.length]!.message_id as string }, unmasked),
     ),
     await time('journey by conversation id', repetitions, (i) =>
-      getJourney(store, { conversationId: ids[i % ids.length]!.conversation_id as string }),
+      getJourney(store, { conversationId: ids[i % ids.length]!.conversation_id as string }, unmasked),
     ),
   ];
   await store.close();

@@ -11,6 +11,7 @@ import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
 import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { DuckDbReplayStore } from '@/lib/dlq/duckdb-replay-store';
 import { runReplayJob } from '@/lib/dlq/runner';
+import { unmasked } from '@/lib/masking/testing';
 
 /**
  * Replay throughput without a rate limit: N dead letters (1 KiB JSON bodies, the Signalbox header
@@ -48,7 +49,7 @@ async function timeJob(system: string, queue: string, adapter: DlqAdapter): Prom
   };
   await store.createJob(job);
   const start = performance.now();
-  const result = await runReplayJob(job, { store, adapter });
+  const result = await runReplayJob(job, { store, adapter, masker: unmasked });
   const seconds = (performance.now() - start) / 1000;
   const counts = await store.itemCounts(job.id);
   if (result.status !== 'done' || counts.replayed !== N)

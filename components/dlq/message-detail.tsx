@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { DlqMessageView } from '@/lib/dlq/message-view';
 import { MessageActions } from './message-actions';
+import { MaskedText } from './masked-text';
 import { PayloadView } from './payload-view';
 
 /** One message: parsed failure, failure history, raw headers, payload, and what can be done with it. */
@@ -40,9 +41,19 @@ export function MessageDetail({
       <MessageActions
         queueId={queueId}
         messageId={message.id}
-        body={message.body.encoding === 'base64' || message.body.truncated ? null : message.body.preview}
+        // A masked preview is not the message: editing it would resend the markers, so it is not offered.
+        body={
+          message.body.encoding === 'base64' || message.body.truncated || message.body.masked
+            ? null
+            : message.body.preview
+        }
         canDelete={system !== 'kafka'}
       />
+      {message.body.masked ? (
+        <p className="muted" role="note">
+          Some values are masked, so the payload cannot be edited here; a replay sends the original.
+        </p>
+      ) : null}
       {message.notReplayable ? <p role="note">{message.notReplayable}</p> : null}
       <div className="grid-3 dlq-detail">
         <dl className="dlq-facts">
@@ -92,7 +103,9 @@ export function MessageDetail({
             {Object.entries(message.headers).map(([name, value]) => (
               <tr key={name}>
                 <td className="mono">{name}</td>
-                <td className="mono dlq-wrap">{Array.isArray(value) ? value.join(' | ') : value}</td>
+                <td className="mono dlq-wrap">
+                  <MaskedText text={Array.isArray(value) ? value.join(' | ') : value} />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,4 +1,5 @@
 import type { BodyView } from '@/lib/dlq/message-view';
+import { MaskedText } from './masked-text';
 
 function hexDump(base64: string): string {
   const bytes = Buffer.from(base64, 'base64');
@@ -28,13 +29,14 @@ export function PayloadView({ body }: { body: BodyView }) {
       <figcaption className="muted">
         Payload: {kind}, {body.sizeBytes.toLocaleString('en-US')} bytes
         {body.truncated ? ' (preview cut)' : ''}
+        {body.masked ? ', some values masked' : ''}
       </figcaption>
       <pre tabIndex={0}>
-        {body.encoding === 'base64'
-          ? hexDump(body.preview)
-          : body.encoding === 'json'
-            ? pretty(body.preview)
-            : body.preview}
+        {body.encoding === 'base64' ? (
+          hexDump(body.preview)
+        ) : (
+          <MaskedText text={body.encoding === 'json' ? pretty(body.preview) : body.preview} />
+        )}
       </pre>
     </figure>
   );

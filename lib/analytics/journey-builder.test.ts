@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredLink, StoredSpan } from '@/lib/store/types';
 import { buildJourney } from './journey-builder';
+import { DEFAULT_MASKING, Masker } from '@/lib/masking';
+import { unmasked } from '@/lib/masking/testing';
 
 const T = 1_800_000_000_000_000;
 function span(
@@ -120,6 +122,7 @@ describe('buildJourney', () => {
     [send, first, second, toDlq, replay, replayed],
     links,
     false,
+    unmasked,
   );
 
   it('groups attempts per consumer with queue wait, retries and the dead-letter outcome', () => {
@@ -172,7 +175,7 @@ describe('buildJourney', () => {
       linkedTraceId: sent.traceId,
       linkedSpanId: sent.spanId,
     };
-    const [hop] = buildJourney({ traceId: sent.traceId }, [sent, poll], [link], false).hops;
+    const [hop] = buildJourney({ traceId: sent.traceId }, [sent, poll], [link], false, unmasked).hops;
     expect(hop!.deliveries).toEqual([
       expect.objectContaining({
         service: 'ledger',
@@ -199,6 +202,7 @@ describe('buildJourney', () => {
       [sent, poll, processed],
       [link, { ...link, spanId: processed.spanId }],
       false,
+      unmasked,
     );
     expect(both.hops[0]!.deliveries).toEqual([
       expect.objectContaining({ service: 'ledger', observedBy: 'process', outcome: 'processed' }),
@@ -208,7 +212,7 @@ describe('buildJourney', () => {
 
   it('keeps a consumer-only hop when the producer was not instrumented', () => {
     const lonely = span({ traceId: 'f'.repeat(32), spanId: '7'.repeat(16), operationType: 'process' });
-    const only = buildJourney({ traceId: lonely.traceId }, [lonely], [], false);
+    const only = buildJourney({ traceId: lonely.traceId }, [lonely], [], false, unmasked);
     expect(only.hops).toEqual([
       expect.objectContaining({
         send: null,
@@ -271,6 +275,7 @@ describe('buildJourney: a replay after the broker dead-lettered the message', ()
       [send, failed, nack, other, replay],
       [toOriginal],
       false,
+      unmasked,
     );
     expect(
       journey.hops.map((h) => [h.index, h.destination, h.deadLetter, h.causedBy, h.send?.spanId ?? null]),
@@ -292,9 +297,40 @@ describe('buildJourney: a replay after the broker dead-lettered the message', ()
   });
 
   it('shows the replay alone, copy of nothing, when the original trace is not loaded', () => {
-    const journey = buildJourney({ traceId: replay.traceId }, [replay], [toOriginal], false);
+    const journey = buildJourney({ traceId: replay.traceId }, [replay], [toOriginal], false, unmasked);
     expect(journey.hops.map((h) => [h.destination, h.causedBy, h.replay?.of])).toEqual([
       ['orders', null, null],
     ]);
+  });
+});
+
+describe('a journey leaves the server masked', () => {
+  it('hides credential attributes and card numbers or e-mails in attributes and status messages', () => {
+    const failed = span({
+      traceId: 'e'.repeat(32),
+      spanId: '9'.repeat(16),
+      operationType: 'process',
+      statusCode: 2,
+      statusMessage: 'card 4111 1111 1111 1111 of jane@example.com declined',
+      attributes: Buffer.from(
+        JSON.stringify({
+          'messaging.header.authorization': 'Bearer abc.def',
+          'app.user': 'jane@example.com',
+        }),
+      ),
+    });
+    const journey = buildJourney(
+      { traceId: failed.traceId },
+      [failed],
+      [],
+      false,
+      new Masker(DEFAULT_MASKING),
+    );
+    expect(journey.spans[0]!.attributes).toEqual({
+      'messaging.header.authorization': '[masked:header]',
+      'app.user': '[masked:email]',
+    });
+    expect(journey.spans[0]!.statusMessage).toBe('card [masked:card] of [masked:email] declined');
+    expect(JSON.stringify(journey)).not.toMatch(/4111|jane@|abc\.def/);
   });
 });

@@ -1,3 +1,4 @@
+import type { Masker } from '@/lib/masking';
 import { decodeStoredAttributes } from '@/lib/otlp/stored-attributes';
 import type { StoredLink, StoredSpan } from '@/lib/store/types';
 import type {
@@ -23,13 +24,19 @@ const ms = (us: number) => Math.round(us) / 1000;
  * and group, each attempt in time order (several = retries/redeliveries).
  * Settle spans attach to the attempt they belong to (child or link). A send
  * made while processing another hop's message is "caused by" that hop.
+ * What spans carry from the application (attributes, status messages) is
+ * masked: a journey leaves the server.
  */
 export function buildJourney(
   query: Journey['query'],
-  spans: readonly StoredSpan[],
+  storedSpans: readonly StoredSpan[],
   links: readonly StoredLink[],
   truncated: boolean,
+  masker: Masker,
 ): Journey {
+  const spans = storedSpans.map((s) =>
+    s.statusMessage === null ? s : { ...s, statusMessage: masker.text(s.statusMessage) },
+  );
   const byKey = new Map(spans.map((s) => [key(s.traceId, s.spanId), s]));
   const linksFrom = new Map<string, StoredLink[]>();
   for (const l of links) {
@@ -188,7 +195,7 @@ export function buildJourney(
     endedAt: iso(endUs),
     totalMs: ms(endUs - startUs),
     hops,
-    spans: spans.map((s) => journeySpan(s, linksFrom.get(key(s.traceId, s.spanId)) ?? [])),
+    spans: spans.map((s) => journeySpan(s, linksFrom.get(key(s.traceId, s.spanId)) ?? [], masker)),
     truncated,
   };
 }
@@ -221,7 +228,7 @@ function delivery(
   };
 }
 
-function journeySpan(s: StoredSpan, links: StoredLink[]): JourneySpan {
+function journeySpan(s: StoredSpan, links: StoredLink[], masker: Masker): JourneySpan {
   return {
     traceId: s.traceId,
     spanId: s.spanId,
@@ -238,6 +245,6 @@ function journeySpan(s: StoredSpan, links: StoredLink[]): JourneySpan {
     status: statusOf(s.statusCode),
     errorType: s.errorType,
     statusMessage: s.statusMessage,
-    attributes: decodeStoredAttributes(s.attributes),
+    attributes: masker.attributes(decodeStoredAttributes(s.attributes)),
   };
 }

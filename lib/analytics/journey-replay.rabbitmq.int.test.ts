@@ -15,6 +15,7 @@ import { brokerGate } from '@/lib/testing/brokers';
 import { startInProcessDashboard, stopInProcessDashboard } from '@/lib/testing/in-process-dashboard';
 import { tracedService } from '@/lib/testing/traced-service';
 import { getJourney, type Journey } from './journeys';
+import { unmasked } from '@/lib/masking/testing';
 
 // A message's whole life on a real RabbitMQ, as the journey page shows it: an instrumented shop
 // sends an order to Q (dead-lettering to Q.dlq through the default exchange); the instrumented
@@ -78,7 +79,7 @@ describe.skipIf(gate.skip)('a dead-lettered then replayed message’s journey (r
     dlqService = new DlqService(
       [new RabbitMqDlqAdapter(rabbitSettings([queue]))],
       await DuckDbReplayStore.create(db.connection),
-      { maxReplays: 3, browseLimit: 100, tracer: self.tracer },
+      { maxReplays: 3, browseLimit: 100, tracer: self.tracer, masker: unmasked },
     );
     fixed = true;
     const started = (await dlqService.replay(`rabbitmq:${dlq}`, { all: true }, 'alice')) as JobView;
@@ -90,9 +91,9 @@ describe.skipIf(gate.skip)('a dead-lettered then replayed message’s journey (r
     for (const s of [shop, billing]) expect(await s.exportTo(routes)).toEqual([200, 200]);
     await self.shutdown();
     // As the page loads it for the id a person pastes: the message id, or the replay's trace id.
-    journey = await getJourney(await getStore(), { messageId });
+    journey = await getJourney(await getStore(), { messageId }, unmasked);
     const replayTrace = journey.spans.find((s) => s.service === DASHBOARD_SERVICE)?.traceId ?? 'none';
-    fromReplay = await getJourney(await getStore(), { traceId: replayTrace });
+    fromReplay = await getJourney(await getStore(), { traceId: replayTrace }, unmasked);
   });
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { toMessagingSpan } from '@/lib/ingest/messaging-span';
 import { DuckDbStore } from '@/lib/store/duckdb-store';
 import { decodedSpan, spanId, traceId } from '@/lib/store/testing/span-factory';
 import { getJourney } from './journeys';
+import { unmasked } from '@/lib/masking/testing';
 
 // Journeys over a real DuckDB file, written through the store's own ingest path.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-journeys-'));
@@ -99,7 +100,7 @@ describe('getJourney (real DuckDB file)', () => {
 
     // Seeded by the relay's own trace: A is found through the relay's link, and in that same round
     // the batch consumer, through span_links; its trace and B follow in the next.
-    const journey = await getJourney(store, { traceId: relay.traceId });
+    const journey = await getJourney(store, { traceId: relay.traceId }, unmasked);
     expect(journey.truncated).toBe(false);
     expect(new Set(journey.traceIds)).toEqual(
       new Set([relay.traceId, sendA.traceId, batch.traceId, sendB.traceId]),
@@ -160,7 +161,7 @@ describe('getJourney (real DuckDB file)', () => {
     const store = await storeWith([original, failed, deadLetter, replay, replayed]);
 
     // From the replayed delivery's trace: back to the replay, the original, then the first delivery.
-    const journey = await getJourney(store, { traceId: replayed.traceId });
+    const journey = await getJourney(store, { traceId: replayed.traceId }, unmasked);
     expect(journey.truncated).toBe(false);
     expect(new Set(journey.traceIds)).toEqual(
       new Set([original.traceId, failed.traceId, replay.traceId, replayed.traceId]),
@@ -172,7 +173,7 @@ describe('getJourney (real DuckDB file)', () => {
     ]);
     expect(payments[0]!.deliveries[0]!.attempts[0]!.deliveryAttempt).toBe(3);
     // The same journey by message id.
-    const byMessage = await getJourney(store, { messageId: 'm-42' });
+    const byMessage = await getJourney(store, { messageId: 'm-42' }, unmasked);
     expect(byMessage.spans.map((s) => s.spanId)).toEqual(journey.spans.map((s) => s.spanId));
   });
 
@@ -201,7 +202,7 @@ describe('getJourney (real DuckDB file)', () => {
     }
     const store = await storeWith(spans);
 
-    const journey = await getJourney(store, { traceId: sends[0]!.traceId });
+    const journey = await getJourney(store, { traceId: sends[0]!.traceId }, unmasked);
     expect(journey.truncated).toBe(true);
     // Rounds load the traces of hops 1-3 and find hop 4's consumer, whose trace is left unloaded.
     expect(journey.hops.map((h) => [h.send?.service ?? null, h.deliveries.map((d) => d.service)])).toEqual([
@@ -225,7 +226,7 @@ describe('getJourney (real DuckDB file)', () => {
     );
     const store = await storeWith([send, ...consumers]);
 
-    const journey = await getJourney(store, { traceId: send.traceId });
+    const journey = await getJourney(store, { traceId: send.traceId }, unmasked);
     expect(journey.truncated).toBe(true);
     expect(journey.hops).toHaveLength(1);
     expect(journey.hops[0]!.deliveries).toHaveLength(60);

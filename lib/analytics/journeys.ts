@@ -1,3 +1,4 @@
+import type { Masker } from '@/lib/masking';
 import type { StoredLink, StoredSpan, TelemetryStore } from '@/lib/store/types';
 import { buildJourney } from './journey-builder';
 import { type Journey, JourneyNotFoundError } from './journey-model';
@@ -25,8 +26,13 @@ function describe(q: JourneyQuery): string {
  * their traces, then traces reached through span links in either direction
  * (a consumer in link mode starts its own trace; a DLQ replay starts a new
  * trace linked to the original), a few rounds deep and within size bounds.
+ * Span attributes and status messages come out masked.
  */
-export async function getJourney(store: TelemetryStore, query: JourneyQuery): Promise<Journey> {
+export async function getJourney(
+  store: TelemetryStore,
+  query: JourneyQuery,
+  masker: Masker,
+): Promise<Journey> {
   const seed = await store.findSpans(
     'traceId' in query
       ? { traceIds: [query.traceId.toLowerCase()] }
@@ -102,7 +108,7 @@ export async function getJourney(store: TelemetryStore, query: JourneyQuery): Pr
   );
   const ordered = [...spans.values()].sort((a, b) => a.startUs - b.startUs).slice(0, MAX_SPANS);
   // Links to spans we did not load (e.g. an HTTP span) are kept: they still show the connection.
-  return buildJourney(query, ordered, links, truncated);
+  return buildJourney(query, ordered, links, truncated, masker);
 }
 
 /** One way an id matched: GET /api/search?q= resolves any id to journeys. */

@@ -12,6 +12,7 @@ import {
 import { type DlqConfig, dlqSection } from './dlq';
 import { ConfigError } from './errors';
 import { isSecretKey } from './fields';
+import { type MaskingConfig, maskingSection } from './masking';
 import type { Section } from './section';
 import { type ConfigSource, type MergedSource, mergeSources } from './source';
 
@@ -20,6 +21,7 @@ export { redactUrl } from './brokers';
 export type { IngestConfig, StoreConfig, UiConfig } from './dashboard';
 export type { DlqConfig } from './dlq';
 export { ConfigError } from './errors';
+export type { MaskingConfig } from './masking';
 export type { ConfigSource } from './source';
 export type { TlsSettings } from './tls';
 
@@ -34,6 +36,7 @@ export interface SignalboxConfig {
   ui: UiConfig;
   brokers: BrokerSettings;
   dlq: DlqConfig;
+  masking: MaskingConfig;
 }
 
 const sections = {
@@ -42,6 +45,7 @@ const sections = {
   ui: uiSection,
   brokers: brokersSection,
   dlq: dlqSection,
+  masking: maskingSection,
 };
 
 /**
@@ -72,6 +76,7 @@ export function loadConfig(
     ui: build('ui', sections.ui),
     brokers: build('brokers', sections.brokers),
     dlq: build('dlq', sections.dlq),
+    masking: build('masking', sections.masking),
   };
 }
 

@@ -7,6 +7,7 @@ import { DlqArchiver } from './archiver';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService } from './service';
 import { RABBIT_URL, rabbitSettings, tempDuckDb, unique, waitFor } from './testing/support';
+import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('rabbitmq');
 
@@ -41,6 +42,7 @@ describe.skipIf(gate.skip)('DLQ archive mode (real RabbitMQ, real DuckDB file)',
     db = await tempDuckDb();
     const adapter = new RabbitMqDlqAdapter(rabbitSettings([work]));
     service = new DlqService([adapter], await DuckDbReplayStore.create(db.connection), {
+      masker: unmasked,
       maxReplays: 3,
       browseLimit: 1000,
     });

@@ -1,4 +1,5 @@
 import type { ArchiveCounts, ArchivedMessage, DlqArchiveStore } from './archive-store';
+import { remaskView } from './message-view';
 import type { DlqService } from './service';
 
 /** What one archive pass did, per queue (shown on the page and in logs). */
@@ -72,7 +73,10 @@ export class DlqArchiver {
     return passes;
   }
 
-  /** What archive mode holds for one DLQ: the page and the API read it here, not from the store. */
+  /**
+   * What archive mode holds for one DLQ: the page and the API read it here, not from the store. Rows
+   * are stored masked; today's rules are applied again, for rows archived under older ones.
+   */
   async view(queueId: string, options: { goneOnly: boolean; limit: number }): Promise<ArchiveView> {
     const [counts, messages] = await Promise.all([
       this.store.counts(queueId),
@@ -83,7 +87,7 @@ export class DlqArchiver {
       intervalSeconds: this.intervalMs / 1000,
       counts,
       lastPass: this.last.get(queueId) ?? null,
-      messages,
+      messages: messages.map((m) => ({ ...m, message: remaskView(m.message, this.service.masker) })),
     };
   }
 

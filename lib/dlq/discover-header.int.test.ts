@@ -12,6 +12,7 @@ import { DuckDbReplayStore } from './duckdb-replay-store';
 import { learnDlqNames } from './learn-names';
 import { DlqService } from './service';
 import { RABBIT_URL, rabbitSettings, tempDuckDb, unique, waitFor } from './testing/support';
+import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('rabbitmq');
 
@@ -69,7 +70,7 @@ describe.skipIf(gate.skip)("DLQ discovery by Signalbox's own header (real Rabbit
     const service = new DlqService(
       [new RabbitMqDlqAdapter(rabbitSettings([queue]), known)],
       await DuckDbReplayStore.create(db.connection),
-      { maxReplays: 3, browseLimit: 100 },
+      { maxReplays: 3, browseLimit: 100, masker: unmasked },
     );
     try {
       // Without the telemetry, the name says nothing.

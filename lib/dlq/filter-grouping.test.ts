@@ -5,6 +5,7 @@ import type { DlqRecord } from '@/lib/brokers/dlq-types';
 import { matchesFilter } from './filter';
 import { groupByFingerprint } from './grouping';
 import { bodyView, messageView } from './message-view';
+import { unmasked } from '@/lib/masking/testing';
 
 function record(
   key: string,
@@ -26,12 +27,13 @@ function record(
 }
 
 const views = [
-  messageView('kafka', 'orders.DLT', record('0:1', 'order 17 has no amount')),
-  messageView('kafka', 'orders.DLT', record('0:2', 'order 18 has no amount', { tenant: 'acme' })),
+  messageView('kafka', 'orders.DLT', record('0:1', 'order 17 has no amount'), unmasked),
+  messageView('kafka', 'orders.DLT', record('0:2', 'order 18 has no amount', { tenant: 'acme' }), unmasked),
   messageView(
     'kafka',
     'orders.DLT',
     record('0:3', 'card declined', { 'signalbox-dlq-last-failed-at': '2026-11-21T10:00:00.000Z' }, 'plain'),
+    unmasked,
   ),
 ];
 
@@ -61,14 +63,17 @@ describe('grouping and filters', () => {
   });
 
   it('shows bodies as JSON, text, or base64 for binary, with the size', () => {
-    expect(bodyView(Buffer.from('{"a":1}'))).toMatchObject({ encoding: 'json', sizeBytes: 7 });
-    expect(bodyView(Buffer.from('héllo'))).toMatchObject({
+    expect(bodyView(Buffer.from('{"a":1}'), unmasked)).toMatchObject({ encoding: 'json', sizeBytes: 7 });
+    expect(bodyView(Buffer.from('héllo'), unmasked)).toMatchObject({
       encoding: 'text',
       preview: 'héllo',
       sizeBytes: 6,
     });
-    expect(bodyView(Buffer.from([0xff, 0x00, 0x01]))).toMatchObject({ encoding: 'base64', preview: '/wAB' });
-    expect(bodyView(Buffer.alloc(70_000, 'a'))).toMatchObject({
+    expect(bodyView(Buffer.from([0xff, 0x00, 0x01]), unmasked)).toMatchObject({
+      encoding: 'base64',
+      preview: '/wAB',
+    });
+    expect(bodyView(Buffer.alloc(70_000, 'a'), unmasked)).toMatchObject({
       encoding: 'text',
       truncated: true,
       sizeBytes: 70_000,

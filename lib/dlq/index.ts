@@ -2,6 +2,7 @@ import 'server-only';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Tracer } from '@opentelemetry/api';
 import type { BrokerSettings, DlqConfig } from '@/lib/config';
+import type { Masker } from '@/lib/masking';
 import type { TelemetryStore } from '@/lib/store';
 import { createDlqAdapters } from './adapters';
 import { DlqArchiveStore } from './archive-store';
@@ -39,6 +40,8 @@ export async function createDlqServices(options: {
   archiveConnection: DuckDBConnection;
   brokers: BrokerSettings;
   dlq: DlqConfig;
+  /** Applied to every message view: the page, the API and the archive (which stores them masked). */
+  masker: Masker;
   tracer?: Tracer;
   /** The telemetry store, for learning DLQ names from spans. */
   telemetry?: () => Promise<TelemetryStore>;
@@ -48,6 +51,7 @@ export async function createDlqServices(options: {
   const store = await DuckDbReplayStore.create(options.connection);
   const service = new DlqService(adapters, store, {
     ...dlqConfig,
+    masker: options.masker,
     tracer: options.tracer,
     learnNames: telemetry && dlqNameLearner(telemetry, known),
   });

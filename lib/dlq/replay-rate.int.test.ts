@@ -11,6 +11,7 @@ import { DuckDbReplayStore } from './duckdb-replay-store';
 import type { ReplayJob } from './replay-store';
 import { runReplayJob } from './runner';
 import { KAFKA_SETTINGS, RABBIT_URL, rabbitSettings, tempDuckDb, unique, waitFor } from './testing/support';
+import { unmasked } from '@/lib/masking/testing';
 
 /*
  * The rate limit as the target sees it: arrival times of 250 replayed messages at 100 msg/s, measured
@@ -46,7 +47,7 @@ async function replayMeasured(adapter: DlqAdapter, j: ReplayJob, arrivals: numbe
   try {
     const store = await DuckDbReplayStore.create(db.connection);
     await store.createJob(j);
-    const result = await runReplayJob(j, { store, adapter });
+    const result = await runReplayJob(j, { store, adapter, masker: unmasked });
     expect(result.status).toBe('done');
     await waitFor(() => (arrivals.length >= COUNT ? true : undefined), 'every replayed message');
     const seconds = ((arrivals[COUNT - 1] ?? 0) - (arrivals[0] ?? 0)) / 1000;

@@ -11,6 +11,7 @@ import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService, type JobView } from './service';
 import { tempDuckDb, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
+import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('redis');
 
@@ -59,6 +60,7 @@ describe.skipIf(gate.skip)('DLQ replay on BullMQ (real Redis, real DuckDB file)'
     db = await tempDuckDb();
     const store = await DuckDbReplayStore.create(db.connection);
     service = new DlqService([new BullMqDlqAdapter(settings)], store, {
+      masker: unmasked,
       maxReplays: 1,
       browseLimit: 1000,
       tracer: telemetry.tracer,

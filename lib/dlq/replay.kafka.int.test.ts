@@ -7,6 +7,7 @@ import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService, type JobView } from './service';
 import { KAFKA_SETTINGS, tempDuckDb, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
+import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('kafka');
 
@@ -58,6 +59,7 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
     db = await tempDuckDb();
     const store = await DuckDbReplayStore.create(db.connection);
     service = new DlqService([new KafkaDlqAdapter(KAFKA_SETTINGS)], store, {
+      masker: unmasked,
       maxReplays: 1,
       browseLimit: 1000,
       tracer: telemetry.tracer,

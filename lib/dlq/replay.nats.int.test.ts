@@ -19,6 +19,7 @@ import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService, type JobView } from './service';
 import { tempDuckDb, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
+import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('nats');
 
@@ -77,6 +78,7 @@ describe.skipIf(gate.skip)('DLQ replay on NATS JetStream (real server, real Duck
     db = await tempDuckDb();
     const store = await DuckDbReplayStore.create(db.connection);
     service = new DlqService([new JetStreamDlqAdapter(settings)], store, {
+      masker: unmasked,
       maxReplays: 1,
       browseLimit: 1000,
       tracer: telemetry.tracer,

@@ -7,6 +7,7 @@ import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService, type JobView } from './service';
 import { RABBIT_URL, rabbitSettings, tempDuckDb, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
+import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('rabbitmq');
 
@@ -45,6 +46,7 @@ describe.skipIf(gate.skip)('DLQ replay on RabbitMQ (real broker, real DuckDB fil
     db = await tempDuckDb();
     const store = await DuckDbReplayStore.create(db.connection);
     service = new DlqService([new RabbitMqDlqAdapter(rabbitSettings([queue]))], store, {
+      masker: unmasked,
       maxReplays: 1,
       browseLimit: 1000,
       tracer: telemetry.tracer,

@@ -7,6 +7,7 @@ import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService, type JobView } from './service';
 import { tempDuckDb, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
+import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('redis');
 
@@ -80,6 +81,7 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
     const store = await DuckDbReplayStore.create(db.connection);
     adapter = new RedisStreamsDlqAdapter({ url, tls: null }, [parked]);
     service = new DlqService([adapter], store, {
+      masker: unmasked,
       maxReplays: 1,
       browseLimit: 1000,
       tracer: telemetry.tracer,

@@ -14,6 +14,7 @@ import { DlqService, type JobView } from './service';
 import { SQS_CREDENTIALS, SQS_ENDPOINT, SQS_REGION, sqsTestQueues } from './testing/sqs';
 import { tempDuckDb, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
+import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('sqs');
 
@@ -72,6 +73,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
       { credentials: SQS_CREDENTIALS },
     );
     service = new DlqService([adapter], store, {
+      masker: unmasked,
       maxReplays: 1,
       browseLimit: 1000,
       tracer: telemetry.tracer,

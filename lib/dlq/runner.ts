@@ -7,6 +7,7 @@ import type {
   OutgoingMessage,
 } from '@/lib/brokers/dlq-types';
 import { replayId } from '@/lib/brokers/replay-id';
+import type { Masker } from '@/lib/masking';
 import { withDeadline } from './broker-deadline';
 import { matchesFilter } from './filter';
 import { type DlqMessageView, messageView } from './message-view';
@@ -19,6 +20,11 @@ export interface RunnerDeps {
   store: ReplayStore;
   adapter: DlqAdapter;
   tracer?: Tracer;
+  /**
+   * The view's masking: a filter picks the messages the page (masked) showed. Only the choice uses
+   * the view; what is sent is the record as read, unmasked.
+   */
+  masker: Masker;
   /** Most messages confirmed and checkpointed together when not rate-limited. */
   maxBatch?: number;
   now?: () => number;
@@ -99,7 +105,7 @@ export async function runReplayJob(
           continue;
         }
         if (wanted && !wanted.has(record.key)) continue;
-        const view = messageView(system, job.queue, record);
+        const view = messageView(system, job.queue, record, deps.masker);
         if ('filter' in job.selection && !matchesFilter(view, job.selection.filter)) continue;
         const planned = planRecord(job, record, view, system, tracer, now);
         plan.push(planned);

@@ -3,6 +3,7 @@ import type { Tracer } from '@opentelemetry/api';
 import { z } from 'zod';
 import type { DlqAdapter, DlqQueueInfo } from '@/lib/brokers/dlq-types';
 import { BadRequestError, ConflictError, NotFoundError } from '@/lib/http/errors';
+import type { Masker } from '@/lib/masking';
 import { type DryRun, dryRun } from './dry-run';
 import { type DlqFilter, filterSchema, isEmptyFilter, matchesFilter } from './filter';
 import { type FailureGroup, groupByFingerprint } from './grouping';
@@ -61,6 +62,8 @@ export interface JobView extends ReplayJob {
 
 interface Options {
   maxReplays: number;
+  /** Hides secrets and personal data in every view of a message (replays send the original). */
+  masker: Masker;
   browseLimit: number;
   /** Tracer of the replay spans; the global one by default. */
   tracer?: Tracer;
@@ -79,6 +82,11 @@ export class DlqService {
     readonly store: ReplayStore,
     private readonly options: Options,
   ) {}
+
+  /** The masking every view of a message goes through (the archive re-applies it when read). */
+  get masker(): Masker {
+    return this.options.masker;
+  }
 
   private adapter(id: string): { adapter: DlqAdapter; name: string } {
     const parsed = parseQueueId(id);
@@ -131,7 +139,7 @@ export class DlqService {
     );
     const replayed = await this.store.replayedKeys(id);
     const views = records.map((r) => ({
-      ...messageView(adapter.system, name, r),
+      ...messageView(adapter.system, name, r, this.options.masker),
       replayed: replayed.has(r.key),
     }));
     const kept = views.filter((v) => !v.replayed && matchesFilter(v, filter));
@@ -186,7 +194,9 @@ export class DlqService {
         target: job.target,
         ratePerSecond: job.ratePerSecond,
         expected: job.expected,
-        ...(request.editedBody === undefined ? {} : { editedBody: request.editedBody.slice(0, 4096) }),
+        ...(request.editedBody === undefined
+          ? {}
+          : { editedBody: maskedText(request.editedBody, this.options.masker).slice(0, 4096) }),
       },
     });
     this.start(job);
@@ -240,7 +250,7 @@ export class DlqService {
         if (!current || current.status === 'cancelled') return;
         await runReplayJob(
           current,
-          { store: this.store, adapter, tracer: this.options.tracer },
+          { store: this.store, adapter, tracer: this.options.tracer, masker: this.options.masker },
           controller.signal,
         );
       } catch (error) {
@@ -300,12 +310,18 @@ export class DlqService {
       for (let r = await session.next(); r; r = await session.next()) {
         if (r.key !== messageId) continue;
         // Audit first: if the process dies in between, the log says more than happened, never less.
+        // The log is shown on the page, so it keeps the message masked, like the archive.
+        const { masker } = this.options;
         await this.audit({
           actor,
           action: 'delete',
           queueId: id,
           jobId: null,
-          detail: { messageId, headers: r.headers, body: r.body.toString('base64').slice(0, 65536) },
+          detail: {
+            messageId,
+            headers: masker.headers(r.headers),
+            body: masker.body(r.body).body.toString('base64').slice(0, 65536),
+          },
         });
         await session.remove([r]);
         return;
@@ -331,3 +347,7 @@ export class DlqService {
     await Promise.all(this.adapters.map((a) => a.close()));
   }
 }
+
+/** An edited body as the audit log keeps it: masked like a message (JSON by path too), then cut. */
+const maskedText = (text: string, masker: Masker) =>
+  masker.body(Buffer.from(text, 'utf8')).body.toString('utf8');

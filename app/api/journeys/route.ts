@@ -2,7 +2,7 @@ import { type JourneyQuery, getJourney } from '@/lib/analytics/journeys';
 import { parseQuery } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
 import { journeyQuery } from '@/lib/http/schemas/journeys';
-import { getStore } from '@/lib/runtime';
+import { getStore, masker } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,7 +19,7 @@ export async function GET(request: Request): Promise<Response> {
         : messageId !== undefined
           ? { messageId }
           : { conversationId: conversationId! };
-    return Response.json(await getJourney(await getStore(), query));
+    return Response.json(await getJourney(await getStore(), query, masker()));
   } catch (error) {
     return errorResponse(error, 'journey query');
   }

@@ -2,8 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { JourneyView } from '@/components/journey/journey-view';
 import { type Journey, type JourneyQuery, JourneyNotFoundError, getJourney } from '@/lib/analytics/journeys';
-import { config } from '@/lib/runtime';
-import { getStore } from '@/lib/runtime';
+import { config, getStore, masker } from '@/lib/runtime';
 import { parseTraceLinkTemplates } from '@/lib/ui/trace-links';
 import { type SearchParams, firstValues } from '@/lib/ui/search-params';
 
@@ -31,7 +30,7 @@ async function findJourney(id: string, by: string | undefined): Promise<Journey 
   const store = await getStore();
   for (const query of attempts) {
     try {
-      return await getJourney(store, query);
+      return await getJourney(store, query, masker());
     } catch (error) {
       if (!(error instanceof JourneyNotFoundError)) throw error;
     }

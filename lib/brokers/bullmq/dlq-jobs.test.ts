@@ -4,6 +4,7 @@ import { messageView } from '@/lib/dlq/message-view';
 import { replayHeaders } from '@/lib/dlq/replay-headers';
 import { DlqBrokerError } from '../dlq-types';
 import { type JobFields, jobRecord, parseBullDlqName, replayJob } from './dlq-jobs';
+import { unmasked } from '@/lib/masking/testing';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const STACK = 'OrderValidationError: order 41 has no amount\n    at charge (/srv/billing.js:10:11)';
@@ -87,7 +88,7 @@ describe('a failed job as a DLQ record', () => {
   });
 
   it('parses as a failure in its queue, with the trace and the replay count', () => {
-    const view = messageView('bullmq', 'orders:failed', record);
+    const view = messageView('bullmq', 'orders:failed', record, unmasked);
     expect(view.failure).toMatchObject({
       dialect: 'bullmq',
       reason: 'error',
@@ -131,7 +132,7 @@ describe('a deadLetterBullMQ job as a DLQ record', () => {
   });
 
   it('parses with the original queue as the source', () => {
-    const view = messageView('bullmq', 'orders.dlq', record);
+    const view = messageView('bullmq', 'orders.dlq', record, unmasked);
     expect(view.failure).toMatchObject({
       dialect: 'signalbox',
       errorType: 'OrderValidationError',

@@ -11,6 +11,7 @@ import {
   resolvedAdvisoryRecord,
   unresolvedAdvisoryRecord,
 } from './dlq-advisories';
+import { unmasked } from '@/lib/masking/testing';
 
 const time = new Date('2026-11-21T08:00:05.000Z');
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
@@ -116,7 +117,7 @@ describe('an advisory as a DLQ record', () => {
     });
     expect(record.notReplayable).toBeUndefined();
     expect(record.body.toString()).toBe('{"id":41}');
-    const view = messageView('nats', 'FAILURES', record);
+    const view = messageView('nats', 'FAILURES', record, unmasked);
     expect(view.failure).toMatchObject({
       reason: 'delivery_limit',
       attempts: 2,
@@ -145,7 +146,7 @@ describe('an advisory as a DLQ record', () => {
     expect(originalGoneText(advisory, false)).toMatch(/stream no longer exists/);
     const record = unresolvedAdvisoryRecord(msg, advisory, why);
     expect(record).toMatchObject({ key: '3', notReplayable: why });
-    const view = messageView('nats', 'orders.dlq', record);
+    const view = messageView('nats', 'orders.dlq', record, unmasked);
     expect(view.notReplayable).toBe(why);
     expect(view.failure).toMatchObject({ reason: 'terminated', attempts: 1 });
     expect(JSON.parse(view.body.preview)).toMatchObject({ stream: 'ORDERS', stream_seq: 7 });
@@ -161,6 +162,6 @@ describe('an advisory as a DLQ record', () => {
     const msg = advisoryMsg('not json');
     const record = unresolvedAdvisoryRecord(msg, readAdvisory(msg.data), 'unreadable');
     expect(record.body.toString()).toBe('not json');
-    expect(messageView('nats', 'FAILURES', record).notReplayable).toBe('unreadable');
+    expect(messageView('nats', 'FAILURES', record, unmasked).notReplayable).toBe('unreadable');
   });
 });

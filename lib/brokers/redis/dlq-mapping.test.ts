@@ -3,6 +3,7 @@ import { messageView } from '@/lib/dlq/message-view';
 import { replayHeaders } from '@/lib/dlq/replay-headers';
 import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from '../dlq-types';
 import { isHeaderField, redisCopyFields, redisRecord } from './dlq-mapping';
+import { unmasked } from '@/lib/masking/testing';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const b = (text: string) => Buffer.from(text);
@@ -77,7 +78,7 @@ describe('Redis Streams entry → DLQ record', () => {
   });
 
   it('gives parseDeadLetter the failure with its source entry and group', () => {
-    expect(messageView('redis', 'payments:dlq', record).failure).toMatchObject({
+    expect(messageView('redis', 'payments:dlq', record, unmasked).failure).toMatchObject({
       reason: 'error',
       errorType: 'OrderValidationError',
       errorMessage: 'payment 2 over limit',

@@ -11,6 +11,7 @@ import {
   sqsMessageGroup,
   sqsRecord,
 } from './dlq-mapping';
+import { unmasked } from '@/lib/masking/testing';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const str = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
@@ -70,7 +71,7 @@ describe('SQS message → DLQ record', () => {
   });
 
   it('gives parseDeadLetter the failure, the replay count from the folded context and the trace', () => {
-    const view = messageView('aws_sqs', 'payments-dlq', record);
+    const view = messageView('aws_sqs', 'payments-dlq', record, unmasked);
     expect(view.failure).toMatchObject({
       reason: 'error',
       errorType: 'OrderValidationError',
@@ -91,7 +92,7 @@ describe('SQS message → DLQ record', () => {
         ApproximateReceiveCount: '3',
       },
     });
-    expect(messageView('aws_sqs', 'invoices.dlq', redriven).failure).toMatchObject({
+    expect(messageView('aws_sqs', 'invoices.dlq', redriven, unmasked).failure).toMatchObject({
       reason: 'delivery_limit',
       source: { system: 'aws_sqs', destination: 'invoices', messageId: 'orig-9' },
       attempts: 2,

@@ -10,6 +10,7 @@ import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import type { DlqAdapter } from '@/lib/brokers/dlq-types';
 import { DuckDbReplayStore } from '../duckdb-replay-store';
 import { runReplayJob } from '../runner';
+import { unmasked } from '@/lib/masking/testing';
 
 const [system, queue, jobId, file, address] = process.argv.slice(2) as [
   string,
@@ -53,7 +54,7 @@ if (!job) {
   await store.createJob(job);
 }
 process.stdout.write('started\n');
-const result = await runReplayJob(job, { store, adapter, maxBatch: 200 });
+const result = await runReplayJob(job, { store, adapter, masker: unmasked, maxBatch: 200 });
 await adapter.close();
 process.stdout.write(`${JSON.stringify({ status: result.status, error: result.error })}\n`);
 process.exit(result.status === 'done' ? 0 : 1);
