@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { z } from 'zod';
+import { type AuthConfig, authSection, exposureProblem } from './auth';
 import { type BrokerSettings, brokersSection } from './brokers';
 import {
   type IngestConfig,
@@ -15,6 +16,7 @@ import { isSecretKey } from './fields';
 import type { Section } from './section';
 import { type ConfigSource, type MergedSource, mergeSources } from './source';
 
+export type { AuthConfig } from './auth';
 export type { BrokerSettings, KafkaSettings } from './brokers';
 export { redactUrl } from './brokers';
 export type { IngestConfig, StoreConfig, UiConfig } from './dashboard';
@@ -34,6 +36,7 @@ export interface SignalboxConfig {
   ui: UiConfig;
   brokers: BrokerSettings;
   dlq: DlqConfig;
+  auth: AuthConfig;
 }
 
 const sections = {
@@ -42,6 +45,7 @@ const sections = {
   ui: uiSection,
   brokers: brokersSection,
   dlq: dlqSection,
+  auth: authSection,
 };
 
 /**
@@ -66,13 +70,17 @@ export function loadConfig(
     );
   const build = <S extends z.ZodObject, T>(name: string, s: Section<S, T>): T =>
     s.build(parsed.get(name) as z.infer<S>, source);
-  return {
+  const config = {
     store: build('store', sections.store),
     ingest: build('ingest', sections.ingest),
     ui: build('ui', sections.ui),
     brokers: build('brokers', sections.brokers),
     dlq: build('dlq', sections.dlq),
+    auth: build('auth', sections.auth),
   };
+  const exposure = exposureProblem(config.auth, config.ingest);
+  if (exposure) throw new ConfigError(exposure);
+  return config;
 }
 
 function describe(issue: z.core.$ZodIssue, source: MergedSource): string {
