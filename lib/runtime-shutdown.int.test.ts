@@ -1,0 +1,132 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { SpanKind } from '@opentelemetry/api';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readRows } from '@/lib/store/queries/read-helpers';
+import { recordSpans, toProtobuf } from '@/lib/testing/otlp-fixtures';
+
+// SIGTERM during ingest: the runtime (store + OTLP listener, configured from
+// the environment) runs in its own process; we post batches concurrently,
+// note which were answered 2xx, send SIGTERM at a random moment, and check
+// that the process exits cleanly and every acknowledged span is in the file.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-shutdown-'));
+const SPANS_PER_BATCH = 200;
+let child: ChildProcess | undefined;
+let output = '';
+
+afterAll(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A port free right now, for the listener (the setting takes no 0). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function startChild(otlpPort: number): Promise<void> {
+  // Only what this test sets: no brokers, no address beyond loopback from the caller's shell.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('SIGNALBOX_') || key === 'HOSTNAME') delete env[key];
+  Object.assign(env, {
+    SIGNALBOX_DATA_DIR: dir,
+    SIGNALBOX_OTLP_PORT: String(otlpPort),
+    SIGNALBOX_OTLP_HOST: '127.0.0.1',
+  });
+  const started = spawn(process.execPath, ['lib/store/testing/run-ts.mjs', 'lib/testing/runtime-child.ts'], {
+    cwd: path.resolve(import.meta.dirname, '..'),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child = started;
+  started.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    started.once('exit', (code) => reject(new Error(`runtime child exited early (${code}): ${output}`)));
+    readline.createInterface({ input: started.stdout }).on('line', (line) => {
+      output += `${line}\n`;
+      if (line.startsWith('{"started"')) resolve();
+    });
+  });
+}
+
+function batch(n: number): { body: Uint8Array; spanIds: string[] } {
+  const spans = recordSpans(`producer-${n % 3}`, (tracer) => {
+    for (let i = 0; i < SPANS_PER_BATCH; i++) {
+      tracer
+        .startSpan('send orders', {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': 'orders',
+            'messaging.operation.type': 'send',
+          },
+        })
+        .end();
+    }
+  });
+  return { body: toProtobuf(spans), spanIds: spans.map((s) => s.spanContext().spanId) };
+}
+
+describe('SIGTERM during ingest', () => {
+  it('drains the write queue and closes the store: every acknowledged span is stored', async () => {
+    const port = await freePort();
+    await startChild(port);
+    const acknowledged = new Set<string>();
+    const refused: number[] = [];
+    let sent = 0;
+    const worker = async () => {
+      for (;;) {
+        const { body, spanIds } = batch(sent++);
+        try {
+          const response = await fetch(`http://127.0.0.1:${port}/v1/traces`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-protobuf' },
+            body: Buffer.from(body),
+          });
+          if (response.ok) for (const id of spanIds) acknowledged.add(id);
+          else refused.push(response.status);
+          await response.arrayBuffer();
+        } catch {
+          return; // the listener is closed: nothing more can be acknowledged
+        }
+      }
+    };
+    const workers = Array.from({ length: 4 }, worker);
+    while (acknowledged.size < 10 * SPANS_PER_BATCH) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, Math.random() * 300));
+    child!.removeAllListeners('exit');
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    child!.kill('SIGTERM');
+    const code = await exited;
+    await Promise.all(workers);
+
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/SIGTERM: writing what was accepted/);
+    // Anything refused while stopping was a retryable "shutting down", never a lost 2xx.
+    for (const status of refused) expect(status).toBe(503);
+
+    // The file opens without recovery work left over, and holds every acknowledged span.
+    const instance = await DuckDBInstance.create(path.join(dir, 'signalbox.duckdb'));
+    const connection = await instance.connect();
+    const stored = new Set(
+      (await readRows(connection, 'SELECT span_id FROM messaging_spans')).map((r) => r.span_id as string),
+    );
+    connection.closeSync();
+    instance.closeSync();
+    const missing = [...acknowledged].filter((id) => !stored.has(id));
+    expect(missing).toEqual([]);
+    expect(acknowledged.size).toBeGreaterThanOrEqual(10 * SPANS_PER_BATCH);
+  });
+});
