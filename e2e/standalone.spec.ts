@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { freePort } from '../lib/testing/free-port';
 
 // The standalone server straight from the build output (.next/standalone,
 // which `npm test` builds before e2e), with the environment the Docker image
@@ -17,17 +17,6 @@ test.afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** server.js as the Dockerfile runs it; what it prints is collected in `output()`. */
 function startServer(port: number, otlpPort: number, extra: Record<string, string> = {}) {

@@ -1,14 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { SpanKind } from '@opentelemetry/api';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRows } from '@/lib/store/queries/read-helpers';
-import { recordSpans, toProtobuf } from '@/lib/testing/otlp-fixtures';
+import { producerBatch } from '@/lib/store/testing/producer-batch';
+import { freePort } from '@/lib/testing/free-port';
 
 // SIGTERM during ingest: the runtime (store + OTLP listener, configured from
 // the environment) runs in its own process; we post batches concurrently,
@@ -23,18 +22,6 @@ afterAll(() => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-/** A port free right now, for the listener (the setting takes no 0). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function startChild(otlpPort: number): Promise<void> {
   // Only what this test sets: no brokers, no address beyond loopback from the caller's shell.
@@ -61,24 +48,6 @@ function startChild(otlpPort: number): Promise<void> {
   });
 }
 
-function batch(n: number): { body: Uint8Array; spanIds: string[] } {
-  const spans = recordSpans(`producer-${n % 3}`, (tracer) => {
-    for (let i = 0; i < SPANS_PER_BATCH; i++) {
-      tracer
-        .startSpan('send orders', {
-          kind: SpanKind.PRODUCER,
-          attributes: {
-            'messaging.system': 'kafka',
-            'messaging.destination.name': 'orders',
-            'messaging.operation.type': 'send',
-          },
-        })
-        .end();
-    }
-  });
-  return { body: toProtobuf(spans), spanIds: spans.map((s) => s.spanContext().spanId) };
-}
-
 describe('SIGTERM during ingest', () => {
   it('drains the write queue and closes the store: every acknowledged span is stored', async () => {
     const port = await freePort();
@@ -88,7 +57,7 @@ describe('SIGTERM during ingest', () => {
     let sent = 0;
     const worker = async () => {
       for (;;) {
-        const { body, spanIds } = batch(sent++);
+        const { body, spanIds } = producerBatch(sent++, SPANS_PER_BATCH);
         try {
           const response = await fetch(`http://127.0.0.1:${port}/v1/traces`, {
             method: 'POST',

@@ -3,11 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { SpanKind } from '@opentelemetry/api';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordSpans, toProtobuf } from '@/lib/testing/otlp-fixtures';
 import { DuckDbStore } from './duckdb-store';
+import { producerBatch } from './testing/producer-batch';
 import { readRows } from './queries/read-helpers';
 
 // kill -9 during ingest: a separate process runs the real receiver and store
@@ -41,25 +40,6 @@ function startChild(): Promise<number> {
   });
 }
 
-/** A batch of send spans as the SDK's OTLP serializer writes them; returns its body and span ids. */
-function batch(n: number): { body: Uint8Array; spanIds: string[] } {
-  const spans = recordSpans(`producer-${n % 3}`, (tracer) => {
-    for (let i = 0; i < SPANS_PER_BATCH; i++) {
-      tracer
-        .startSpan('send orders', {
-          kind: SpanKind.PRODUCER,
-          attributes: {
-            'messaging.system': 'kafka',
-            'messaging.destination.name': 'orders',
-            'messaging.operation.type': 'send',
-          },
-        })
-        .end();
-    }
-  });
-  return { body: toProtobuf(spans), spanIds: spans.map((s) => s.spanContext().spanId) };
-}
-
 describe('kill -9 during ingest', () => {
   it('reopens cleanly with every acknowledged batch present', async () => {
     const port = await startChild();
@@ -68,7 +48,7 @@ describe('kill -9 during ingest', () => {
     let stop = false;
     const worker = async () => {
       while (!stop) {
-        const { body, spanIds } = batch(sent++);
+        const { body, spanIds } = producerBatch(sent++, SPANS_PER_BATCH);
         try {
           const response = await fetch(`http://127.0.0.1:${port}/v1/traces`, {
             method: 'POST',

@@ -1,0 +1,25 @@
+import { SpanKind } from '@opentelemetry/api';
+import { recordSpans, toProtobuf } from '@/lib/testing/otlp-fixtures';
+
+/**
+ * One OTLP/protobuf request of `size` Kafka send spans, as the SDK's serializer
+ * writes it, and the span ids it carries: for the tests that post batches,
+ * stop the receiver mid-ingest and look for every acknowledged id in the file.
+ */
+export function producerBatch(n: number, size: number): { body: Uint8Array; spanIds: string[] } {
+  const spans = recordSpans(`producer-${n % 3}`, (tracer) => {
+    for (let i = 0; i < size; i++) {
+      tracer
+        .startSpan('send orders', {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': 'orders',
+            'messaging.operation.type': 'send',
+          },
+        })
+        .end();
+    }
+  });
+  return { body: toProtobuf(spans), spanIds: spans.map((s) => s.spanContext().spanId) };
+}
