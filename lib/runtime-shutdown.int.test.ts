@@ -3,10 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readRows } from '@/lib/store/queries/read-helpers';
-import { producerBatch } from '@/lib/store/testing/producer-batch';
+import { postTraces, producerBatch } from '@/lib/store/testing/producer-batch';
+import { storedSpanIds } from '@/lib/store/testing/stored-span-ids';
 import { freePort } from '@/lib/testing/free-port';
 
 // SIGTERM during ingest: the runtime (store + OTLP listener, configured from
@@ -59,11 +58,7 @@ describe('SIGTERM during ingest', () => {
       for (;;) {
         const { body, spanIds } = producerBatch(sent++, SPANS_PER_BATCH);
         try {
-          const response = await fetch(`http://127.0.0.1:${port}/v1/traces`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-protobuf' },
-            body: Buffer.from(body),
-          });
+          const response = await postTraces(port, body);
           if (response.ok) for (const id of spanIds) acknowledged.add(id);
           else refused.push(response.status);
           await response.arrayBuffer();
@@ -87,13 +82,7 @@ describe('SIGTERM during ingest', () => {
     for (const status of refused) expect(status).toBe(503);
 
     // The file opens without recovery work left over, and holds every acknowledged span.
-    const instance = await DuckDBInstance.create(path.join(dir, 'signalbox.duckdb'));
-    const connection = await instance.connect();
-    const stored = new Set(
-      (await readRows(connection, 'SELECT span_id FROM messaging_spans')).map((r) => r.span_id as string),
-    );
-    connection.closeSync();
-    instance.closeSync();
+    const stored = await storedSpanIds(path.join(dir, 'signalbox.duckdb'));
     const missing = [...acknowledged].filter((id) => !stored.has(id));
     expect(missing).toEqual([]);
     expect(acknowledged.size).toBeGreaterThanOrEqual(10 * SPANS_PER_BATCH);

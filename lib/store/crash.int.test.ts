@@ -3,11 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDbStore } from './duckdb-store';
-import { producerBatch } from './testing/producer-batch';
-import { readRows } from './queries/read-helpers';
+import { postTraces, producerBatch } from './testing/producer-batch';
+import { storedSpanIds } from './testing/stored-span-ids';
 
 // kill -9 during ingest: a separate process runs the real receiver and store
 // on a temp DuckDB file; we post batches concurrently, note which were
@@ -50,11 +49,7 @@ describe('kill -9 during ingest', () => {
       while (!stop) {
         const { body, spanIds } = producerBatch(sent++, SPANS_PER_BATCH);
         try {
-          const response = await fetch(`http://127.0.0.1:${port}/v1/traces`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-protobuf' },
-            body: Buffer.from(body),
-          });
+          const response = await postTraces(port, body);
           if (response.status === 200) for (const id of spanIds) acknowledged.add(id);
         } catch {
           return; // the process is gone: whatever was in flight was never acknowledged
@@ -84,13 +79,7 @@ describe('kill -9 during ingest', () => {
     const totals = await reopened.seriesTotals({ fromUs: 0, toUs: Date.now() * 1000 + 60e6 });
     await reopened.close();
 
-    const instance = await DuckDBInstance.create(databasePath);
-    const connection = await instance.connect();
-    const stored = new Set(
-      (await readRows(connection, 'SELECT span_id FROM messaging_spans')).map((r) => r.span_id as string),
-    );
-    connection.closeSync();
-    instance.closeSync();
+    const stored = await storedSpanIds(databasePath);
 
     const missing = [...acknowledged].filter((id) => !stored.has(id));
     expect(missing).toEqual([]);

@@ -23,3 +23,11 @@ export function producerBatch(n: number, size: number): { body: Uint8Array; span
   });
   return { body: toProtobuf(spans), spanIds: spans.map((s) => s.spanContext().spanId) };
 }
+
+/** Posts a batch to a listener's /v1/traces, as an OTLP/HTTP exporter would. */
+export const postTraces = (port: number, body: Uint8Array): Promise<Response> =>
+  fetch(`http://127.0.0.1:${port}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-protobuf' },
+    body: Buffer.from(body),
+  });
