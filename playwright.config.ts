@@ -15,6 +15,8 @@ if (executablePath && !fs.existsSync(executablePath)) {
 }
 
 const port = Number(process.env.E2E_PORT ?? 3100);
+// The dashboard listens on 127.0.0.1 only (no sign-in yet): not `localhost`, which may resolve to ::1 first.
+const origin = `http://127.0.0.1:${port}`;
 // A fresh store per run: e2e asserts on what the demo sends, nothing older.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-e2e-'));
 // The DLQ tests replay messages, which needs the operator token.
@@ -31,7 +33,7 @@ export default defineConfig({
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   outputDir: 'test-results',
   use: {
-    baseURL: `http://localhost:${port}`,
+    baseURL: origin,
     screenshot: 'on',
     trace: 'retain-on-failure',
     viewport: { width: 1280, height: 800 },
@@ -51,7 +53,7 @@ export default defineConfig({
   webServer: {
     // The built app plus the demo pipeline, exactly what `npm start` runs.
     command: 'node scripts/start.mjs --no-build',
-    url: `http://localhost:${port}/api/health`,
+    url: `${origin}/api/health`,
     env: { PORT: String(port), SIGNALBOX_DATA_DIR: dataDir, SIGNALBOX_OPERATOR_TOKEN: operatorToken },
     reuseExistingServer: false,
     timeout: 120_000,

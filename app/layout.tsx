@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { AccessBanner } from '@/components/layout/access-banner';
 import { SiteHeader } from '@/components/layout/site-header';
 import { ThemeScript } from '@/components/theme/theme-script';
 import './globals.css';
@@ -20,6 +21,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <a href="#main" className="skip-link">
           Skip to content
         </a>
+        <AccessBanner />
         <SiteHeader />
         <main id="main" className="page">
           {children}

@@ -21,4 +21,14 @@ describe('startRuntime', () => {
     expect(message).toMatch(/SIGNALBOX_DLQ_QUEUES.*system:name/);
     await expect(getStore()).rejects.toThrow(/SIGNALBOX_KAFKA_BROKERS/);
   }, 60_000);
+
+  it('refuses to listen beyond loopback without SIGNALBOX_AUTH=none, saying what to set', async () => {
+    vi.stubEnv('HOSTNAME', '0.0.0.0');
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const printed = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const { startRuntime } = await import('./runtime');
+    await startRuntime();
+    expect(exit).toHaveBeenCalledWith(1);
+    expect(String(printed.mock.calls[0]?.[0])).toMatch(/0\.0\.0\.0.*Set SIGNALBOX_AUTH=none/);
+  }, 60_000);
 });

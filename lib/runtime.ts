@@ -25,6 +25,11 @@ import { DuckDbStore } from '@/lib/store/duckdb-store';
  *
  * A second store backend plugs in at openStore; sign-in settings join the
  * configuration and are read here.
+ *
+ * Shutdown (stopRuntime, on SIGTERM or SIGINT) reverses start-up: readiness
+ * goes false, the OTLP listener stops taking requests, lag polling and replay
+ * jobs stop, and the store drains its write queue before it closes, so every
+ * batch answered 2xx is on disk when the process exits.
  */
 type Opened = { store: TelemetryStore; lagPoller: LagPoller; dlq: DlqServices };
 
@@ -33,6 +38,11 @@ interface Parts {
   masker?: Masker;
   opened: Map<keyof Opened, Promise<unknown>>;
   otlpServer?: Promise<OtlpServer | null>;
+  /** Set once the store has opened: the process can serve (readiness). */
+  storeOpen?: boolean;
+  /** Set when shutdown begins; resolves when everything is closed. */
+  stopping?: Promise<void>;
+  signalsHandled?: boolean;
 }
 
 const parts: Parts = ((globalThis as typeof globalThis & { __signalbox?: Parts }).__signalbox ??= {
@@ -60,6 +70,7 @@ export function masker(): Masker {
  */
 function once<K extends keyof Opened>(key: K, open: () => Promise<Opened[K]>): Promise<Opened[K]> {
   let opened = parts.opened.get(key) as Promise<Opened[K]> | undefined;
+  if (!opened && parts.stopping) return Promise.reject(new Error('signalbox is shutting down'));
   if (!opened) {
     opened = Promise.resolve()
       .then(open)
@@ -73,7 +84,20 @@ function once<K extends keyof Opened>(key: K, open: () => Promise<Opened[K]>): P
 }
 
 export function getStore(): Promise<TelemetryStore> {
-  return once('store', () => openStore(config()));
+  return once('store', async () => {
+    const store = await openStore(config());
+    parts.storeOpen = true;
+    return store;
+  });
+}
+
+export type Readiness = { ready: true } | { ready: false; reason: string };
+
+/** Whether to send this process traffic: once the store is open, and no longer once shutdown begins. */
+export function readiness(): Readiness {
+  if (parts.stopping) return { ready: false, reason: 'shutting down' };
+  if (!parts.storeOpen) return { ready: false, reason: 'the store is not open yet' };
+  return { ready: true };
 }
 
 function openStore({ store }: SignalboxConfig): Promise<TelemetryStore> {
@@ -177,8 +201,67 @@ export async function startRuntime(): Promise<void> {
     console.error('signalbox: the store could not be opened; ingest will answer 503 until it can', error);
   });
   await startOtlpListener();
+  stopOnSignals();
   getLagPoller().catch((error: unknown) => console.error('signalbox: lag polling did not start', error));
   getDlqServices().catch((error: unknown) =>
     console.error('signalbox: dead-letter services did not start', error),
   );
+}
+
+/** A part if it was opened (or is opening), without opening it; undefined if it failed. */
+async function ifOpened<K extends keyof Opened>(key: K): Promise<Opened[K] | undefined> {
+  return (parts.opened.get(key) as Promise<Opened[K]> | undefined)?.catch(() => undefined);
+}
+
+/**
+ * Shuts down in the order that loses nothing: readiness false first (load
+ * balancers stop sending), then the OTLP listener answers what is in flight
+ * and stops, lag polling and replay jobs stop (interrupted jobs resume at the
+ * next start), and last the store writes everything queued and closes.
+ * Calling it again returns the same shutdown.
+ */
+export function stopRuntime(): Promise<void> {
+  parts.stopping ??= (async () => {
+    await (await parts.otlpServer)?.close(5000);
+    await (await ifOpened('lagPoller'))?.stop();
+    const dlq = await ifOpened('dlq');
+    await dlq?.archiver.stop();
+    await dlq?.service.close();
+    await (await ifOpened('store'))?.close();
+  })();
+  return parts.stopping;
+}
+
+/** Longest a shutdown may take before the process exits anyway (a stuck broker call, say). */
+const STOP_TIMEOUT_MS = 30_000;
+
+/**
+ * SIGTERM (docker stop, Kubernetes) and SIGINT (Ctrl-C) run stopRuntime, then
+ * exit. Next's own handlers would exit as soon as its HTTP server closed,
+ * without waiting for the store, so the launchers turn them off
+ * (NEXT_MANUAL_SIG_HANDLE=true, see instrumentation.ts).
+ */
+function stopOnSignals(): void {
+  if (parts.signalsHandled) return;
+  parts.signalsHandled = true;
+  const stop = (signal: NodeJS.Signals) => {
+    if (parts.stopping) return;
+    console.log(`signalbox: ${signal}: writing what was accepted, then closing the store`);
+    setTimeout(() => {
+      console.error(`signalbox: shutdown took over ${STOP_TIMEOUT_MS / 1000} s; exiting anyway`);
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
+    stopRuntime().then(
+      () => {
+        console.log('signalbox: stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('signalbox: shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }

@@ -4,9 +4,15 @@
 // on whichever local brokers are reachable.
 //
 // Flags: --no-build (use the existing build), --no-demo (dashboard only).
-// Env: PORT (default 3000), SIGNALBOX_DATA_DIR (default ./data), plus the
-// dashboard's own settings (see .env.example).
+// Env: PORT (default 3000), SIGNALBOX_HOST (default 127.0.0.1),
+// SIGNALBOX_DATA_DIR (default ./data), plus the dashboard's own settings (see
+// .env.example).
+//
+// The dashboard runs as Next's standalone server (.next/standalone/server.js,
+// `output: 'standalone'` in next.config.js), the same server the Docker image
+// runs; `next start` would warn that it does not go with standalone output.
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +20,12 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const port = Number(process.env.PORT ?? 3000);
-const dashboardUrl = `http://localhost:${port}`;
+// Loopback unless asked: there is no sign-in yet (the dashboard refuses other
+// addresses without SIGNALBOX_AUTH=none, lib/config/auth.ts).
+const host = process.env.SIGNALBOX_HOST || '127.0.0.1';
+// Where this machine reaches the dashboard: a wildcard address listens on loopback too.
+const localHost = ['0.0.0.0', '::', '[::]'].includes(host) ? '127.0.0.1' : host;
+const dashboardUrl = `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`;
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 const children = [];
 
@@ -69,11 +80,12 @@ function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
-  // Children get a few seconds to flush telemetry; then nothing is left behind.
+  // Children get some seconds to flush telemetry (the dashboard: to store what it
+  // accepted, lib/runtime.ts stopRuntime); then nothing is left behind.
   setTimeout(() => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     process.exit(code);
-  }, 6000).unref();
+  }, 15_000).unref();
   Promise.all(
     children.map(
       (child) =>
@@ -130,7 +142,7 @@ async function brokerUp(name) {
 async function startDemo() {
   const [kafka, rabbitmq] = await Promise.all([brokerUp('kafka'), brokerUp('rabbitmq')]);
   const demoEnv = {
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    OTEL_EXPORTER_OTLP_ENDPOINT: dashboardUrl,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
     // Export spans every second and metrics every 5 s so the demo shows up quickly.
     OTEL_BSP_SCHEDULE_DELAY: '1000',
@@ -159,7 +171,36 @@ if (!args.has('--no-build')) {
   }
 }
 
-say(`starting the dashboard on port ${port} ...`);
+/**
+ * Next's standalone server serves .next/static only from its own folder
+ * (Next leaves copying it to the deployment); refreshed on every start so a
+ * rebuild is never served with the previous build's assets.
+ */
+function prepareStandalone() {
+  const standalone = path.join(root, '.next/standalone');
+  if (!fs.existsSync(path.join(standalone, 'server.js'))) {
+    say('there is no standalone build in .next/standalone; run without --no-build (or: npm run build)');
+    process.exit(1);
+  }
+  fs.rmSync(path.join(standalone, '.next/static'), { recursive: true, force: true });
+  fs.cpSync(path.join(root, '.next/static'), path.join(standalone, '.next/static'), { recursive: true });
+  if (fs.existsSync(path.join(root, 'public')))
+    fs.cpSync(path.join(root, 'public'), path.join(standalone, 'public'), { recursive: true });
+  return path.join(standalone, 'server.js');
+}
+
+/**
+ * server.js changes its working directory to .next/standalone: settings that
+ * are paths are made absolute here, against this folder as before.
+ */
+function absolutePaths() {
+  const paths = { SIGNALBOX_DATA_DIR: path.resolve(root, process.env.SIGNALBOX_DATA_DIR || 'data') };
+  for (const [key, value] of Object.entries(process.env))
+    if (/^SIGNALBOX_\w*_FILE$/.test(key) && value) paths[key] = path.resolve(root, value);
+  return paths;
+}
+
+say(`starting the dashboard on ${host}:${port} ...`);
 const demo = !args.has('--no-demo') && process.env.SIGNALBOX_DEMO !== '0';
 // With the demo, the dashboard reads the demo's brokers for lag and dead
 // letters unless the user configured brokers of their own.
@@ -176,12 +217,15 @@ const demoBrokers = demo
       SIGNALBOX_DLQ_ARCHIVE_INTERVAL_SECONDS: process.env.SIGNALBOX_DLQ_ARCHIVE_INTERVAL_SECONDS ?? '30',
     }
   : {};
-startChild(
-  'dashboard',
-  process.execPath,
-  [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port)],
-  demoBrokers,
-);
+startChild('dashboard', process.execPath, [prepareStandalone()], {
+  ...demoBrokers,
+  ...absolutePaths(),
+  PORT: String(port),
+  // server.js binds HOSTNAME (a shell's HOSTNAME is this machine's name: never used as is).
+  HOSTNAME: host,
+  // lib/runtime.ts handles SIGTERM/SIGINT: it drains the store before exiting, which Next's handler would not wait for.
+  NEXT_MANUAL_SIG_HANDLE: 'true',
+});
 if (!(await waitForDashboard())) {
   say(`the dashboard did not answer ${dashboardUrl}/api/health within 60 s; see its log above`);
   shutdown(1);

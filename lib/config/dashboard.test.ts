@@ -15,7 +15,7 @@ describe('the store, ingest and UI settings', () => {
     expect(config.ingest).toMatchObject({
       maxBodyBytes: 16 * 1024 * 1024,
       otlpPort: 4318,
-      otlpHost: '0.0.0.0',
+      otlpHost: '127.0.0.1',
       token: null,
     });
     expect(config.ui).toEqual({ traceLinks: undefined });

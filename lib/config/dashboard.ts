@@ -89,7 +89,8 @@ export const ingestSection = section(
         ctx.addIssue({ code: 'custom', message: 'expected a port 1-65535, or 0/off to disable' });
         return z.NEVER;
       }),
-    SIGNALBOX_OTLP_HOST: z.string().trim().min(1).default('0.0.0.0'),
+    // Loopback unless access control is settled (lib/config/auth.ts): the listener takes anyone's telemetry.
+    SIGNALBOX_OTLP_HOST: z.string().trim().min(1).default('127.0.0.1'),
     SIGNALBOX_INGEST_TOKEN: secret('to accept telemetry without a token'),
     SIGNALBOX_INGEST_MAX_INFLIGHT_BYTES: int(MIB, 16 * 1024 * MIB, 256 * MIB),
   }),

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { z } from 'zod';
+import { type AuthConfig, authSection, exposureProblem } from './auth';
 import { type BrokerSettings, brokersSection } from './brokers';
 import {
   type IngestConfig,
@@ -16,6 +17,7 @@ import { type MaskingConfig, maskingSection } from './masking';
 import type { Section } from './section';
 import { type ConfigSource, type MergedSource, mergeSources } from './source';
 
+export type { AuthConfig } from './auth';
 export type { BrokerSettings, KafkaSettings } from './brokers';
 export { redactUrl } from './brokers';
 export type { IngestConfig, StoreConfig, UiConfig } from './dashboard';
@@ -37,6 +39,7 @@ export interface SignalboxConfig {
   brokers: BrokerSettings;
   dlq: DlqConfig;
   masking: MaskingConfig;
+  auth: AuthConfig;
 }
 
 const sections = {
@@ -46,6 +49,7 @@ const sections = {
   brokers: brokersSection,
   dlq: dlqSection,
   masking: maskingSection,
+  auth: authSection,
 };
 
 /**
@@ -70,14 +74,18 @@ export function loadConfig(
     );
   const build = <S extends z.ZodObject, T>(name: string, s: Section<S, T>): T =>
     s.build(parsed.get(name) as z.infer<S>, source);
-  return {
+  const config = {
     store: build('store', sections.store),
     ingest: build('ingest', sections.ingest),
     ui: build('ui', sections.ui),
     brokers: build('brokers', sections.brokers),
     dlq: build('dlq', sections.dlq),
     masking: build('masking', sections.masking),
+    auth: build('auth', sections.auth),
   };
+  const exposure = exposureProblem(config.auth, config.ingest);
+  if (exposure) throw new ConfigError(exposure);
+  return config;
 }
 
 function describe(issue: z.core.$ZodIssue, source: MergedSource): string {

@@ -5,7 +5,12 @@ import { type ReceiverOptions, receiveOtlp } from './receiver';
 
 export interface OtlpServer {
   port: number;
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and waits for requests in flight to be
+   * answered (their batches are then in the store's write queue or stored),
+   * cutting whatever is still open after `graceMs`.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 const PATHS: Record<string, OtlpSignal> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics' };
@@ -30,6 +35,7 @@ function send(
 export function startOtlpServer(
   options: ReceiverOptions & { host: string; port: number },
 ): Promise<OtlpServer | null> {
+  let closing = false;
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const signal = PATHS[path];
@@ -59,6 +65,8 @@ export function startOtlpServer(
       .then((response) => {
         // Unread bytes of a refused body: drain them so the connection can be reused.
         if (!req.complete) req.resume();
+        // While closing, an answer ends its connection, so keep-alive cannot hold shutdown open.
+        if (closing) res.shouldKeepAlive = false;
         send(res, response.status, response.headers, response.body);
       })
       .catch((error: unknown) => {
@@ -83,10 +91,15 @@ export function startOtlpServer(
       server.on('error', (error) => console.error('signalbox: OTLP listener error', error));
       resolve({
         port: (server.address() as AddressInfo).port,
-        close: () =>
+        close: (graceMs = 10_000) =>
           new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
+            closing = true;
+            const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+            server.close(() => {
+              clearTimeout(cut);
+              done();
+            });
+            server.closeIdleConnections();
           }),
       });
     });

@@ -1,5 +1,5 @@
 import type { TelemetryStore } from '@/lib/store/types';
-import { QueueFullError } from '@/lib/store/write-queue';
+import { QueueClosedError, QueueFullError } from '@/lib/store/write-queue';
 import { OtlpDecodeError } from '@/lib/model/telemetry';
 import { checkBearer } from './auth';
 import { IngestError } from './errors';
@@ -101,6 +101,11 @@ function failure(error: unknown, encoding: OtlpEncoding | null): OtlpHttpRespons
   if (error instanceof QueueFullError) {
     return errorResponse(encoding, 429, error.message, { 'retry-after': String(error.retryAfterSeconds) });
   }
+  // Shutting down (lib/runtime.ts stopRuntime): the exporter retries, against this instance or the next.
+  if (error instanceof QueueClosedError)
+    return errorResponse(encoding, 503, 'the dashboard is shutting down; retry later', {
+      'retry-after': '5',
+    });
   console.error('signalbox: OTLP ingest failed', error);
   return errorResponse(encoding, 503, 'the store could not accept this batch; retry later', {
     'retry-after': '5',

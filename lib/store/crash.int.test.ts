@@ -3,12 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { SpanKind } from '@opentelemetry/api';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordSpans, toProtobuf } from '@/lib/testing/otlp-fixtures';
 import { DuckDbStore } from './duckdb-store';
-import { readRows } from './queries/read-helpers';
+import { postTraces, producerBatch } from './testing/producer-batch';
+import { storedSpanIds } from './testing/stored-span-ids';
 
 // kill -9 during ingest: a separate process runs the real receiver and store
 // on a temp DuckDB file; we post batches concurrently, note which were
@@ -41,25 +39,6 @@ function startChild(): Promise<number> {
   });
 }
 
-/** A batch of send spans as the SDK's OTLP serializer writes them; returns its body and span ids. */
-function batch(n: number): { body: Uint8Array; spanIds: string[] } {
-  const spans = recordSpans(`producer-${n % 3}`, (tracer) => {
-    for (let i = 0; i < SPANS_PER_BATCH; i++) {
-      tracer
-        .startSpan('send orders', {
-          kind: SpanKind.PRODUCER,
-          attributes: {
-            'messaging.system': 'kafka',
-            'messaging.destination.name': 'orders',
-            'messaging.operation.type': 'send',
-          },
-        })
-        .end();
-    }
-  });
-  return { body: toProtobuf(spans), spanIds: spans.map((s) => s.spanContext().spanId) };
-}
-
 describe('kill -9 during ingest', () => {
   it('reopens cleanly with every acknowledged batch present', async () => {
     const port = await startChild();
@@ -68,13 +47,9 @@ describe('kill -9 during ingest', () => {
     let stop = false;
     const worker = async () => {
       while (!stop) {
-        const { body, spanIds } = batch(sent++);
+        const { body, spanIds } = producerBatch(sent++, SPANS_PER_BATCH);
         try {
-          const response = await fetch(`http://127.0.0.1:${port}/v1/traces`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-protobuf' },
-            body: Buffer.from(body),
-          });
+          const response = await postTraces(port, body);
           if (response.status === 200) for (const id of spanIds) acknowledged.add(id);
         } catch {
           return; // the process is gone: whatever was in flight was never acknowledged
@@ -104,13 +79,7 @@ describe('kill -9 during ingest', () => {
     const totals = await reopened.seriesTotals({ fromUs: 0, toUs: Date.now() * 1000 + 60e6 });
     await reopened.close();
 
-    const instance = await DuckDBInstance.create(databasePath);
-    const connection = await instance.connect();
-    const stored = new Set(
-      (await readRows(connection, 'SELECT span_id FROM messaging_spans')).map((r) => r.span_id as string),
-    );
-    connection.closeSync();
-    instance.closeSync();
+    const stored = await storedSpanIds(databasePath);
 
     const missing = [...acknowledged].filter((id) => !stored.has(id));
     expect(missing).toEqual([]);
