@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { expect } from 'vitest';
+import type { FlowGraph } from '@/lib/analytics/flows';
 import type { TracedService } from './traced-service';
 
 /**
@@ -17,6 +19,22 @@ export async function startInProcessDashboard() {
     metrics: await import('@/app/v1/metrics/route'),
     flows: await import('@/app/api/flows/route'),
   };
+}
+
+export type InProcessRoutes = Awaited<ReturnType<typeof startInProcessDashboard>>;
+
+/**
+ * Posts each service's spans and metrics to the OTLP routes (every post must answer 200),
+ * then reads the flow graph of the last 15 minutes.
+ */
+export async function exportAndReadFlows(
+  routes: InProcessRoutes,
+  services: readonly TracedService[],
+): Promise<FlowGraph> {
+  for (const s of services) expect(await s.exportTo(routes)).toEqual([200, 200]);
+  return (await (
+    await routes.flows.GET(new Request('http://localhost/api/flows?from=15m'))
+  ).json()) as FlowGraph;
 }
 
 /** Closes the store and the services' meters, resets the OpenTelemetry globals, removes the data. */
