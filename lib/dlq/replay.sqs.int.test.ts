@@ -10,9 +10,9 @@ import { replayId } from '@/lib/brokers/replay-id';
 import { SqsDlqAdapter } from '@/lib/brokers/sqs/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
 import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService, type JobView } from './service';
+import { DlqService } from './service';
 import { SQS_CREDENTIALS, SQS_ENDPOINT, SQS_REGION, sqsTestQueues } from './testing/sqs';
-import { tempDuckDb, unique, waitFor } from './testing/support';
+import { refailedCopy, replayToEnd, tempDuckDb, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 
 const gate = await brokerGate('sqs');
@@ -169,9 +169,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
 
   it('replays to the original queue, deletes only after; the new trace links to the old', async () => {
     fixed = true;
-    const job = (await service.replay(id, { all: true, ratePerSecond: 50 }, 'alice')) as JobView;
-    await service.idle();
-    const done = await service.job(job.id);
+    const done = await replayToEnd(service, id, { all: true, ratePerSecond: 50 }, 'alice');
     expect(done).toMatchObject({ status: 'done', counts: { replayed: 2, poison: 0 }, expected: 2 });
     expect(await visible(dlq)).toBe(0);
     expect(await inFlight(dlq)).toBe(0);
@@ -195,13 +193,11 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
     await untilVisible(dlq, 1);
     await service.replay(id, { all: true }, 'bob');
     await service.idle();
-    const again = await waitFor(async () => {
-      const m = (await service.messages(id, {})).messages[0];
-      return m?.failure.replay?.count === 1 ? m : undefined;
-    }, 'the re-failed copy');
-    const job = (await service.replay(id, { messageIds: [again.id] }, 'bob')) as JobView;
-    await service.idle();
-    expect(await service.job(job.id)).toMatchObject({ status: 'done', counts: { replayed: 0, poison: 1 } });
+    const again = await refailedCopy(service, id);
+    expect(await replayToEnd(service, id, { messageIds: [again.id] }, 'bob')).toMatchObject({
+      status: 'done',
+      counts: { replayed: 0, poison: 1 },
+    });
     expect(await visible(dlq)).toBe(1);
   });
 
@@ -251,9 +247,10 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
     await untilVisible(dlq, 2);
     const [nine] = (await service.messages(id, { text: '"id":9' })).messages;
     fixed = true;
-    const job = (await service.replay(id, { messageIds: [nine?.id ?? ''] }, 'carol')) as JobView;
-    await service.idle();
-    expect(await service.job(job.id)).toMatchObject({ status: 'done', counts: { replayed: 1 } });
+    expect(await replayToEnd(service, id, { messageIds: [nine?.id ?? ''] }, 'carol')).toMatchObject({
+      status: 'done',
+      counts: { replayed: 1 },
+    });
     const copy = await waitFor(
       () => processed.find((m) => m.Body?.includes('"id":9') && m.MessageAttributes?.['signalbox-context']),
       'the folded copy processed',
@@ -275,9 +272,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
     );
     await untilVisible(dlq, 2);
     const [ten] = (await service.messages(id, { text: '"id":10' })).messages;
-    const failed = (await service.replay(id, { messageIds: [ten?.id ?? ''] }, 'carol')) as JobView;
-    await service.idle();
-    const result = await service.job(failed.id);
+    const result = await replayToEnd(service, id, { messageIds: [ten?.id ?? ''] }, 'carol');
     expect(result.status).toBe('failed');
     expect(result.error).toMatch(/has 10 message attributes of its own/);
     expect(await visible(dlq)).toBe(2);

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { KafkaSettings } from '@/lib/config';
 import { BROKERS } from '@/lib/testing/brokers';
+import type { DlqFilter } from '../filter';
+import type { DlqService, JobView } from '../service';
 
 export const KAFKA_SETTINGS: KafkaSettings = {
   brokers: [`${BROKERS.kafka.host}:${BROKERS.kafka.port}`],
@@ -78,4 +80,27 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Starts a replay job (not a dry run), waits until the service is idle and returns the finished job. */
+export async function replayToEnd(
+  service: DlqService,
+  id: string,
+  body: unknown,
+  actor: string,
+): Promise<JobView> {
+  const job = (await service.replay(id, body, actor)) as JobView;
+  await service.idle();
+  return service.job(job.id);
+}
+
+/**
+ * Waits for the copy of a dead letter that failed again after its replay: the first message
+ * matching `filter` (other than `except`) whose replay count is 1.
+ */
+export function refailedCopy(service: DlqService, id: string, filter: DlqFilter = {}, except?: string) {
+  return waitFor(async () => {
+    const m = (await service.messages(id, filter)).messages.find((x) => x.id !== except);
+    return m?.failure.replay?.count === 1 ? m : undefined;
+  }, 'the re-failed copy');
 }
