@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AckPolicy, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
@@ -13,6 +10,7 @@ import {
   exportAndReadFlows,
   startInProcessDashboard,
   stopInProcessDashboard,
+  tempDataDir,
 } from '@/lib/testing/in-process-dashboard';
 import { tracedService as service } from '@/lib/testing/traced-service';
 
@@ -20,8 +18,7 @@ import { tracedService as service } from '@/lib/testing/traced-service';
 // ephemeral one, each in its own instrumented service; a publisher sends to both
 // subjects. Spans and metrics go through the dashboard's OTLP routes.
 const gate = await brokerGate('nats');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-jetstream-'));
-process.env.SIGNALBOX_DATA_DIR = dataDir;
+const dataDir = tempDataDir('signalbox-jetstream-');
 const CREATED = 4;
 const SHIPPED = 3;
 

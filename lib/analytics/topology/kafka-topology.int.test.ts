@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { instrumentKafkaConsumer, instrumentKafkaProducer } from '@signalbox/instrumentation';
 import { Kafka, logLevel } from 'kafkajs';
@@ -12,6 +9,7 @@ import {
   exportAndReadFlows,
   startInProcessDashboard,
   stopInProcessDashboard,
+  tempDataDir,
 } from '@/lib/testing/in-process-dashboard';
 import { tracedService as service } from '@/lib/testing/traced-service';
 
@@ -22,8 +20,7 @@ import { tracedService as service } from '@/lib/testing/traced-service';
 // topic (kafkajs hands over `topic` per message). Spans and metrics go
 // through the dashboard's OTLP routes.
 const gate = await brokerGate('kafka');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-kafka-topology-'));
-process.env.SIGNALBOX_DATA_DIR = dataDir;
+const dataDir = tempDataDir('signalbox-kafka-topology-');
 const TO_A = 5;
 const TO_B = 3;
 

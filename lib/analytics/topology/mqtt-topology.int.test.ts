@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { instrumentMqttClient } from '@signalbox/instrumentation';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -12,6 +9,7 @@ import {
   exportAndReadFlows,
   startInProcessDashboard,
   stopInProcessDashboard,
+  tempDataDir,
 } from '@/lib/testing/in-process-dashboard';
 import { tracedService as service } from '@/lib/testing/traced-service';
 
@@ -20,8 +18,7 @@ import { tracedService as service } from '@/lib/testing/traced-service';
 // message to one of them) and a third subscribes plainly to sensors/<run>/#.
 // Spans and metrics go through the dashboard's OTLP routes.
 const gate = await brokerGate('mqtt');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-mqtt-topology-'));
-process.env.SIGNALBOX_DATA_DIR = dataDir;
+const dataDir = tempDataDir('signalbox-mqtt-topology-');
 const MESSAGES = 8;
 
 describe.skipIf(gate.skip)(

@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { instrumentAmqpChannel } from '@signalbox/instrumentation';
 import amqp from 'amqplib';
@@ -12,6 +9,7 @@ import {
   exportAndReadFlows,
   startInProcessDashboard,
   stopInProcessDashboard,
+  tempDataDir,
 } from '@/lib/testing/in-process-dashboard';
 import { tracedService as service } from '@/lib/testing/traced-service';
 
@@ -22,8 +20,7 @@ import { tracedService as service } from '@/lib/testing/traced-service';
 // Publishers and the consumers that exist use our instrumentation; spans and
 // metrics go through the dashboard's OTLP routes, the graph comes from /api/flows.
 const gate = await brokerGate('rabbitmq', 'rabbitmq-management');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-bindings-'));
-process.env.SIGNALBOX_DATA_DIR = dataDir;
+const dataDir = tempDataDir('signalbox-bindings-');
 const { host, port } = BROKERS.rabbitmq;
 const management = BROKERS['rabbitmq-management'];
 process.env.SIGNALBOX_RABBITMQ_URL = `amqp://guest:guest@${host}:${port}`;

@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { instrumentAmqpChannel } from '@signalbox/instrumentation';
 import amqp from 'amqplib';
@@ -12,6 +9,7 @@ import {
   exportAndReadFlows,
   startInProcessDashboard,
   stopInProcessDashboard,
+  tempDataDir,
 } from '@/lib/testing/in-process-dashboard';
 import { tracedService as service } from '@/lib/testing/traced-service';
 
@@ -21,8 +19,7 @@ import { tracedService as service } from '@/lib/testing/traced-service';
 // (bound `order.#`) each have an instrumented consumer; a third service uses the
 // default exchange. Spans and metrics go through the dashboard's OTLP routes.
 const gate = await brokerGate('rabbitmq');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-topology-'));
-process.env.SIGNALBOX_DATA_DIR = dataDir;
+const dataDir = tempDataDir('signalbox-topology-');
 const MESSAGES = 10;
 
 describe.skipIf(gate.skip)('RabbitMQ exchanges on the flow graph (real broker, our instrumentation)', () => {
