@@ -6,6 +6,7 @@ import styles from './lag.module.css';
 import { LagChart } from './lag-chart';
 import { systemLabel } from './lag-table';
 import { StatusBadge } from './status-badge';
+import { NumHeader } from '@/components/num-header';
 
 /** At most this many partitions get a line in the chart (the most lagging); the table lists all. */
 const CHART_PARTITIONS = 8;
@@ -127,18 +128,10 @@ export function GroupDetail({
             <tr>
               <th scope="col">Partition</th>
               <th scope="col">Status</th>
-              <th scope="col" className="num">
-                Lag (messages)
-              </th>
-              <th scope="col" className="num">
-                Lag (time)
-              </th>
-              <th scope="col" className="num">
-                Position
-              </th>
-              <th scope="col" className="num">
-                End
-              </th>
+              <NumHeader>Lag (messages)</NumHeader>
+              <NumHeader>Lag (time)</NumHeader>
+              <NumHeader>Position</NumHeader>
+              <NumHeader>End</NumHeader>
             </tr>
           </thead>
           <tbody>
