@@ -5,7 +5,15 @@ import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService } from './service';
-import { KAFKA_SETTINGS, refailedCopy, replayToEnd, tempDuckDb, unique, waitFor } from './testing/support';
+import {
+  expectDryRunOfTwo,
+  KAFKA_SETTINGS,
+  refailedCopy,
+  replayToEnd,
+  tempDuckDb,
+  unique,
+  waitFor,
+} from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 
 const gate = await brokerGate('kafka');
@@ -122,16 +130,7 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
 
   it('dry run reports count, target and header diff, and changes nothing', async () => {
     const before = processed.length;
-    const dry = await service.replay(id, { all: true, dryRun: true }, 'test');
-    expect(dry).toMatchObject({ dryRun: true, messages: 2, targets: { [topic]: 2 }, poison: 0, skipped: 0 });
-    if (!('dryRun' in dry)) throw new Error('expected a dry run');
-    expect(dry.headerDiff.removed).toEqual(
-      expect.arrayContaining(['signalbox-dlq-error-type', 'traceparent']),
-    );
-    expect(Object.keys(dry.headerDiff.added)).toEqual(
-      expect.arrayContaining([REPLAY_HEADERS.id, REPLAY_HEADERS.count]),
-    );
-    expect(await service.store.listJobs(10)).toEqual([]);
+    await expectDryRunOfTwo(service, id, topic);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(processed.length).toBe(before);
     expect((await service.messages(id, {})).messages).toHaveLength(2);

@@ -5,7 +5,7 @@ import { RedisStreamsDlqAdapter } from '@/lib/brokers/redis/dlq';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService } from './service';
-import { refailedCopy, replayToEnd, tempDuckDb, unique, waitFor } from './testing/support';
+import { expectDryRunOfTwo, refailedCopy, replayToEnd, tempDuckDb, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 
 const gate = await brokerGate('redis');
@@ -143,16 +143,7 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
   });
 
   it('dry run reports count, target and header diff, and changes nothing', async () => {
-    const dry = await service.replay(id, { all: true, dryRun: true }, 'test');
-    expect(dry).toMatchObject({ dryRun: true, messages: 2, targets: { [stream]: 2 }, poison: 0, skipped: 0 });
-    if (!('dryRun' in dry)) throw new Error('expected a dry run');
-    expect(dry.headerDiff.removed).toEqual(
-      expect.arrayContaining(['signalbox-dlq-error-type', 'traceparent']),
-    );
-    expect(Object.keys(dry.headerDiff.added)).toEqual(
-      expect.arrayContaining([REPLAY_HEADERS.id, REPLAY_HEADERS.count]),
-    );
-    expect(await service.store.listJobs(10)).toEqual([]);
+    await expectDryRunOfTwo(service, id, stream);
     expect(await redis.xlen(dlq)).toBe(2);
   });
 

@@ -12,7 +12,7 @@ import { brokerGate } from '@/lib/testing/brokers';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService } from './service';
 import { SQS_CREDENTIALS, SQS_ENDPOINT, SQS_REGION, sqsTestQueues } from './testing/sqs';
-import { refailedCopy, replayToEnd, tempDuckDb, unique, waitFor } from './testing/support';
+import { expectDryRunOfTwo, refailedCopy, replayToEnd, tempDuckDb, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 
 const gate = await brokerGate('sqs');
@@ -154,16 +154,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
   });
 
   it('dry run reports count, target and header diff, and changes nothing', async () => {
-    const dry = await service.replay(id, { all: true, dryRun: true }, 'test');
-    expect(dry).toMatchObject({ dryRun: true, messages: 2, targets: { [queue]: 2 }, poison: 0, skipped: 0 });
-    if (!('dryRun' in dry)) throw new Error('expected a dry run');
-    expect(dry.headerDiff.removed).toEqual(
-      expect.arrayContaining(['signalbox-dlq-error-type', 'traceparent']),
-    );
-    expect(Object.keys(dry.headerDiff.added)).toEqual(
-      expect.arrayContaining([REPLAY_HEADERS.id, REPLAY_HEADERS.count]),
-    );
-    expect(await service.store.listJobs(10)).toEqual([]);
+    await expectDryRunOfTwo(service, id, queue);
     expect(await visible(dlq)).toBe(2);
   });
 

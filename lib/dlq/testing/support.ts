@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { REPLAY_HEADERS } from '@signalbox/instrumentation';
+import { expect } from 'vitest';
 import type { KafkaSettings } from '@/lib/config';
 import { BROKERS } from '@/lib/testing/brokers';
 import type { DlqFilter } from '../filter';
@@ -103,4 +105,19 @@ export function refailedCopy(service: DlqService, id: string, filter: DlqFilter 
     const m = (await service.messages(id, filter)).messages.find((x) => x.id !== except);
     return m?.failure.replay?.count === 1 ? m : undefined;
   }, 'the re-failed copy');
+}
+
+/**
+ * A dry run of replaying all of `id`: two messages to `target`, none poison or skipped, the
+ * dead-letter error header and the old traceparent removed, the replay headers added; no job made.
+ */
+export async function expectDryRunOfTwo(service: DlqService, id: string, target: string): Promise<void> {
+  const dry = await service.replay(id, { all: true, dryRun: true }, 'test');
+  expect(dry).toMatchObject({ dryRun: true, messages: 2, targets: { [target]: 2 }, poison: 0, skipped: 0 });
+  if (!('dryRun' in dry)) throw new Error('expected a dry run');
+  expect(dry.headerDiff.removed).toEqual(expect.arrayContaining(['signalbox-dlq-error-type', 'traceparent']));
+  expect(Object.keys(dry.headerDiff.added)).toEqual(
+    expect.arrayContaining([REPLAY_HEADERS.id, REPLAY_HEADERS.count]),
+  );
+  expect(await service.store.listJobs(10)).toEqual([]);
 }
