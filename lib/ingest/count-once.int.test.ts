@@ -11,7 +11,7 @@ import { type BrokerName, brokerGate } from '@/lib/testing/brokers';
 import { buildPackage, runScript } from '../../instrumentation/test/support/child';
 import { COMBINATIONS, COUNT_ONCE_SCENARIO, type Combination } from './testing/count-once-scenario';
 import type { OtlpServer } from './otlp-server';
-import { openListenerStore, startTestListener } from './testing/listener';
+import { openListenerStore, startLoopbackListener } from './testing/listener';
 
 // Every message counted once, however Signalbox was set up (issue: register() plus
 // the README's instrumentNatsConnection counted 24 for 12 messages). Each case is
@@ -56,7 +56,7 @@ const cases = BROKERS.flatMap((broker) =>
 describe.skipIf(gate.skip)('every message counted once, on the real brokers', () => {
   beforeAll(async () => {
     store = await openListenerStore(path.join(dir, 'count.duckdb'), 100_000);
-    server = await startTestListener(store, { maxBodyBytes: 16 * 1024 * 1024 });
+    server = await startLoopbackListener(store, { maxBodyBytes: 16 * 1024 * 1024 });
     built = await buildPackage();
   }, 120_000);
 

@@ -16,7 +16,7 @@ import {
 } from '@/lib/testing/otlp-fixtures';
 import type { OtlpServer } from './otlp-server';
 import { mutateJson, mutateProtobuf, prng } from './testing/mutations';
-import { openListenerStore, startTestListener } from './testing/listener';
+import { openListenerStore, startLoopbackListener } from './testing/listener';
 
 // ≥ 10,000 malformed bodies (protobuf and JSON, traces and metrics, some
 // gzip'd) over real HTTP against the real receiver and store: no crash, no
@@ -34,7 +34,7 @@ let server: OtlpServer;
 
 beforeAll(async () => {
   store = await openListenerStore(path.join(dir, 'fuzz.duckdb'), 200_000);
-  server = await startTestListener(store, { maxBodyBytes: 1024 * 1024 });
+  server = await startLoopbackListener(store, { maxBodyBytes: 1024 * 1024 });
 });
 
 afterAll(async () => {

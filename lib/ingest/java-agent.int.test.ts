@@ -12,7 +12,7 @@ import { toProtobuf } from '@/lib/testing/otlp-fixtures';
 import type { MessagingSpan } from '@/lib/model/span';
 import type { OtlpServer } from './otlp-server';
 import { consumeKafkaInNode, publishFromNode } from './testing/node-broker-peers';
-import { startTestListener } from './testing/listener';
+import { startLoopbackListener } from './testing/listener';
 
 // The real OpenTelemetry Java agent on plain Java clients (Kafka, RabbitMQ,
 // SQS on ElasticMQ, NATS) through the real brokers, exporting OTLP
@@ -77,7 +77,7 @@ describe.skipIf('skip' in java)('OpenTelemetry Java agent → real brokers → O
       get: (target, key) =>
         key === 'appendSpans' ? appendSpans : (Reflect.get(target, key, target) as unknown),
     });
-    server = await startTestListener(recording, { maxBodyBytes: 16 * 1024 * 1024 });
+    server = await startLoopbackListener(recording, { maxBodyBytes: 16 * 1024 * 1024 });
     const exportFromNode = async (spans: Parameters<typeof toProtobuf>[0]) => {
       const response = await fetch(`http://127.0.0.1:${server.port}/v1/traces`, {
         method: 'POST',

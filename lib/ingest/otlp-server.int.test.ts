@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DuckDbStore } from '@/lib/store/duckdb-store';
 import { metricsToJson, recordMetrics, recordSpans, toProtobuf } from '@/lib/testing/otlp-fixtures';
 import { type OtlpServer, startOtlpServer } from './otlp-server';
-import { openListenerStore, startTestListener } from './testing/listener';
+import { openListenerStore, startLoopbackListener } from './testing/listener';
 
 // The standalone OTLP/HTTP listener (what runs on :4318) over real HTTP, on a
 // real store: routes, the bearer token, and backpressure.
@@ -19,7 +19,7 @@ let url: string;
 
 beforeAll(async () => {
   store = await openListenerStore(path.join(dir, 'listener.duckdb'), 1000);
-  server = await startTestListener(store, { maxBodyBytes: 4 * 1024 * 1024, token: TOKEN });
+  server = await startLoopbackListener(store, { maxBodyBytes: 4 * 1024 * 1024, token: TOKEN });
   url = `http://127.0.0.1:${server.port}`;
 });
 

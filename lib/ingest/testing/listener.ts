@@ -13,17 +13,26 @@ export function openListenerStore(file: string, queueMaxRows: number): Promise<D
   });
 }
 
-/** The OTLP/HTTP listener in front of `store`, on a free loopback port (64 MiB in flight at most). */
-export async function startTestListener(
+/**
+ * The OTLP/HTTP listener in front of `store`, on a free loopback port, for tests and benchmarks
+ * (64 MiB in flight at most unless said otherwise); throws when it cannot listen.
+ */
+export async function startLoopbackListener(
   store: TelemetryStore,
-  { maxBodyBytes, token = null }: { maxBodyBytes: number; token?: string | null },
+  {
+    maxBodyBytes,
+    maxInflightBytes = 64 * 1024 * 1024,
+    token = null,
+  }: { maxBodyBytes: number; maxInflightBytes?: number; token?: string | null },
 ): Promise<OtlpServer> {
-  return (await startOtlpServer({
+  const server = await startOtlpServer({
     store: () => Promise.resolve(store),
     maxBodyBytes,
-    maxInflightBytes: 64 * 1024 * 1024,
+    maxInflightBytes,
     token,
     host: '127.0.0.1',
     port: 0,
-  }))!;
+  });
+  if (!server) throw new Error('could not listen');
+  return server;
 }
