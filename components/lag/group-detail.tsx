@@ -7,6 +7,7 @@ import { LagChart } from './lag-chart';
 import { systemLabel } from './lag-table';
 import { StatusBadge } from './status-badge';
 import { NumHeader } from '@/components/num-header';
+import { Figures } from '@/components/figures';
 
 /** At most this many partitions get a line in the chart (the most lagging); the table lists all. */
 const CHART_PARTITIONS = 8;
@@ -80,14 +81,7 @@ export function GroupDetail({
           time: {SOURCE_MEANING[group.lagSecondsSource]}.
         </span>
       </p>
-      <dl className="figures">
-        {figures.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Figures figures={figures} />
       <figure aria-labelledby="group-chart-caption" style={{ margin: '16px 0 0' }}>
         <figcaption id="group-chart-caption" className="muted">
           Lag over the last {range}: {points.length} points, peak {formatCount(peak)} messages (solid, left
