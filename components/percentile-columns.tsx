@@ -1,18 +1,13 @@
 import { formatMs } from '@/lib/format';
+import { NumHeader } from '@/components/num-header';
 
 /** The p50/p95/p99 header cells every latency table shares. */
 export function PercentileHeaders() {
   return (
     <>
-      <th scope="col" className="num">
-        p50
-      </th>
-      <th scope="col" className="num">
-        p95
-      </th>
-      <th scope="col" className="num">
-        p99
-      </th>
+      <NumHeader>p50</NumHeader>
+      <NumHeader>p95</NumHeader>
+      <NumHeader>p99</NumHeader>
     </>
   );
 }

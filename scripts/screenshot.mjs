@@ -2,6 +2,7 @@
 // Screenshots a dashboard page in headless Chromium, to look at what we ship.
 // Usage: node scripts/screenshot.mjs <url> <out.png> [--dark] [--width=1280] [--click=<selector>]
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS } from './chromium.mjs';
 
 const [url, out, ...flags] = process.argv.slice(2);
 if (!url || !out) {
@@ -16,15 +17,7 @@ const executablePath = process.env.PLAYWRIGHT_CHROMIUM_PATH ?? '/usr/bin/chromiu
 
 const browser = await chromium.launch({
   executablePath: executablePath === 'bundled' ? undefined : executablePath,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: CHROMIUM_ARGS,
 });
 const context = await browser.newContext({
   viewport: { width, height: 900 },

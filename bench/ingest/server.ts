@@ -1,4 +1,4 @@
-import { startOtlpServer } from '@/lib/ingest/otlp-server';
+import { startLoopbackListener } from '@/lib/ingest/testing/listener';
 import { DuckDbStore } from '@/lib/store/duckdb-store';
 import type { TelemetryStore } from '@/lib/store/types';
 
@@ -22,15 +22,10 @@ export async function main(mode: 'store' | 'decode', databasePath: string): Prom
           appendSpans: () => Promise.resolve(),
           close: () => Promise.resolve(),
         } as unknown as TelemetryStore);
-  const server = await startOtlpServer({
-    store: () => Promise.resolve(store),
+  const server = await startLoopbackListener(store, {
     maxBodyBytes: 16 * 1024 * 1024,
     maxInflightBytes: 256 * 1024 * 1024,
-    token: null,
-    host: '127.0.0.1',
-    port: 0,
   });
-  if (!server) throw new Error('could not listen');
   process.on('SIGTERM', () => {
     void server
       .close()

@@ -9,6 +9,7 @@
 //   node bench/ui/measure.mjs [baseUrl=http://localhost:3000] [runs=5]
 import zlib from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 
 const base = process.argv[2] ?? 'http://localhost:3000';
 const runs = Number(process.argv[3] ?? 5);
@@ -16,15 +17,7 @@ const PAGES = ['/', '/flows', '/latency', '/lag', '/dlq', '/search'];
 
 const browser = await chromium.launch({
   executablePath: process.env.PLAYWRIGHT_CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: CHROMIUM_ARGS,
 });
 
 async function load(path) {

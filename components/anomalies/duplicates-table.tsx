@@ -1,6 +1,7 @@
 import type { DuplicateAnomaly } from '@/lib/analytics/anomalies';
 import { formatCount } from '@/lib/format';
 import { ConsumerCells, ConsumerHeaders, JourneyLink } from './consumer-cells';
+import { NumHeader } from '@/components/num-header';
 
 /** Messages one consumer group processed successfully more than once. */
 export function DuplicatesTable({ duplicates }: { duplicates: DuplicateAnomaly[] }) {
@@ -18,9 +19,7 @@ export function DuplicatesTable({ duplicates }: { duplicates: DuplicateAnomaly[]
           <tr>
             <ConsumerHeaders />
             <th scope="col">Message</th>
-            <th scope="col" className="num">
-              Processed
-            </th>
+            <NumHeader>Processed</NumHeader>
             <th scope="col">Journeys</th>
           </tr>
         </thead>

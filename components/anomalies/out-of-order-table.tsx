@@ -1,6 +1,7 @@
 import type { OutOfOrderAnomaly } from '@/lib/analytics/anomalies';
 import { formatCount } from '@/lib/format';
 import { ConsumerCells, ConsumerHeaders, JourneyLink } from './consumer-cells';
+import { NumHeader } from '@/components/num-header';
 
 /** Messages processed out of the order their partition or key promised. */
 export function OutOfOrderTable({ outOfOrder }: { outOfOrder: OutOfOrderAnomaly[] }) {
@@ -18,9 +19,7 @@ export function OutOfOrderTable({ outOfOrder }: { outOfOrder: OutOfOrderAnomaly[
           <tr>
             <ConsumerHeaders />
             <th scope="col">Order of</th>
-            <th scope="col" className="num">
-              Late messages
-            </th>
+            <NumHeader>Late messages</NumHeader>
             <th scope="col">Example</th>
           </tr>
         </thead>

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { ConsumerRetries, DeadLetterCount } from '@/lib/analytics/anomalies';
 import { formatCount } from '@/lib/format';
 import { ConsumerCells, ConsumerHeaders } from './consumer-cells';
+import { NumHeader } from '@/components/num-header';
 
 /** Per consumer: attempts, retries, failures and broker redeliveries; then what was dead-lettered. */
 export function RetriesTable({
@@ -27,21 +28,11 @@ export function RetriesTable({
             <thead>
               <tr>
                 <ConsumerHeaders />
-                <th scope="col" className="num">
-                  Attempts
-                </th>
-                <th scope="col" className="num">
-                  Messages
-                </th>
-                <th scope="col" className="num">
-                  Retries
-                </th>
-                <th scope="col" className="num">
-                  Failed
-                </th>
-                <th scope="col" className="num">
-                  Redeliveries
-                </th>
+                <NumHeader>Attempts</NumHeader>
+                <NumHeader>Messages</NumHeader>
+                <NumHeader>Retries</NumHeader>
+                <NumHeader>Failed</NumHeader>
+                <NumHeader>Redeliveries</NumHeader>
               </tr>
             </thead>
             <tbody>

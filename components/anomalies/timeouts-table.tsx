@@ -1,6 +1,7 @@
 import type { TimeoutAnomaly } from '@/lib/analytics/anomalies';
 import { formatCount, formatMs } from '@/lib/format';
 import { ConsumerCells, ConsumerHeaders, JourneyLink } from './consumer-cells';
+import { NumHeader } from '@/components/num-header';
 
 // Enough to see the pattern; the journeys of the rest are one search away.
 const SHOWN = 10;
@@ -23,9 +24,7 @@ export function TimeoutsTable({ timeouts, total }: { timeouts: TimeoutAnomaly[];
             <th scope="col">At</th>
             <ConsumerHeaders />
             <th scope="col">Message</th>
-            <th scope="col" className="num">
-              Ran for
-            </th>
+            <NumHeader>Ran for</NumHeader>
             <th scope="col">Reason</th>
           </tr>
         </thead>

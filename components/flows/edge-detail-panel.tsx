@@ -8,6 +8,7 @@ import { parseStep } from '@/lib/analytics/time-step';
 import { formatMs } from '@/lib/format';
 import { flowSources } from '@/lib/runtime';
 import { EdgeSummary } from './edge-summary';
+import { NumHeader } from '@/components/num-header';
 
 function SlowestMessages({ slowest }: { slowest: EdgeDetail['slowest'] }) {
   if (slowest.length === 0) {
@@ -22,9 +23,7 @@ function SlowestMessages({ slowest }: { slowest: EdgeDetail['slowest'] }) {
         <tr>
           <th scope="col">When</th>
           <th scope="col">Message id</th>
-          <th scope="col" className="num">
-            Latency
-          </th>
+          <NumHeader>Latency</NumHeader>
           <th scope="col">Journey</th>
         </tr>
       </thead>

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { type FlowEdge, type FlowGraph, type LatencyMeasure, latencyMeasure } from '@/lib/analytics/flows';
 import { formatCount, formatMs, formatPercent, formatRate } from '@/lib/format';
 import type { EdgeLag } from '@/lib/lag/flows';
+import { Figures } from '@/components/figures';
 
 const MEANING: Record<LatencyMeasure, string> = {
   publish: 'Latency is the duration of the producer’s send (until the broker accepted the message).',
@@ -59,14 +60,7 @@ export function EdgeSummary({
         {edge.system} · {edge.via ? ROUTED_BY[edge.via] : MEANING[latencyMeasure(edge)]}
         {edge.uncertain ? ` It may not be taken: ${edge.uncertain}.` : ''}
       </p>
-      <dl className="figures">
-        {figures.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Figures figures={figures} />
       {lag ? (
         <p>
           Consumer group <strong>{lag.group}</strong>: {lag.status}, {formatCount(lag.lagMessages)} messages

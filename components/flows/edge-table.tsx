@@ -3,6 +3,7 @@ import { PercentileCells, PercentileHeaders } from '@/components/percentile-colu
 import { type FlowEdge, type FlowGraph, latencyOf } from '@/lib/analytics/flows';
 import { formatCount, formatPercent, formatRate } from '@/lib/format';
 import { edgeHealth } from './health';
+import { NumHeader } from '@/components/num-header';
 
 const VIA = { 'dead-letter': 'dead letters', alternate: 'alternate exchange' } as const;
 
@@ -40,15 +41,9 @@ export function EdgeTable({ graph, params }: { graph: FlowGraph; params: Record<
             <th scope="col">From</th>
             <th scope="col">To</th>
             <th scope="col">Latency of</th>
-            <th scope="col" className="num">
-              Messages
-            </th>
-            <th scope="col" className="num">
-              Avg rate
-            </th>
-            <th scope="col" className="num">
-              Errors
-            </th>
+            <NumHeader>Messages</NumHeader>
+            <NumHeader>Avg rate</NumHeader>
+            <NumHeader>Errors</NumHeader>
             <PercentileHeaders />
           </tr>
         </thead>

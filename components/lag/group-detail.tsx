@@ -6,6 +6,8 @@ import styles from './lag.module.css';
 import { LagChart } from './lag-chart';
 import { systemLabel } from './lag-table';
 import { StatusBadge } from './status-badge';
+import { NumHeader } from '@/components/num-header';
+import { Figures } from '@/components/figures';
 
 /** At most this many partitions get a line in the chart (the most lagging); the table lists all. */
 const CHART_PARTITIONS = 8;
@@ -79,14 +81,7 @@ export function GroupDetail({
           time: {SOURCE_MEANING[group.lagSecondsSource]}.
         </span>
       </p>
-      <dl className="figures">
-        {figures.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <Figures figures={figures} />
       <figure aria-labelledby="group-chart-caption" style={{ margin: '16px 0 0' }}>
         <figcaption id="group-chart-caption" className="muted">
           Lag over the last {range}: {points.length} points, peak {formatCount(peak)} messages (solid, left
@@ -127,18 +122,10 @@ export function GroupDetail({
             <tr>
               <th scope="col">Partition</th>
               <th scope="col">Status</th>
-              <th scope="col" className="num">
-                Lag (messages)
-              </th>
-              <th scope="col" className="num">
-                Lag (time)
-              </th>
-              <th scope="col" className="num">
-                Position
-              </th>
-              <th scope="col" className="num">
-                End
-              </th>
+              <NumHeader>Lag (messages)</NumHeader>
+              <NumHeader>Lag (time)</NumHeader>
+              <NumHeader>Position</NumHeader>
+              <NumHeader>End</NumHeader>
             </tr>
           </thead>
           <tbody>

@@ -5,6 +5,7 @@ import { SOURCE_MEANING, TREND_MEANING, formatCount, formatEta, formatLagTime, f
 import styles from './lag.module.css';
 import { Sparkline } from './sparkline';
 import { StatusBadge } from './status-badge';
+import { NumHeader } from '@/components/num-header';
 
 const SYSTEM_LABEL: Record<GroupKey['system'], string> = {
   kafka: 'Kafka',
@@ -52,22 +53,12 @@ export function LagTable({
             <th scope="col">Status</th>
             <th scope="col">Group</th>
             <th scope="col">Destination</th>
-            <th scope="col" className="num">
-              Lag (messages)
-            </th>
-            <th scope="col" className="num">
-              Lag (time)
-            </th>
-            <th scope="col" className="num">
-              Trend
-            </th>
+            <NumHeader>Lag (messages)</NumHeader>
+            <NumHeader>Lag (time)</NumHeader>
+            <NumHeader>Trend</NumHeader>
             <th scope="col">Last {range}</th>
-            <th scope="col" className="num">
-              Time to drain
-            </th>
-            <th scope="col" className="num">
-              Consumers
-            </th>
+            <NumHeader>Time to drain</NumHeader>
+            <NumHeader>Consumers</NumHeader>
           </tr>
         </thead>
         <tbody>

@@ -1,10 +1,7 @@
 import Link from 'next/link';
-import { PercentileCells, PercentileHeaders } from '@/components/percentile-columns';
 import { latencyOf } from '@/lib/analytics/flows';
 import type { EdgeLatency } from '@/lib/analytics/latency';
-import { formatCount } from '@/lib/format';
-import { Delta } from './delta';
-import { SourceBadge } from './source-badge';
+import { LatencyCells, LatencyHeaders } from './latency-columns';
 
 export function EdgeLatencyTable({
   edges,
@@ -35,16 +32,7 @@ export function EdgeLatencyTable({
           <tr>
             <th scope="col">Edge</th>
             <th scope="col">Latency of</th>
-            <th scope="col" className="num">
-              Messages
-            </th>
-            <PercentileHeaders />
-            {comparing ? (
-              <th scope="col" className="num">
-                p99 vs before
-              </th>
-            ) : null}
-            <th scope="col">Source</th>
+            <LatencyHeaders comparing={comparing} />
           </tr>
         </thead>
         <tbody>
@@ -57,16 +45,7 @@ export function EdgeLatencyTable({
                 {e.consumerGroup ? <span className="muted"> ({e.consumerGroup})</span> : null}
               </td>
               <td className="muted">{latencyOf(e)}</td>
-              <td className="num">{formatCount(e.messages)}</td>
-              <PercentileCells {...e} />
-              {comparing ? (
-                <td className="num">
-                  <Delta now={e.p99Ms} before={e.previous?.p99Ms} />
-                </td>
-              ) : null}
-              <td>
-                <SourceBadge source={e.source} />
-              </td>
+              <LatencyCells figures={e} comparing={comparing} />
             </tr>
           ))}
         </tbody>

@@ -1,9 +1,7 @@
 import Link from 'next/link';
-import { PercentileCells, PercentileHeaders } from '@/components/percentile-columns';
 import type { PathwayLatency } from '@/lib/analytics/latency';
-import { formatCount } from '@/lib/format';
-import { Delta } from './delta';
-import { SourceBadge } from './source-badge';
+import { LatencyCells, LatencyHeaders } from './latency-columns';
+import { NumHeader } from '@/components/num-header';
 
 /** "checkout → orders → billing → payments → notifier" */
 export function routeLabel(p: PathwayLatency): string {
@@ -38,19 +36,8 @@ export function PathwayTable({
         <thead>
           <tr>
             <th scope="col">Pathway</th>
-            <th scope="col" className="num">
-              Hops
-            </th>
-            <th scope="col" className="num">
-              Messages
-            </th>
-            <PercentileHeaders />
-            {comparing ? (
-              <th scope="col" className="num">
-                p99 vs before
-              </th>
-            ) : null}
-            <th scope="col">Source</th>
+            <NumHeader>Hops</NumHeader>
+            <LatencyHeaders comparing={comparing} />
           </tr>
         </thead>
         <tbody>
@@ -74,16 +61,7 @@ export function PathwayTable({
                 )}
               </td>
               <td className="num">{p.hops}</td>
-              <td className="num">{formatCount(p.messages)}</td>
-              <PercentileCells {...p} />
-              {comparing ? (
-                <td className="num">
-                  <Delta now={p.p99Ms} before={p.previous?.p99Ms} />
-                </td>
-              ) : null}
-              <td>
-                <SourceBadge source={p.source} />
-              </td>
+              <LatencyCells figures={p} comparing={comparing} />
             </tr>
           ))}
         </tbody>

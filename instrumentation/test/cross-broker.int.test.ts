@@ -1,10 +1,10 @@
 import { context, trace } from '@opentelemetry/api';
-import type { Admin, Consumer, Producer } from 'kafkajs';
+import type { Consumer, Producer } from 'kafkajs';
 import type { Channel, ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerGate } from '../../lib/testing/brokers.js';
-import { instrumentAmqpChannel, instrumentKafkaConsumer, instrumentKafkaProducer } from '../src/index.js';
-import { amqpConnect, createTopic, kafkaClient, uniqueName } from './support/brokers.js';
+import { instrumentAmqpChannel } from '../src/index.js';
+import { amqpConnect, kafkaClient, kafkaTopic, uniqueName } from './support/brokers.js';
 import { sameSpan, setupTracing, waitFor } from './support/tracing.js';
 
 const gate = await brokerGate('kafka', 'rabbitmq');
@@ -16,30 +16,21 @@ describe.skipIf(gate.skip)('one trace across Kafka and RabbitMQ', () => {
   const topic = uniqueName('topic');
   const groupId = uniqueName('group');
   const queue = uniqueName('queue');
-  let admin: Admin;
   let producer: Producer;
   let consumer: Consumer;
+  let closeKafka: (() => Promise<void>) | undefined;
   let connection: ChannelModel;
   let channel: Channel;
 
   beforeAll(async () => {
-    admin = kafka.admin();
-    await admin.connect();
-    await createTopic(admin, topic);
-    producer = instrumentKafkaProducer(kafka.producer(), options);
-    consumer = instrumentKafkaConsumer(kafka.consumer({ groupId }), { ...options, groupId });
-    await producer.connect();
-    await consumer.connect();
+    ({ producer, consumer, close: closeKafka } = await kafkaTopic(kafka, { topic, groupId }, options));
     connection = await amqpConnect();
     channel = instrumentAmqpChannel(await connection.createChannel(), options);
     await channel.assertQueue(queue, { durable: false, autoDelete: true });
   });
 
   afterAll(async () => {
-    await consumer?.disconnect();
-    await producer?.disconnect();
-    await admin?.deleteTopics({ topics: [topic] }).catch(() => {});
-    await admin?.disconnect();
+    await closeKafka?.();
     await channel?.deleteQueue(queue).catch(() => {});
     await connection?.close();
     await tracing.shutdown();

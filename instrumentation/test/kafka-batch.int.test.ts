@@ -1,9 +1,9 @@
 import { SpanKind } from '@opentelemetry/api';
-import type { Admin, Consumer, Producer } from 'kafkajs';
+import type { Consumer, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerGate } from '../../lib/testing/brokers.js';
-import { instrumentKafkaConsumer, instrumentKafkaProducer, processKafkaMessage } from '../src/index.js';
-import { createTopic, kafkaClient, uniqueName } from './support/brokers.js';
+import { processKafkaMessage } from '../src/index.js';
+import { kafkaClient, kafkaTopic, uniqueName } from './support/brokers.js';
 import { setupMetrics } from './support/metrics.js';
 import { sameSpan, setupTracing, waitFor } from './support/tracing.js';
 
@@ -22,25 +22,16 @@ describe.skipIf(gate.skip)('kafkajs batches and commits through a real broker', 
   const kafka = kafkaClient();
   const topic = uniqueName('batch-topic');
   const groupId = uniqueName('batch-group');
-  let admin: Admin;
   let producer: Producer;
   let consumer: Consumer;
+  let closeKafka: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    admin = kafka.admin();
-    await admin.connect();
-    await createTopic(admin, topic);
-    producer = instrumentKafkaProducer(kafka.producer(), options);
-    consumer = instrumentKafkaConsumer(kafka.consumer({ groupId }), { ...options, groupId });
-    await producer.connect();
-    await consumer.connect();
+    ({ producer, consumer, close: closeKafka } = await kafkaTopic(kafka, { topic, groupId }, options));
   });
 
   afterAll(async () => {
-    await consumer?.disconnect();
-    await producer?.disconnect();
-    await admin?.deleteTopics({ topics: [topic] }).catch(() => {});
-    await admin?.disconnect();
+    await closeKafka?.();
     await metrics.shutdown();
     await tracing.shutdown();
   });

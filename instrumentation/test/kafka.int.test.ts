@@ -1,9 +1,9 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
-import type { Admin, Consumer, Producer } from 'kafkajs';
+import type { Consumer, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerGate } from '../../lib/testing/brokers.js';
-import { instrumentKafkaConsumer, instrumentKafkaProducer } from '../src/index.js';
-import { createTopic, kafkaClient, uniqueName } from './support/brokers.js';
+
+import { kafkaClient, kafkaTopic, uniqueName } from './support/brokers.js';
 import { sameSpan, setupTracing, waitFor } from './support/tracing.js';
 
 const gate = await brokerGate('kafka');
@@ -13,28 +13,20 @@ describe.skipIf(gate.skip)('Kafka through a real broker', () => {
   const kafka = kafkaClient();
   const topic = uniqueName('topic');
   const groupId = uniqueName('group');
-  let admin: Admin;
   let producer: Producer;
   let consumer: Consumer;
+  let closeKafka: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    admin = kafka.admin();
-    await admin.connect();
-    await createTopic(admin, topic);
-    producer = instrumentKafkaProducer(kafka.producer(), { tracerProvider: tracing.provider });
-    consumer = instrumentKafkaConsumer(kafka.consumer({ groupId }), {
-      tracerProvider: tracing.provider,
-      groupId,
-    });
-    await producer.connect();
-    await consumer.connect();
+    ({
+      producer,
+      consumer,
+      close: closeKafka,
+    } = await kafkaTopic(kafka, { topic, groupId }, { tracerProvider: tracing.provider }));
   });
 
   afterAll(async () => {
-    await consumer?.disconnect();
-    await producer?.disconnect();
-    await admin?.deleteTopics({ topics: [topic] }).catch(() => {});
-    await admin?.disconnect();
+    await closeKafka?.();
     await tracing.shutdown();
   });
 

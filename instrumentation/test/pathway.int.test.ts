@@ -1,10 +1,10 @@
 import type { Channel, ChannelModel } from 'amqplib';
-import type { Admin, Consumer, Producer } from 'kafkajs';
+import type { Consumer, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerGate } from '../../lib/testing/brokers.js';
-import { instrumentAmqpChannel, instrumentKafkaConsumer, instrumentKafkaProducer } from '../src/index.js';
+import { instrumentAmqpChannel } from '../src/index.js';
 import { pathwayHash } from '../src/pathway/hash.js';
-import { amqpConnect, createTopic, kafkaClient, uniqueName } from './support/brokers.js';
+import { amqpConnect, kafkaClient, kafkaTopic, uniqueName } from './support/brokers.js';
 import { setupMetrics } from './support/metrics.js';
 import { setupTracing, waitFor } from './support/tracing.js';
 
@@ -28,25 +28,24 @@ describe.skipIf(gate.skip)('pathway latency across Kafka then RabbitMQ (real bro
   const topic = uniqueName('pathway-topic');
   const queue = uniqueName('pathway-queue');
   const groupId = uniqueName('pathway-group');
-  let admin: Admin;
   let producer: Producer;
   let consumer: Consumer;
+  let closeKafka: (() => Promise<void>) | undefined;
   let connection: ChannelModel;
   let billingChannel: Channel;
   let notifierChannel: Channel;
 
   beforeAll(async () => {
-    admin = kafka.admin();
-    await admin.connect();
-    await createTopic(admin, topic);
-    producer = instrumentKafkaProducer(kafka.producer(), { ...base, serviceName: 'checkout' });
-    consumer = instrumentKafkaConsumer(kafka.consumer({ groupId }), {
-      ...base,
-      serviceName: 'billing',
-      groupId,
-    });
-    await producer.connect();
-    await consumer.connect();
+    ({
+      producer,
+      consumer,
+      close: closeKafka,
+    } = await kafkaTopic(
+      kafka,
+      { topic, groupId },
+      { ...base, serviceName: 'checkout' },
+      { ...base, serviceName: 'billing' },
+    ));
     connection = await amqpConnect();
     billingChannel = instrumentAmqpChannel(await connection.createChannel(), {
       ...base,
@@ -60,10 +59,7 @@ describe.skipIf(gate.skip)('pathway latency across Kafka then RabbitMQ (real bro
   });
 
   afterAll(async () => {
-    await consumer?.disconnect();
-    await producer?.disconnect();
-    await admin?.deleteTopics({ topics: [topic] }).catch(() => {});
-    await admin?.disconnect();
+    await closeKafka?.();
     await billingChannel?.deleteQueue(queue).catch(() => {});
     await connection?.close();
     await metrics.shutdown();

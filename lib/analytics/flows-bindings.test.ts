@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SeriesKind } from '@/lib/model/series';
+import { type SeriesKind, emptyAggregate } from '@/lib/model/series';
 import type { SeriesTotals } from '@/lib/store/types';
 import { analyseFlows } from './flows';
 import type { RabbitTopology } from '@/lib/model/rabbitmq-topology';
@@ -18,12 +18,8 @@ const rabbit = (kind: SeriesKind, service: string, destination: string, messages
     pathwayHash: null,
     errorType: null,
   },
+  ...emptyAggregate(),
   messages,
-  errors: 0,
-  latencyCount: 0,
-  latencySum: 0,
-  latencyMin: null,
-  latencyMax: null,
   buckets: [],
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SeriesDims } from '@/lib/model/series';
+import { type SeriesDims, emptyAggregate } from '@/lib/model/series';
 import type { SeriesTotals } from '@/lib/store/types';
 import { lagByFlowEdge } from '@/lib/lag/flows';
 import type { LagSnapshot } from '@/lib/lag/types';
@@ -21,12 +21,8 @@ function series(dims: Partial<SeriesDims> & Pick<SeriesDims, 'kind'>, messages: 
       errorType: null,
       ...dims,
     },
+    ...emptyAggregate(),
     messages,
-    errors: 0,
-    latencyCount: 0,
-    latencySum: 0,
-    latencyMin: null,
-    latencyMax: null,
     buckets: [],
   };
 }

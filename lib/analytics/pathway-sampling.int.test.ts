@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AlwaysOffSampler, type Sampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import {
   instrumentAmqpChannel,
@@ -17,6 +11,12 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LatencyReport, PathwayLatency } from '@/lib/analytics/latency';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
+import {
+  type InProcessRoutes,
+  startInProcessDashboard,
+  stopInProcessDashboard,
+  tempDataDir,
+} from '@/lib/testing/in-process-dashboard';
 import { type TracedService, tracedService } from '@/lib/testing/traced-service';
 
 // The ★ claim: end-to-end latency survives trace sampling. Three hops on two
@@ -25,8 +25,7 @@ import { type TracedService, tracedService } from '@/lib/testing/traced-service'
 // the dashboard reports from the metrics must match the latency measured by the
 // test itself for every message, origin send → start of the last processing.
 const gate = await brokerGate('kafka', 'rabbitmq');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-sampling-'));
-process.env.SIGNALBOX_DATA_DIR = dataDir;
+const dataDir = tempDataDir('signalbox-sampling-');
 
 const MESSAGES = 60;
 const SAMPLERS: [string, () => Sampler][] = [
@@ -49,11 +48,7 @@ const kafka = new Kafka({
   logLevel: logLevel.NOTHING,
 });
 const closers: (() => Promise<unknown>)[] = [];
-let routes: {
-  traces: typeof import('@/app/v1/traces/route');
-  metrics: typeof import('@/app/v1/metrics/route');
-  latency: typeof import('@/app/api/latency/route');
-};
+let routes: InProcessRoutes;
 
 /** Runs MESSAGES through the three hops; returns each message's measured latency (ms) and the services. */
 async function runPipeline(id: string, sampler: () => Sampler) {
@@ -138,23 +133,12 @@ async function runPipeline(id: string, sampler: () => Sampler) {
 
 describe.skipIf(gate.skip)('pathway latency survives trace sampling (Kafka → RabbitMQ → Kafka)', () => {
   beforeAll(async () => {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    routes = {
-      traces: await import('@/app/v1/traces/route'),
-      metrics: await import('@/app/v1/metrics/route'),
-      latency: await import('@/app/api/latency/route'),
-    };
+    routes = await startInProcessDashboard();
   });
 
   afterAll(async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
-    const { getStore } = await import('@/lib/runtime');
-    await (await getStore()).close();
-    trace.disable();
-    context.disable();
-    propagation.disable();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stopInProcessDashboard([], dataDir);
   });
 
   it.each(SAMPLERS)(

@@ -1,4 +1,4 @@
-import type { SeriesAggregate, SeriesKind, SeriesSource } from '@/lib/model/series';
+import { type SeriesAggregate, type SeriesKind, type SeriesSource, emptyAggregate } from '@/lib/model/series';
 import type { SeriesTotals } from '@/lib/store/types';
 import type { Bucket } from '@/lib/model/histogram';
 
@@ -19,12 +19,7 @@ export interface Combined extends SeriesAggregate {
 export function combine(series: readonly SeriesTotals[]): Combined {
   const out: Combined = {
     seriesIds: [],
-    messages: 0,
-    errors: 0,
-    latencyCount: 0,
-    latencySum: 0,
-    latencyMin: null,
-    latencyMax: null,
+    ...emptyAggregate(),
     buckets: [],
   };
   for (const s of series) {

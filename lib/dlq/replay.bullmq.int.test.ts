@@ -8,8 +8,8 @@ import { DlqBrokerError } from '@/lib/brokers/dlq-types';
 import { replayId } from '@/lib/brokers/replay-id';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService, type JobView } from './service';
-import { tempDuckDb, waitFor } from './testing/support';
+import { DlqService } from './service';
+import { refailedCopy, replayToEnd, tempDuckDb, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 import { unmasked } from '@/lib/masking/testing';
 
@@ -131,9 +131,7 @@ describe.skipIf(gate.skip)('DLQ replay on BullMQ (real Redis, real DuckDB file)'
 
   it('replays into the queue (a retry); the worker processes them in a new trace linked to the old', async () => {
     fixed = true;
-    const job = (await service.replay(failedId, { all: true }, 'alice')) as JobView;
-    await service.idle();
-    const done = await service.job(job.id);
+    const done = await replayToEnd(service, failedId, { all: true }, 'alice');
     expect(done).toMatchObject({ status: 'done', counts: { replayed: 2, poison: 0 }, expected: 2 });
     expect(await failedCount()).toBe(0);
     const replayed = await waitFor(
@@ -190,14 +188,9 @@ describe.skipIf(gate.skip)('DLQ replay on BullMQ (real Redis, real DuckDB file)'
     await service.replay(failedId, { messageIds: [original.id ?? ''] }, 'bob');
     await service.idle();
     // The copy failed both attempts too: it is in the failed set with replay count 1 = the limit.
-    const again = await waitFor(async () => {
-      const m = (await service.messages(failedId, {})).messages[0];
-      return m?.failure.replay?.count === 1 ? m : undefined;
-    }, 'the re-failed copy');
+    const again = await refailedCopy(service, failedId);
     expect(again.id).not.toBe(original.id);
-    const job = (await service.replay(failedId, { messageIds: [again.id] }, 'bob')) as JobView;
-    await service.idle();
-    const result = await service.job(job.id);
+    const result = await replayToEnd(service, failedId, { messageIds: [again.id] }, 'bob');
     expect(result).toMatchObject({ status: 'done', counts: { replayed: 0, poison: 1 } });
     expect(result.items[0]?.detail).toMatch(/replayed 1 times/);
     expect(await failedCount()).toBe(1);
@@ -223,9 +216,10 @@ describe.skipIf(gate.skip)('DLQ replay on BullMQ (real Redis, real DuckDB file)'
     // The body is the original job's data, not deadLetterBullMQ's envelope.
     expect(JSON.parse(m?.body.preview ?? '')).toEqual({ id: 7 });
     fixed = true;
-    const job = (await service.replay(dlqId, { all: true }, 'alice')) as JobView;
-    await service.idle();
-    expect(await service.job(job.id)).toMatchObject({ status: 'done', counts: { replayed: 1 } });
+    expect(await replayToEnd(service, dlqId, { all: true }, 'alice')).toMatchObject({
+      status: 'done',
+      counts: { replayed: 1 },
+    });
     const [copy] = await waitFor(
       () => (replayedHere('payments').length === 1 ? replayedHere('payments') : undefined),
       'replayed payment processed',
@@ -249,9 +243,10 @@ describe.skipIf(gate.skip)('DLQ replay on BullMQ (real Redis, real DuckDB file)'
       const m = (await service.messages(dlqId, {})).messages[0];
       return m?.failure.replay?.count === 1 ? m : undefined;
     }, 'the re-dead-lettered copy');
-    const job = (await service.replay(dlqId, { messageIds: [again.id] }, 'alice')) as JobView;
-    await service.idle();
-    expect(await service.job(job.id)).toMatchObject({ status: 'done', counts: { replayed: 0, poison: 1 } });
+    expect(await replayToEnd(service, dlqId, { messageIds: [again.id] }, 'alice')).toMatchObject({
+      status: 'done',
+      counts: { replayed: 0, poison: 1 },
+    });
     expect(await paymentsDlq.getWaitingCount()).toBe(1);
     fixed = true;
   });

@@ -4,8 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
 import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService, type JobView } from './service';
-import { KAFKA_SETTINGS, tempDuckDb, unique, waitFor } from './testing/support';
+import { DlqService } from './service';
+import {
+  expectDryRunOfTwo,
+  KAFKA_SETTINGS,
+  refailedCopy,
+  replayToEnd,
+  tempDuckDb,
+  unique,
+  waitFor,
+} from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 import { unmasked } from '@/lib/masking/testing';
 
@@ -124,16 +132,7 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
 
   it('dry run reports count, target and header diff, and changes nothing', async () => {
     const before = processed.length;
-    const dry = await service.replay(id, { all: true, dryRun: true }, 'test');
-    expect(dry).toMatchObject({ dryRun: true, messages: 2, targets: { [topic]: 2 }, poison: 0, skipped: 0 });
-    if (!('dryRun' in dry)) throw new Error('expected a dry run');
-    expect(dry.headerDiff.removed).toEqual(
-      expect.arrayContaining(['signalbox-dlq-error-type', 'traceparent']),
-    );
-    expect(Object.keys(dry.headerDiff.added)).toEqual(
-      expect.arrayContaining([REPLAY_HEADERS.id, REPLAY_HEADERS.count]),
-    );
-    expect(await service.store.listJobs(10)).toEqual([]);
+    await expectDryRunOfTwo(service, id, topic);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(processed.length).toBe(before);
     expect((await service.messages(id, {})).messages).toHaveLength(2);
@@ -141,9 +140,7 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
 
   it('replays to the original topic; the consumer processes them in a new trace linked to the old', async () => {
     fixed = true; // the bug is fixed: replays now succeed
-    const job = (await service.replay(id, { all: true }, 'alice')) as JobView;
-    await service.idle();
-    const done = await service.job(job.id);
+    const done = await replayToEnd(service, id, { all: true }, 'alice');
     expect(done).toMatchObject({
       status: 'done',
       counts: { replayed: 2, poison: 0 },
@@ -170,7 +167,7 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
     // Replayed records stay in the topic (Kafka cannot delete one) but are no longer shown as pending.
     expect((await service.messages(id, {})).messages).toHaveLength(0);
     expect(await service.store.auditLog(10, id)).toMatchObject([
-      { action: 'replay', actor: 'alice', jobId: job.id },
+      { action: 'replay', actor: 'alice', jobId: done.id },
     ]);
   });
 
@@ -184,16 +181,11 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
     await service.replay(id, { messageIds: [first.id] }, 'bob');
     await service.idle();
     // It failed again and came back with replay count 1 = the limit (maxReplays: 1).
-    const again = await waitFor(async () => {
-      const m = (await service.messages(id, { text: '"id":99' })).messages.find((x) => x.id !== first.id);
-      return m?.failure.replay?.count === 1 ? m : undefined;
-    }, 'the re-failed copy');
+    const again = await refailedCopy(service, id, { text: '"id":99' }, first.id);
     // (attempts restart at 1: the replay strips the old signalbox-dlq-* set; the replay count keeps the history)
     const dry = await service.replay(id, { messageIds: [again.id], dryRun: true }, 'bob');
     expect(dry).toMatchObject({ messages: 0, poison: 1 });
-    const job = (await service.replay(id, { messageIds: [again.id] }, 'bob')) as JobView;
-    await service.idle();
-    const result = await service.job(job.id);
+    const result = await replayToEnd(service, id, { messageIds: [again.id] }, 'bob');
     expect(result).toMatchObject({ status: 'done', counts: { replayed: 0, poison: 1 } });
     expect(result.items[0]?.detail).toMatch(/replayed 1 times/);
   });

@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JetStreamDlqAdapter } from '@/lib/brokers/nats/dlq';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService, type JobView } from './service';
-import { tempDuckDb, waitFor } from './testing/support';
+import { DlqService } from './service';
+import { replayToEnd, tempDuckDb, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, testTracer } from './testing/telemetry';
 import { unmasked } from '@/lib/masking/testing';
 
@@ -187,9 +187,7 @@ describe.skipIf(gate.skip)('DLQ of JetStream failure advisories (real server, re
   it('replays the original messages to their subject, where the fixed consumer processes them; removes the advisories only', async () => {
     const workBefore = await jsm.streams.info(workStream);
     fixed = true;
-    const job = (await service.replay(id, { all: true }, 'alice')) as JobView;
-    await service.idle();
-    const done = await service.job(job.id);
+    const done = await replayToEnd(service, id, { all: true }, 'alice');
     expect(done).toMatchObject({
       status: 'done',
       counts: { replayed: 3, poison: 0, skipped: 0 },
@@ -240,9 +238,7 @@ describe.skipIf(gate.skip)('DLQ of JetStream failure advisories (real server, re
     for (const target of [undefined, subject]) {
       const dry = await service.replay(id, { all: true, dryRun: true, target }, 'bob');
       expect(dry).toMatchObject({ messages: 0, skipped: 1 });
-      const job = (await service.replay(id, { all: true, target }, 'bob')) as JobView;
-      await service.idle();
-      const result = await service.job(job.id);
+      const result = await replayToEnd(service, id, { all: true, target }, 'bob');
       expect(result).toMatchObject({ status: 'done', counts: { replayed: 0, skipped: 1 } });
       expect(result.items[0]?.detail).toBe(view?.notReplayable);
     }

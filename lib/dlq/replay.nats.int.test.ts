@@ -16,8 +16,8 @@ import { JetStreamDlqAdapter } from '@/lib/brokers/nats/dlq';
 import { replayId } from '@/lib/brokers/replay-id';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService, type JobView } from './service';
-import { tempDuckDb, waitFor } from './testing/support';
+import { DlqService } from './service';
+import { expectDryRunOfTwo, refailedCopy, replayToEnd, tempDuckDb, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 import { unmasked } from '@/lib/masking/testing';
 
@@ -149,24 +149,13 @@ describe.skipIf(gate.skip)('DLQ replay on NATS JetStream (real server, real Duck
   });
 
   it('dry run reports count, target and header diff, and changes nothing', async () => {
-    const dry = await service.replay(id, { all: true, dryRun: true }, 'test');
-    expect(dry).toMatchObject({ dryRun: true, messages: 2, targets: { [subject]: 2 }, poison: 0 });
-    if (!('dryRun' in dry)) throw new Error('expected a dry run');
-    expect(dry.headerDiff.removed).toEqual(
-      expect.arrayContaining(['signalbox-dlq-error-type', 'traceparent']),
-    );
-    expect(Object.keys(dry.headerDiff.added)).toEqual(
-      expect.arrayContaining([REPLAY_HEADERS.id, REPLAY_HEADERS.count]),
-    );
-    expect(await service.store.listJobs(10)).toEqual([]);
+    await expectDryRunOfTwo(service, id, subject);
     expect(await held()).toBe(2);
   });
 
   it('replays to the original subject; the consumer processes them in a new trace linked to the old', async () => {
     fixed = true;
-    const job = (await service.replay(id, { all: true }, 'alice')) as JobView;
-    await service.idle();
-    const done = await service.job(job.id);
+    const done = await replayToEnd(service, id, { all: true }, 'alice');
     expect(done).toMatchObject({ status: 'done', counts: { replayed: 2, poison: 0 }, expected: 2 });
     expect(await held()).toBe(0);
     const replayed = await waitFor(
@@ -240,13 +229,8 @@ describe.skipIf(gate.skip)('DLQ replay on NATS JetStream (real server, real Duck
     );
     await service.replay(id, { messageIds: [first.id] }, 'bob');
     await service.idle();
-    const again = await waitFor(async () => {
-      const m = (await service.messages(id, { text: '"id":99' })).messages.find((x) => x.id !== first.id);
-      return m?.failure.replay?.count === 1 ? m : undefined;
-    }, 'the re-failed copy');
-    const job = (await service.replay(id, { messageIds: [again.id] }, 'bob')) as JobView;
-    await service.idle();
-    const result = await service.job(job.id);
+    const again = await refailedCopy(service, id, { text: '"id":99' }, first.id);
+    const result = await replayToEnd(service, id, { messageIds: [again.id] }, 'bob');
     expect(result).toMatchObject({ status: 'done', counts: { replayed: 0, poison: 1 } });
     expect(result.items[0]?.detail).toMatch(/replayed 1 times/);
     expect(await held()).toBe(1);

@@ -4,8 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
 import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService, type JobView } from './service';
-import { RABBIT_URL, rabbitSettings, tempDuckDb, unique, waitFor } from './testing/support';
+import { DlqService } from './service';
+import {
+  RABBIT_URL,
+  rabbitSettings,
+  refailedCopy,
+  replayToEnd,
+  tempDuckDb,
+  unique,
+  waitFor,
+} from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 import { unmasked } from '@/lib/masking/testing';
 
@@ -101,9 +109,7 @@ describe.skipIf(gate.skip)('DLQ replay on RabbitMQ (real broker, real DuckDB fil
 
   it('replays with confirms, acks the DLQ copy only after, and the new trace links to the old', async () => {
     fixed = true;
-    const job = (await service.replay(id, { all: true, ratePerSecond: 50 }, 'alice')) as JobView;
-    await service.idle();
-    const done = await service.job(job.id);
+    const done = await replayToEnd(service, id, { all: true, ratePerSecond: 50 }, 'alice');
     expect(done).toMatchObject({ status: 'done', counts: { replayed: 2 } });
     expect((await channel.checkQueue(dlq)).messageCount).toBe(0);
     const replayed = await waitFor(
@@ -133,13 +139,11 @@ describe.skipIf(gate.skip)('DLQ replay on RabbitMQ (real broker, real DuckDB fil
     );
     await service.replay(id, { all: true }, 'bob');
     await service.idle();
-    const again = await waitFor(async () => {
-      const m = (await service.messages(id, {})).messages[0];
-      return m?.failure.replay?.count === 1 ? m : undefined;
-    }, 'the re-failed copy');
-    const job = (await service.replay(id, { messageIds: [again.id] }, 'bob')) as JobView;
-    await service.idle();
-    expect(await service.job(job.id)).toMatchObject({ status: 'done', counts: { replayed: 0, poison: 1 } });
+    const again = await refailedCopy(service, id);
+    expect(await replayToEnd(service, id, { messageIds: [again.id] }, 'bob')).toMatchObject({
+      status: 'done',
+      counts: { replayed: 0, poison: 1 },
+    });
     expect((await channel.checkQueue(dlq)).messageCount).toBe(1);
   });
 

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStreamsDlqAdapter } from '@/lib/brokers/redis/dlq';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService, type JobView } from './service';
-import { tempDuckDb, unique, waitFor } from './testing/support';
+import { DlqService } from './service';
+import { expectDryRunOfTwo, refailedCopy, replayToEnd, tempDuckDb, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 import { unmasked } from '@/lib/masking/testing';
 
@@ -145,24 +145,13 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
   });
 
   it('dry run reports count, target and header diff, and changes nothing', async () => {
-    const dry = await service.replay(id, { all: true, dryRun: true }, 'test');
-    expect(dry).toMatchObject({ dryRun: true, messages: 2, targets: { [stream]: 2 }, poison: 0, skipped: 0 });
-    if (!('dryRun' in dry)) throw new Error('expected a dry run');
-    expect(dry.headerDiff.removed).toEqual(
-      expect.arrayContaining(['signalbox-dlq-error-type', 'traceparent']),
-    );
-    expect(Object.keys(dry.headerDiff.added)).toEqual(
-      expect.arrayContaining([REPLAY_HEADERS.id, REPLAY_HEADERS.count]),
-    );
-    expect(await service.store.listJobs(10)).toEqual([]);
+    await expectDryRunOfTwo(service, id, stream);
     expect(await redis.xlen(dlq)).toBe(2);
   });
 
   it('replays to the original stream, deletes only after; the new trace links to the old', async () => {
     fixed = true;
-    const job = (await service.replay(id, { all: true, ratePerSecond: 50 }, 'alice')) as JobView;
-    await service.idle();
-    const done = await service.job(job.id);
+    const done = await replayToEnd(service, id, { all: true, ratePerSecond: 50 }, 'alice');
     expect(done).toMatchObject({ status: 'done', counts: { replayed: 2, poison: 0 }, expected: 2 });
     expect(await redis.xlen(dlq)).toBe(0);
     const replayed = await waitFor(
@@ -189,13 +178,11 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
     await untilLength(1);
     await service.replay(id, { all: true }, 'bob');
     await service.idle();
-    const again = await waitFor(async () => {
-      const m = (await service.messages(id, {})).messages[0];
-      return m?.failure.replay?.count === 1 ? m : undefined;
-    }, 'the re-failed copy');
-    const job = (await service.replay(id, { messageIds: [again.id] }, 'bob')) as JobView;
-    await service.idle();
-    expect(await service.job(job.id)).toMatchObject({ status: 'done', counts: { replayed: 0, poison: 1 } });
+    const again = await refailedCopy(service, id);
+    expect(await replayToEnd(service, id, { messageIds: [again.id] }, 'bob')).toMatchObject({
+      status: 'done',
+      counts: { replayed: 0, poison: 1 },
+    });
     expect(await ids()).toEqual([again.id]);
   });
 
@@ -221,9 +208,7 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
     const before = await ids();
     const [eight] = (await service.messages(id, { text: '"id":"8"' })).messages;
     const request = { messageIds: [eight?.id ?? ''], target: `${stream}-typo` };
-    const job = (await service.replay(id, request, 'carol')) as JobView;
-    await service.idle();
-    const result = await service.job(job.id);
+    const result = await replayToEnd(service, id, request, 'carol');
     expect(result.status).toBe('failed');
     expect(result.error).toMatch(/does not exist/);
     expect(await redis.exists(`${stream}-typo`)).toBe(0);

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqsDlqAdapter } from '@/lib/brokers/sqs/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
 import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService, type JobView } from './service';
+import { DlqService } from './service';
 import { SQS_CREDENTIALS, SQS_ENDPOINT, SQS_REGION, sqsTestQueues } from './testing/sqs';
-import { tempDuckDb, unique, waitFor } from './testing/support';
+import { replayToEnd, tempDuckDb, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 import { unmasked } from '@/lib/masking/testing';
 
@@ -113,9 +113,10 @@ describe.skipIf(gate.skip)('DLQ replay on SQS: redrive policies and FIFO queues 
       source: { system: 'aws_sqs', destination: invoices, messageId: first?.MessageId },
       traceId: ORIGINAL_TRACE,
     });
-    const job = (await service.replay(id, { all: true }, 'dave')) as JobView;
-    await service.idle();
-    expect(await service.job(job.id)).toMatchObject({ status: 'done', counts: { replayed: 1 } });
+    expect(await replayToEnd(service, id, { all: true }, 'dave')).toMatchObject({
+      status: 'done',
+      counts: { replayed: 1 },
+    });
     expect(await visible(invoicesDlq)).toBe(0);
     const [copy] = await sqs.receive(invoices);
     expect(copy?.Body).toBe('{"invoice":1}');
@@ -147,9 +148,10 @@ describe.skipIf(gate.skip)('DLQ replay on SQS: redrive policies and FIFO queues 
     await client.send(
       new DeleteMessageCommand({ QueueUrl: url(orders), ReceiptHandle: failing.ReceiptHandle }),
     );
-    const job = (await service.replay(`aws_sqs:${ordersDlq}`, { all: true }, 'erin')) as JobView;
-    await service.idle();
-    expect(await service.job(job.id)).toMatchObject({ status: 'done', counts: { replayed: 1 } });
+    expect(await replayToEnd(service, `aws_sqs:${ordersDlq}`, { all: true }, 'erin')).toMatchObject({
+      status: 'done',
+      counts: { replayed: 1 },
+    });
     expect(await visible(ordersDlq)).toBe(0);
     // Sent seconds after the original: a copy reusing its MessageDeduplicationId (order-5) would be
     // accepted by SQS and silently dropped as a duplicate.

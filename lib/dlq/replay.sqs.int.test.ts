@@ -10,9 +10,9 @@ import { replayId } from '@/lib/brokers/replay-id';
 import { SqsDlqAdapter } from '@/lib/brokers/sqs/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
 import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService, type JobView } from './service';
+import { DlqService } from './service';
 import { SQS_CREDENTIALS, SQS_ENDPOINT, SQS_REGION, sqsTestQueues } from './testing/sqs';
-import { tempDuckDb, unique, waitFor } from './testing/support';
+import { expectDryRunOfTwo, refailedCopy, replayToEnd, tempDuckDb, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 import { unmasked } from '@/lib/masking/testing';
 
@@ -156,24 +156,13 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
   });
 
   it('dry run reports count, target and header diff, and changes nothing', async () => {
-    const dry = await service.replay(id, { all: true, dryRun: true }, 'test');
-    expect(dry).toMatchObject({ dryRun: true, messages: 2, targets: { [queue]: 2 }, poison: 0, skipped: 0 });
-    if (!('dryRun' in dry)) throw new Error('expected a dry run');
-    expect(dry.headerDiff.removed).toEqual(
-      expect.arrayContaining(['signalbox-dlq-error-type', 'traceparent']),
-    );
-    expect(Object.keys(dry.headerDiff.added)).toEqual(
-      expect.arrayContaining([REPLAY_HEADERS.id, REPLAY_HEADERS.count]),
-    );
-    expect(await service.store.listJobs(10)).toEqual([]);
+    await expectDryRunOfTwo(service, id, queue);
     expect(await visible(dlq)).toBe(2);
   });
 
   it('replays to the original queue, deletes only after; the new trace links to the old', async () => {
     fixed = true;
-    const job = (await service.replay(id, { all: true, ratePerSecond: 50 }, 'alice')) as JobView;
-    await service.idle();
-    const done = await service.job(job.id);
+    const done = await replayToEnd(service, id, { all: true, ratePerSecond: 50 }, 'alice');
     expect(done).toMatchObject({ status: 'done', counts: { replayed: 2, poison: 0 }, expected: 2 });
     expect(await visible(dlq)).toBe(0);
     expect(await inFlight(dlq)).toBe(0);
@@ -197,13 +186,11 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
     await untilVisible(dlq, 1);
     await service.replay(id, { all: true }, 'bob');
     await service.idle();
-    const again = await waitFor(async () => {
-      const m = (await service.messages(id, {})).messages[0];
-      return m?.failure.replay?.count === 1 ? m : undefined;
-    }, 'the re-failed copy');
-    const job = (await service.replay(id, { messageIds: [again.id] }, 'bob')) as JobView;
-    await service.idle();
-    expect(await service.job(job.id)).toMatchObject({ status: 'done', counts: { replayed: 0, poison: 1 } });
+    const again = await refailedCopy(service, id);
+    expect(await replayToEnd(service, id, { messageIds: [again.id] }, 'bob')).toMatchObject({
+      status: 'done',
+      counts: { replayed: 0, poison: 1 },
+    });
     expect(await visible(dlq)).toBe(1);
   });
 
@@ -253,9 +240,10 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
     await untilVisible(dlq, 2);
     const [nine] = (await service.messages(id, { text: '"id":9' })).messages;
     fixed = true;
-    const job = (await service.replay(id, { messageIds: [nine?.id ?? ''] }, 'carol')) as JobView;
-    await service.idle();
-    expect(await service.job(job.id)).toMatchObject({ status: 'done', counts: { replayed: 1 } });
+    expect(await replayToEnd(service, id, { messageIds: [nine?.id ?? ''] }, 'carol')).toMatchObject({
+      status: 'done',
+      counts: { replayed: 1 },
+    });
     const copy = await waitFor(
       () => processed.find((m) => m.Body?.includes('"id":9') && m.MessageAttributes?.['signalbox-context']),
       'the folded copy processed',
@@ -277,9 +265,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
     );
     await untilVisible(dlq, 2);
     const [ten] = (await service.messages(id, { text: '"id":10' })).messages;
-    const failed = (await service.replay(id, { messageIds: [ten?.id ?? ''] }, 'carol')) as JobView;
-    await service.idle();
-    const result = await service.job(failed.id);
+    const result = await replayToEnd(service, id, { messageIds: [ten?.id ?? ''] }, 'carol');
     expect(result.status).toBe('failed');
     expect(result.error).toMatch(/has 10 message attributes of its own/);
     expect(await visible(dlq)).toBe(2);

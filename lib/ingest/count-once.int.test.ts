@@ -5,12 +5,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyseFlows } from '@/lib/analytics/flows';
 import { parseTimeRange } from '@/lib/analytics/time-range';
-import { DuckDbStore } from '@/lib/store/duckdb-store';
+import type { DuckDbStore } from '@/lib/store/duckdb-store';
 import type { SeriesTotals } from '@/lib/store/types';
 import { type BrokerName, brokerGate } from '@/lib/testing/brokers';
 import { buildPackage, runScript } from '../../instrumentation/test/support/child';
 import { COMBINATIONS, COUNT_ONCE_SCENARIO, type Combination } from './testing/count-once-scenario';
-import { type OtlpServer, startOtlpServer } from './otlp-server';
+import type { OtlpServer } from './otlp-server';
+import { openListenerStore, startLoopbackListener } from './testing/listener';
 
 // Every message counted once, however Signalbox was set up (issue: register() plus
 // the README's instrumentNatsConnection counted 24 for 12 messages). Each case is
@@ -54,21 +55,8 @@ const cases = BROKERS.flatMap((broker) =>
 
 describe.skipIf(gate.skip)('every message counted once, on the real brokers', () => {
   beforeAll(async () => {
-    store = await DuckDbStore.open(path.join(dir, 'count.duckdb'), {
-      queueMaxRows: 100_000,
-      memoryLimit: '512MB',
-      retentionHours: 24,
-      retentionMaxBytes: 0,
-      maintenanceIntervalMs: 0,
-    });
-    server = (await startOtlpServer({
-      store: () => Promise.resolve(store),
-      maxBodyBytes: 16 * 1024 * 1024,
-      maxInflightBytes: 64 * 1024 * 1024,
-      token: null,
-      host: '127.0.0.1',
-      port: 0,
-    }))!;
+    store = await openListenerStore(path.join(dir, 'count.duckdb'), 100_000);
+    server = await startLoopbackListener(store, { maxBodyBytes: 16 * 1024 * 1024 });
     built = await buildPackage();
   }, 120_000);
 

@@ -5,7 +5,7 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbStore } from '@/lib/store/duckdb-store';
+import type { DuckDbStore } from '@/lib/store/duckdb-store';
 import {
   metricsToJson,
   metricsToProtobuf,
@@ -14,8 +14,9 @@ import {
   toJson,
   toProtobuf,
 } from '@/lib/testing/otlp-fixtures';
-import { type OtlpServer, startOtlpServer } from './otlp-server';
+import type { OtlpServer } from './otlp-server';
 import { mutateJson, mutateProtobuf, prng } from './testing/mutations';
+import { openListenerStore, startLoopbackListener } from './testing/listener';
 
 // ≥ 10,000 malformed bodies (protobuf and JSON, traces and metrics, some
 // gzip'd) over real HTTP against the real receiver and store: no crash, no
@@ -32,21 +33,8 @@ let store: DuckDbStore;
 let server: OtlpServer;
 
 beforeAll(async () => {
-  store = await DuckDbStore.open(path.join(dir, 'fuzz.duckdb'), {
-    queueMaxRows: 200_000,
-    memoryLimit: '512MB',
-    retentionHours: 24,
-    retentionMaxBytes: 0,
-    maintenanceIntervalMs: 0,
-  });
-  server = (await startOtlpServer({
-    store: () => Promise.resolve(store),
-    maxBodyBytes: 1024 * 1024,
-    maxInflightBytes: 64 * 1024 * 1024,
-    token: null,
-    host: '127.0.0.1',
-    port: 0,
-  }))!;
+  store = await openListenerStore(path.join(dir, 'fuzz.duckdb'), 200_000);
+  server = await startLoopbackListener(store, { maxBodyBytes: 1024 * 1024 });
 });
 
 afterAll(async () => {

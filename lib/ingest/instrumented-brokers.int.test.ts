@@ -1,16 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
 import {
   instrumentAmqpChannel,
   instrumentKafkaConsumer,
@@ -23,32 +11,22 @@ import type { FlowGraph } from '@/lib/analytics/flows';
 import type { Journey } from '@/lib/analytics/journeys';
 import type { LatencyReport } from '@/lib/analytics/latency';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { metricsRecorder, metricsToProtobuf, toProtobuf } from '@/lib/testing/otlp-fixtures';
+import {
+  type InProcessRoutes,
+  startInProcessDashboard,
+  stopInProcessDashboard,
+  tempDataDir,
+} from '@/lib/testing/in-process-dashboard';
+import { tracedService as service } from '@/lib/testing/traced-service';
 
 // Real OTLP from our own instrumentation through real brokers: checkout →
 // Kafka → billing → RabbitMQ → notifier, three services with their own tracer
 // and meter providers, exported with the SDK's serializers to the dashboard's
 // receivers, then read back through the APIs.
 const gate = await brokerGate('kafka', 'rabbitmq');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-brokers-'));
-process.env.SIGNALBOX_DATA_DIR = dataDir;
+const dataDir = tempDataDir('signalbox-brokers-');
 
 const MESSAGES = 5;
-
-function service(name: string) {
-  const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': name }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
-  });
-  const metrics = metricsRecorder(name);
-  return {
-    exporter,
-    tracerProvider,
-    metrics,
-    options: { tracerProvider, meterProvider: metrics.meterProvider },
-  };
-}
 
 describe.skipIf(gate.skip)('our instrumentation → real Kafka and RabbitMQ → OTLP → APIs', () => {
   const checkout = service('checkout');
@@ -61,25 +39,11 @@ describe.skipIf(gate.skip)('our instrumentation → real Kafka and RabbitMQ → 
     brokers: [`${BROKERS.kafka.host}:${BROKERS.kafka.port}`],
     logLevel: logLevel.NOTHING,
   });
-  let routes: {
-    traces: typeof import('@/app/v1/traces/route');
-    metrics: typeof import('@/app/v1/metrics/route');
-    flows: typeof import('@/app/api/flows/route');
-    latency: typeof import('@/app/api/latency/route');
-    journeys: typeof import('@/app/api/journeys/route');
-  };
+  let routes: InProcessRoutes;
   const closers: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    routes = {
-      traces: await import('@/app/v1/traces/route'),
-      metrics: await import('@/app/v1/metrics/route'),
-      flows: await import('@/app/api/flows/route'),
-      latency: await import('@/app/api/latency/route'),
-      journeys: await import('@/app/api/journeys/route'),
-    };
+    routes = await startInProcessDashboard();
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
@@ -131,32 +95,12 @@ describe.skipIf(gate.skip)('our instrumentation → real Kafka and RabbitMQ → 
     await new Promise((r) => setTimeout(r, 200));
 
     // Each service exports like an SDK would: spans, then metrics.
-    for (const s of [notifier, billing, checkout]) {
-      const spans = s.exporter.getFinishedSpans();
-      const post = (route: { POST: (r: Request) => Promise<Response> }, url: string, body: Uint8Array) =>
-        route.POST(
-          new Request(`http://localhost/v1/${url}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-protobuf' },
-            body: Buffer.from(body),
-          }),
-        );
-      expect((await post(routes.traces, 'traces', toProtobuf(spans))).status).toBe(200);
-      expect(
-        (await post(routes.metrics, 'metrics', metricsToProtobuf(await s.metrics.collect()))).status,
-      ).toBe(200);
-    }
+    for (const s of [notifier, billing, checkout]) expect(await s.exportTo(routes)).toEqual([200, 200]);
   });
 
   afterAll(async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
-    const { getStore } = await import('@/lib/runtime');
-    await (await getStore()).close();
-    for (const s of [checkout, billing, notifier]) await s.metrics.shutdown();
-    trace.disable();
-    context.disable();
-    propagation.disable();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stopInProcessDashboard([checkout, billing, notifier], dataDir);
   });
 
   const get = async <T>(route: { GET: (r: Request) => Promise<Response> }, query: string): Promise<T> => {

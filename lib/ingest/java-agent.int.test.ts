@@ -10,8 +10,9 @@ import type { TelemetryStore } from '@/lib/store/types';
 import { brokerGate } from '@/lib/testing/brokers';
 import { toProtobuf } from '@/lib/testing/otlp-fixtures';
 import type { MessagingSpan } from '@/lib/model/span';
-import { type OtlpServer, startOtlpServer } from './otlp-server';
+import type { OtlpServer } from './otlp-server';
 import { consumeKafkaInNode, publishFromNode } from './testing/node-broker-peers';
+import { startLoopbackListener } from './testing/listener';
 
 // The real OpenTelemetry Java agent on plain Java clients (Kafka, RabbitMQ,
 // SQS on ElasticMQ, NATS) through the real brokers, exporting OTLP
@@ -76,14 +77,7 @@ describe.skipIf('skip' in java)('OpenTelemetry Java agent → real brokers → O
       get: (target, key) =>
         key === 'appendSpans' ? appendSpans : (Reflect.get(target, key, target) as unknown),
     });
-    server = (await startOtlpServer({
-      store: () => Promise.resolve(recording),
-      maxBodyBytes: 16 * 1024 * 1024,
-      maxInflightBytes: 64 * 1024 * 1024,
-      token: null,
-      host: '127.0.0.1',
-      port: 0,
-    }))!;
+    server = await startLoopbackListener(recording, { maxBodyBytes: 16 * 1024 * 1024 });
     const exportFromNode = async (spans: Parameters<typeof toProtobuf>[0]) => {
       const response = await fetch(`http://127.0.0.1:${server.port}/v1/traces`, {
         method: 'POST',

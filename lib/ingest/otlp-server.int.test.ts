@@ -4,9 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DuckDbStore } from '@/lib/store/duckdb-store';
+import type { DuckDbStore } from '@/lib/store/duckdb-store';
 import { metricsToJson, recordMetrics, recordSpans, toProtobuf } from '@/lib/testing/otlp-fixtures';
 import { type OtlpServer, startOtlpServer } from './otlp-server';
+import { openListenerStore, startLoopbackListener } from './testing/listener';
 
 // The standalone OTLP/HTTP listener (what runs on :4318) over real HTTP, on a
 // real store: routes, the bearer token, and backpressure.
@@ -17,21 +18,8 @@ let server: OtlpServer;
 let url: string;
 
 beforeAll(async () => {
-  store = await DuckDbStore.open(path.join(dir, 'listener.duckdb'), {
-    queueMaxRows: 1000,
-    memoryLimit: '512MB',
-    retentionHours: 24,
-    retentionMaxBytes: 0,
-    maintenanceIntervalMs: 0,
-  });
-  server = (await startOtlpServer({
-    store: () => Promise.resolve(store),
-    maxBodyBytes: 4 * 1024 * 1024,
-    maxInflightBytes: 64 * 1024 * 1024,
-    token: TOKEN,
-    host: '127.0.0.1',
-    port: 0,
-  }))!;
+  store = await openListenerStore(path.join(dir, 'listener.duckdb'), 1000);
+  server = await startLoopbackListener(store, { maxBodyBytes: 4 * 1024 * 1024, token: TOKEN });
   url = `http://127.0.0.1:${server.port}`;
 });
 

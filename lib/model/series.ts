@@ -97,3 +97,13 @@ export interface SeriesAggregate {
   latencyMin: number | null;
   latencyMax: number | null;
 }
+
+/** The aggregate of nothing: no messages, errors or latencies (min and max unknown). */
+export const emptyAggregate = (): SeriesAggregate => ({
+  messages: 0,
+  errors: 0,
+  latencyCount: 0,
+  latencySum: 0,
+  latencyMin: null,
+  latencyMax: null,
+});

@@ -54,6 +54,14 @@ export async function compactRollups(db: DuckDBConnection, beforeUs: number): Pr
   return minutes.length;
 }
 
+/** Deletes the raw spans, with their links, details and deliveries, that started before `cutoff` (µs). */
+async function deleteRawSpansBefore(db: DuckDBConnection, cutoff: number): Promise<void> {
+  await db.run(`DELETE FROM messaging_spans WHERE start_us < ${cutoff}`);
+  await db.run(`DELETE FROM span_links WHERE start_us < ${cutoff}`);
+  await db.run(`DELETE FROM span_details WHERE start_us < ${cutoff}`);
+  await db.run(`DELETE FROM deliveries WHERE start_us < ${cutoff}`);
+}
+
 /** Deletes everything older than `cutoffUs` (age retention) and pending deliveries older than `pendingCutoffUs`. */
 export async function deleteOlderThan(
   db: DuckDBConnection,
@@ -63,10 +71,7 @@ export async function deleteOlderThan(
   const cutoff = Math.floor(cutoffUs);
   await db.run('BEGIN TRANSACTION');
   try {
-    await db.run(`DELETE FROM messaging_spans WHERE start_us < ${cutoff}`);
-    await db.run(`DELETE FROM span_links WHERE start_us < ${cutoff}`);
-    await db.run(`DELETE FROM span_details WHERE start_us < ${cutoff}`);
-    await db.run(`DELETE FROM deliveries WHERE start_us < ${cutoff}`);
+    await deleteRawSpansBefore(db, cutoff);
     await db.run(`DELETE FROM series_minute WHERE minute_us < ${cutoff}`);
     await db.run(`DELETE FROM series_buckets WHERE minute_us < ${cutoff}`);
     await db.run(`DELETE FROM series_hour WHERE hour_us < ${cutoff}`);
@@ -106,10 +111,7 @@ export async function enforceMaxBytes(db: DuckDBConnection, maxBytes: number): P
     cutoff = Math.ceil(lo + Math.max(1, (hi - lo) / 10));
     await db.run('BEGIN TRANSACTION');
     try {
-      await db.run(`DELETE FROM messaging_spans WHERE start_us < ${cutoff}`);
-      await db.run(`DELETE FROM span_links WHERE start_us < ${cutoff}`);
-      await db.run(`DELETE FROM span_details WHERE start_us < ${cutoff}`);
-      await db.run(`DELETE FROM deliveries WHERE start_us < ${cutoff}`);
+      await deleteRawSpansBefore(db, cutoff);
       await db.run('COMMIT');
     } catch (error) {
       await db.run('ROLLBACK').catch(() => undefined);

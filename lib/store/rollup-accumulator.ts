@@ -1,6 +1,6 @@
 import type { Bucket } from '@/lib/model/histogram';
 import { rollupBucket } from '@/lib/model/histogram';
-import type { SeriesAggregate } from '@/lib/model/series';
+import { type SeriesAggregate, emptyAggregate } from '@/lib/model/series';
 
 export const MINUTE_US = 60_000_000;
 
@@ -48,12 +48,7 @@ export class RollupAccumulator {
         row: {
           minuteUs,
           seriesId,
-          messages: 0,
-          errors: 0,
-          latencyCount: 0,
-          latencySum: 0,
-          latencyMin: null,
-          latencyMax: null,
+          ...emptyAggregate(),
         },
         buckets: new Map(),
       };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { BROKERS } from '../../../lib/testing/brokers.js';
+import { instrumentKafkaConsumer, instrumentKafkaProducer } from '../../src/index.js';
 
 /** A topic/queue/group name no other run (or test) uses. */
 export const uniqueName = (what: string) => `signalbox-instr-${what}-${randomUUID()}`;
@@ -25,3 +26,35 @@ export function amqpConnect() {
 }
 
 export const hrTimeToMs = ([seconds, nanos]: [number, number]) => seconds * 1e3 + nanos / 1e6;
+
+type ProducerOptions = NonNullable<Parameters<typeof instrumentKafkaProducer>[1]>;
+type ConsumerOptions = NonNullable<Parameters<typeof instrumentKafkaConsumer>[1]>;
+
+/**
+ * A fresh topic with an instrumented producer and an instrumented consumer in `groupId`, both
+ * connected (the consumer not yet subscribed); `close` disconnects them and deletes the topic.
+ */
+export async function kafkaTopic(
+  kafka: Kafka,
+  { topic, groupId }: { topic: string; groupId: string },
+  producerOptions: ProducerOptions,
+  consumerOptions: Omit<ConsumerOptions, 'groupId'> = producerOptions,
+) {
+  const admin = kafka.admin();
+  await admin.connect();
+  await createTopic(admin, topic);
+  const producer = instrumentKafkaProducer(kafka.producer(), producerOptions);
+  const consumer = instrumentKafkaConsumer(kafka.consumer({ groupId }), { ...consumerOptions, groupId });
+  await producer.connect();
+  await consumer.connect();
+  return {
+    producer,
+    consumer,
+    close: async () => {
+      await consumer.disconnect();
+      await producer.disconnect();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+      await admin.disconnect();
+    },
+  };
+}

@@ -1,25 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AckPolicy, type JsMsg, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { instrumentJetStream } from '@signalbox/instrumentation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowGraph } from '@/lib/analytics/flows';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
+import {
+  exportAndReadFlows,
+  startInProcessDashboard,
+  stopInProcessDashboard,
+  tempDataDir,
+} from '@/lib/testing/in-process-dashboard';
 import { tracedService as service } from '@/lib/testing/traced-service';
 
 // A JetStream stream capturing two subjects, read by a durable consumer and an
 // ephemeral one, each in its own instrumented service; a publisher sends to both
 // subjects. Spans and metrics go through the dashboard's OTLP routes.
 const gate = await brokerGate('nats');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-jetstream-'));
-process.env.SIGNALBOX_DATA_DIR = dataDir;
+const dataDir = tempDataDir('signalbox-jetstream-');
 const CREATED = 4;
 const SHIPPED = 3;
 
@@ -35,13 +34,7 @@ describe.skipIf(gate.skip)('JetStream streams on the flow graph (real server, ou
   let nc: NatsConnection;
 
   beforeAll(async () => {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    const routes = {
-      traces: await import('@/app/v1/traces/route'),
-      metrics: await import('@/app/v1/metrics/route'),
-      flows: await import('@/app/api/flows/route'),
-    };
+    const routes = await startInProcessDashboard();
     nc = await connect({ servers: `${BROKERS.nats.host}:${BROKERS.nats.port}` });
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: stream, subjects: [created, shipped] });
@@ -73,10 +66,7 @@ describe.skipIf(gate.skip)('JetStream streams on the flow graph (real server, ou
     await done;
     await sleep(200);
 
-    for (const s of [shop, billing, audit]) expect(await s.exportTo(routes)).toEqual([200, 200]);
-    graph = (await (
-      await routes.flows.GET(new Request('http://localhost/api/flows?from=15m'))
-    ).json()) as FlowGraph;
+    graph = await exportAndReadFlows(routes, [shop, billing, audit]);
   });
 
   afterAll(async () => {
@@ -84,13 +74,7 @@ describe.skipIf(gate.skip)('JetStream streams on the flow graph (real server, ou
       await (await jetstreamManager(nc)).streams.delete(stream).catch(() => undefined);
       await nc.close();
     }
-    const { getStore } = await import('@/lib/runtime');
-    await (await getStore()).close();
-    for (const s of [shop, billing, audit]) await s.metrics.shutdown();
-    trace.disable();
-    context.disable();
-    propagation.disable();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stopInProcessDashboard([shop, billing, audit], dataDir);
   });
 
   const node = (name: string) => `destination:nats:${name}`;

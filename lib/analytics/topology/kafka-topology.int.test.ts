@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { instrumentKafkaConsumer, instrumentKafkaProducer } from '@signalbox/instrumentation';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowGraph } from '@/lib/analytics/flows';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
+import {
+  exportAndReadFlows,
+  startInProcessDashboard,
+  stopInProcessDashboard,
+  tempDataDir,
+} from '@/lib/testing/in-process-dashboard';
 import { tracedService as service } from '@/lib/testing/traced-service';
 
 // One producer writes to topics t-a-<run> and t-b-<run>. Consumer group g1
@@ -20,8 +20,7 @@ import { tracedService as service } from '@/lib/testing/traced-service';
 // topic (kafkajs hands over `topic` per message). Spans and metrics go
 // through the dashboard's OTLP routes.
 const gate = await brokerGate('kafka');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-kafka-topology-'));
-process.env.SIGNALBOX_DATA_DIR = dataDir;
+const dataDir = tempDataDir('signalbox-kafka-topology-');
 const TO_A = 5;
 const TO_B = 3;
 
@@ -44,13 +43,7 @@ describe.skipIf(gate.skip)(
     const closers: (() => Promise<unknown>)[] = [];
 
     beforeAll(async () => {
-      context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-      const routes = {
-        traces: await import('@/app/v1/traces/route'),
-        metrics: await import('@/app/v1/metrics/route'),
-        flows: await import('@/app/api/flows/route'),
-      };
+      const routes = await startInProcessDashboard();
       const admin = kafka.admin();
       await admin.connect();
       // Created first: kafkajs resolves a regex subscription against the topics that exist.
@@ -95,21 +88,12 @@ describe.skipIf(gate.skip)(
       await sleep(300); // process spans end after the handler returns
       expect(Object.fromEntries(received)).toEqual(Object.fromEntries(expected));
 
-      for (const s of [shop, regexReader, aReader]) expect(await s.exportTo(routes)).toEqual([200, 200]);
-      graph = (await (
-        await routes.flows.GET(new Request('http://localhost/api/flows?from=15m'))
-      ).json()) as FlowGraph;
+      graph = await exportAndReadFlows(routes, [shop, regexReader, aReader]);
     }, 120_000);
 
     afterAll(async () => {
       for (const close of closers.reverse()) await close().catch(() => undefined);
-      const { getStore } = await import('@/lib/runtime');
-      await (await getStore()).close();
-      for (const s of [shop, regexReader, aReader]) await s.metrics.shutdown();
-      trace.disable();
-      context.disable();
-      propagation.disable();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await stopInProcessDashboard([shop, regexReader, aReader], dataDir);
     });
 
     const node = (topic: string) => `destination:kafka:${topic}`;

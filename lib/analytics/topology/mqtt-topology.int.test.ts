@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { instrumentMqttClient } from '@signalbox/instrumentation';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowGraph } from '@/lib/analytics/flows';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
+import {
+  exportAndReadFlows,
+  startInProcessDashboard,
+  stopInProcessDashboard,
+  tempDataDir,
+} from '@/lib/testing/in-process-dashboard';
 import { tracedService as service } from '@/lib/testing/traced-service';
 
 // A publisher sends to sensors/<run>/temp on Mosquitto (MQTT 5). Two services
@@ -18,8 +18,7 @@ import { tracedService as service } from '@/lib/testing/traced-service';
 // message to one of them) and a third subscribes plainly to sensors/<run>/#.
 // Spans and metrics go through the dashboard's OTLP routes.
 const gate = await brokerGate('mqtt');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-mqtt-topology-'));
-process.env.SIGNALBOX_DATA_DIR = dataDir;
+const dataDir = tempDataDir('signalbox-mqtt-topology-');
 const MESSAGES = 8;
 
 describe.skipIf(gate.skip)(
@@ -38,13 +37,7 @@ describe.skipIf(gate.skip)(
     let graph: FlowGraph;
 
     beforeAll(async () => {
-      context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-      propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-      const routes = {
-        traces: await import('@/app/v1/traces/route'),
-        metrics: await import('@/app/v1/metrics/route'),
-        flows: await import('@/app/api/flows/route'),
-      };
+      const routes = await startInProcessDashboard();
       const open = async (s: ReturnType<typeof service>) => {
         const client = await mqtt.connectAsync(`mqtt://${BROKERS.mqtt.host}:${BROKERS.mqtt.port}`, {
           protocolVersion: 5,
@@ -74,21 +67,12 @@ describe.skipIf(gate.skip)(
       await sleep(300); // let process spans end and late duplicates show
       expect(total).toBe(MESSAGES * 2);
 
-      for (const s of all) expect(await s.exportTo(routes)).toEqual([200, 200]);
-      graph = (await (
-        await routes.flows.GET(new Request('http://localhost/api/flows?from=15m'))
-      ).json()) as FlowGraph;
+      graph = await exportAndReadFlows(routes, all);
     });
 
     afterAll(async () => {
       await Promise.all(clients.map((client) => client.endAsync()));
-      const { getStore } = await import('@/lib/runtime');
-      await (await getStore()).close();
-      for (const s of all) await s.metrics.shutdown();
-      trace.disable();
-      context.disable();
-      propagation.disable();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await stopInProcessDashboard(all, dataDir);
     });
 
     const node = (name: string) => `destination:mqtt:${name}`;

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { instrumentAmqpChannel } from '@signalbox/instrumentation';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowGraph } from '@/lib/analytics/flows';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { startInProcessDashboard, stopInProcessDashboard } from '@/lib/testing/in-process-dashboard';
+import {
+  exportAndReadFlows,
+  startInProcessDashboard,
+  stopInProcessDashboard,
+  tempDataDir,
+} from '@/lib/testing/in-process-dashboard';
 import { tracedService as service } from '@/lib/testing/traced-service';
 
 // The graph routes by the broker's own bindings (management API) where telemetry
@@ -18,8 +20,7 @@ import { tracedService as service } from '@/lib/testing/traced-service';
 // Publishers and the consumers that exist use our instrumentation; spans and
 // metrics go through the dashboard's OTLP routes, the graph comes from /api/flows.
 const gate = await brokerGate('rabbitmq', 'rabbitmq-management');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-bindings-'));
-process.env.SIGNALBOX_DATA_DIR = dataDir;
+const dataDir = tempDataDir('signalbox-bindings-');
 const { host, port } = BROKERS.rabbitmq;
 const management = BROKERS['rabbitmq-management'];
 process.env.SIGNALBOX_RABBITMQ_URL = `amqp://guest:guest@${host}:${port}`;
@@ -100,10 +101,7 @@ describe.skipIf(gate.skip)('RabbitMQ bindings on the flow graph (real broker, ma
     await done;
     await sleep(200);
 
-    for (const s of services) expect(await s.exportTo(routes)).toEqual([200, 200]);
-    graph = (await (
-      await routes.flows.GET(new Request('http://localhost/api/flows?from=15m'))
-    ).json()) as FlowGraph;
+    graph = await exportAndReadFlows(routes, services);
   });
 
   afterAll(async () => {

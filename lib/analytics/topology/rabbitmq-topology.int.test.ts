@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { instrumentAmqpChannel } from '@signalbox/instrumentation';
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowGraph } from '@/lib/analytics/flows';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { startInProcessDashboard, stopInProcessDashboard } from '@/lib/testing/in-process-dashboard';
+import {
+  exportAndReadFlows,
+  startInProcessDashboard,
+  stopInProcessDashboard,
+  tempDataDir,
+} from '@/lib/testing/in-process-dashboard';
 import { tracedService as service } from '@/lib/testing/traced-service';
 
 // The graph models how RabbitMQ routes, for the setup most applications use: a
@@ -17,8 +19,7 @@ import { tracedService as service } from '@/lib/testing/traced-service';
 // (bound `order.#`) each have an instrumented consumer; a third service uses the
 // default exchange. Spans and metrics go through the dashboard's OTLP routes.
 const gate = await brokerGate('rabbitmq');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-topology-'));
-process.env.SIGNALBOX_DATA_DIR = dataDir;
+const dataDir = tempDataDir('signalbox-topology-');
 const MESSAGES = 10;
 
 describe.skipIf(gate.skip)('RabbitMQ exchanges on the flow graph (real broker, our instrumentation)', () => {
@@ -69,10 +70,7 @@ describe.skipIf(gate.skip)('RabbitMQ exchanges on the flow graph (real broker, o
     await done;
     await sleep(200);
 
-    for (const s of [shop, billing, audit, payer]) expect(await s.exportTo(routes)).toEqual([200, 200]);
-    graph = (await (
-      await routes.flows.GET(new Request('http://localhost/api/flows?from=15m'))
-    ).json()) as FlowGraph;
+    graph = await exportAndReadFlows(routes, [shop, billing, audit, payer]);
   });
 
   afterAll(async () => {

@@ -9,7 +9,7 @@ import {
 } from '@nats-io/jetstream';
 import { type NatsConnection, connect, headers } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drive } from '@/lib/lag/testing/drive';
+import { drive, throughOutage } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
 import { compileFilter } from '../patterns';
 import { TcpProxy } from '../testing/tcp-proxy';
@@ -142,15 +142,12 @@ describe.skipIf(gate.skip)('NATS JetStream consumer lag', () => {
 
   it('reports the server unreachable while it is down and recovers when it returns', async () => {
     const proxy = await new TcpProxy('127.0.0.1', 4222).open();
-    const driven = drive(adapter([`nats://127.0.0.1:${proxy.port}`]), durable, stream);
-    await driven.step(0);
-    await proxy.close();
-    const down = await driven.poller.pollNow();
-    expect(down.brokers[0]).toMatchObject({ reachable: false, address: `nats://127.0.0.1:${proxy.port}` });
-    expect(down.groups[0]).toMatchObject({ status: 'ERR' });
-    await proxy.open();
-    expect((await driven.step()).status).not.toBe('ERR');
-    expect(driven.poller.latest().brokers[0]).toMatchObject({ reachable: true, error: null });
-    await proxy.close();
+    await throughOutage(
+      drive(adapter([`nats://127.0.0.1:${proxy.port}`]), durable, stream),
+      proxy,
+      (broker) => {
+        expect(broker).toMatchObject({ reachable: false, address: `nats://127.0.0.1:${proxy.port}` });
+      },
+    );
   });
 });

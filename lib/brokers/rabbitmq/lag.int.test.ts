@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drive } from '@/lib/lag/testing/drive';
+import { drive, throughOutage } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
 import { TcpProxy } from '../testing/tcp-proxy';
 import { RabbitMqLagAdapter } from './lag';
@@ -96,19 +96,16 @@ describe.skipIf(gate.skip)('RabbitMQ queue lag (passive declare)', () => {
 
   it('reports the broker unreachable while it is down and recovers when it returns', async () => {
     const proxy = await new TcpProxy('127.0.0.1', 5672).open();
-    const driven = drive(adapter(`amqp://guest:guest@127.0.0.1:${proxy.port}`), queue, queue);
-    await driven.step(0);
-    await proxy.close();
-    const down = await driven.poller.pollNow();
-    expect(down.brokers[0]).toMatchObject({ reachable: false, address: `amqp://127.0.0.1:${proxy.port}` });
-    // The poll in flight loses its channel; the next one cannot connect at all.
-    expect(down.brokers[0]!.error).toMatch(/ECONNREFUSED|Channel ended|closed|socket/i);
-    expect(down.brokers[0]!.error).not.toContain('guest');
-    expect(down.groups[0]).toMatchObject({ status: 'ERR' });
-    await proxy.open();
-    expect((await driven.step()).status).not.toBe('ERR');
-    expect(driven.poller.latest().brokers[0]).toMatchObject({ reachable: true, error: null });
-    await proxy.close();
+    await throughOutage(
+      drive(adapter(`amqp://guest:guest@127.0.0.1:${proxy.port}`), queue, queue),
+      proxy,
+      (broker) => {
+        expect(broker).toMatchObject({ reachable: false, address: `amqp://127.0.0.1:${proxy.port}` });
+        // The poll in flight loses its channel; the next one cannot connect at all.
+        expect(broker!.error).toMatch(/ECONNREFUSED|Channel ended|closed|socket/i);
+        expect(broker!.error).not.toContain('guest');
+      },
+    );
   });
 
   it('says so when the management API it was pointed at does not answer', async () => {

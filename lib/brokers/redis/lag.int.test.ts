@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drive } from '@/lib/lag/testing/drive';
+import { drive, throughOutage } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
 import { compileFilter } from '../patterns';
 import { TcpProxy } from '../testing/tcp-proxy';
@@ -102,15 +102,8 @@ describe.skipIf(gate.skip)('Redis Streams consumer-group lag', () => {
 
   it('reports the server unreachable while it is down and recovers when it returns', async () => {
     const proxy = await new TcpProxy('127.0.0.1', 6379).open();
-    const driven = drive(adapter(`redis://127.0.0.1:${proxy.port}`), group, stream);
-    await driven.step(0);
-    await proxy.close();
-    const down = await driven.poller.pollNow();
-    expect(down.brokers[0]).toMatchObject({ reachable: false, address: `redis://127.0.0.1:${proxy.port}` });
-    expect(down.groups[0]).toMatchObject({ status: 'ERR' });
-    await proxy.open();
-    expect((await driven.step()).status).not.toBe('ERR');
-    expect(driven.poller.latest().brokers[0]).toMatchObject({ reachable: true, error: null });
-    await proxy.close();
+    await throughOutage(drive(adapter(`redis://127.0.0.1:${proxy.port}`), group, stream), proxy, (broker) => {
+      expect(broker).toMatchObject({ reachable: false, address: `redis://127.0.0.1:${proxy.port}` });
+    });
   });
 });

@@ -3,8 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { REPLAY_HEADERS } from '@signalbox/instrumentation';
+import { expect } from 'vitest';
 import type { KafkaSettings } from '@/lib/config';
 import { BROKERS } from '@/lib/testing/brokers';
+import type { DlqFilter } from '../filter';
+import type { DlqService, JobView } from '../service';
 
 export const KAFKA_SETTINGS: KafkaSettings = {
   brokers: [`${BROKERS.kafka.host}:${BROKERS.kafka.port}`],
@@ -78,4 +82,42 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Starts a replay job (not a dry run), waits until the service is idle and returns the finished job. */
+export async function replayToEnd(
+  service: DlqService,
+  id: string,
+  body: unknown,
+  actor: string,
+): Promise<JobView> {
+  const job = (await service.replay(id, body, actor)) as JobView;
+  await service.idle();
+  return service.job(job.id);
+}
+
+/**
+ * Waits for the copy of a dead letter that failed again after its replay: the first message
+ * matching `filter` (other than `except`) whose replay count is 1.
+ */
+export function refailedCopy(service: DlqService, id: string, filter: DlqFilter = {}, except?: string) {
+  return waitFor(async () => {
+    const m = (await service.messages(id, filter)).messages.find((x) => x.id !== except);
+    return m?.failure.replay?.count === 1 ? m : undefined;
+  }, 'the re-failed copy');
+}
+
+/**
+ * A dry run of replaying all of `id`: two messages to `target`, none poison or skipped, the
+ * dead-letter error header and the old traceparent removed, the replay headers added; no job made.
+ */
+export async function expectDryRunOfTwo(service: DlqService, id: string, target: string): Promise<void> {
+  const dry = await service.replay(id, { all: true, dryRun: true }, 'test');
+  expect(dry).toMatchObject({ dryRun: true, messages: 2, targets: { [target]: 2 }, poison: 0, skipped: 0 });
+  if (!('dryRun' in dry)) throw new Error('expected a dry run');
+  expect(dry.headerDiff.removed).toEqual(expect.arrayContaining(['signalbox-dlq-error-type', 'traceparent']));
+  expect(Object.keys(dry.headerDiff.added)).toEqual(
+    expect.arrayContaining([REPLAY_HEADERS.id, REPLAY_HEADERS.count]),
+  );
+  expect(await service.store.listJobs(10)).toEqual([]);
 }

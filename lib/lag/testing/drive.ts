@@ -1,8 +1,9 @@
+import { expect } from 'vitest';
 import type { BrokerAdapter } from '@/lib/brokers/lag-types';
 import { MemoryLagHistory } from '../memory-history';
 import { type LagPoller, startLagPolling } from '../poller';
 import type { StatusThresholds } from '../status';
-import type { GroupLag } from '../types';
+import type { BrokerState, GroupLag } from '../types';
 
 /**
  * Rules for tests: STALL/STOP after 60 s without progress over 3 samples, trend over the last 60 s.
@@ -53,4 +54,25 @@ export function drive(adapter: BrokerAdapter, group: string, destination: string
       return found;
     },
   };
+}
+
+/**
+ * The broker goes down and comes back: after a first poll, `proxy` (the poller's only way to the
+ * broker) closes; `checkDown` checks what the next poll says of the broker, and the group must be
+ * ERR. Then the proxy opens again and the next poll must recover, the broker reachable again.
+ */
+export async function throughOutage(
+  driven: DrivenPoller,
+  proxy: { open(): Promise<unknown>; close(): Promise<unknown> },
+  checkDown: (broker: BrokerState | undefined) => void,
+): Promise<void> {
+  await driven.step(0);
+  await proxy.close();
+  const down = await driven.poller.pollNow();
+  checkDown(down.brokers[0]);
+  expect(down.groups[0]).toMatchObject({ status: 'ERR' });
+  await proxy.open();
+  expect((await driven.step()).status).not.toBe('ERR');
+  expect(driven.poller.latest().brokers[0]).toMatchObject({ reachable: true, error: null });
+  await proxy.close();
 }

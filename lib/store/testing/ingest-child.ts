@@ -1,4 +1,4 @@
-import { startOtlpServer } from '@/lib/ingest/otlp-server';
+import { startLoopbackListener } from '@/lib/ingest/testing/listener';
 import { DuckDbStore } from '../duckdb-store';
 
 /**
@@ -13,14 +13,9 @@ export async function main(databasePath: string): Promise<void> {
     retentionMaxBytes: 0,
     maintenanceIntervalMs: 0,
   });
-  const server = await startOtlpServer({
-    store: () => Promise.resolve(store),
+  const server = await startLoopbackListener(store, {
     maxBodyBytes: 16 * 1024 * 1024,
     maxInflightBytes: 256 * 1024 * 1024,
-    token: null,
-    host: '127.0.0.1',
-    port: 0,
   });
-  if (!server) throw new Error('could not listen');
   process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);
 }
