@@ -61,3 +61,22 @@ export async function stopInProcessDashboard(
   propagation.disable();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
+
+/** Orders rows by their JSON text, so tests compare edge and node lists regardless of order. */
+export const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+
+/** The graph's edges whose ids contain `run`, as [kind, source, target, group, messages], ordered. */
+export function edgesOfRun(graph: FlowGraph, run: string) {
+  return graph.edges
+    .filter((e) => e.id.includes(run))
+    .map((e) => [e.kind, e.source, e.target, e.consumerGroup, e.messages])
+    .sort(byJson);
+}
+
+/** The graph's destination nodes whose ids contain `run`, as [id, role], ordered. */
+export function destinationRolesOfRun(graph: FlowGraph, run: string) {
+  return graph.nodes
+    .filter((n) => n.id.includes(run) && n.kind === 'destination')
+    .map((n) => [n.id, n.role])
+    .sort(byJson);
+}

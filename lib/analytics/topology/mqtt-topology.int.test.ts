@@ -6,6 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowGraph } from '@/lib/analytics/flows';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import {
+  byJson,
+  destinationRolesOfRun,
+  edgesOfRun,
   exportAndReadFlows,
   startInProcessDashboard,
   stopInProcessDashboard,
@@ -76,13 +79,9 @@ describe.skipIf(gate.skip)(
     });
 
     const node = (name: string) => `destination:mqtt:${name}`;
-    const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
     it('routes the topic to both filters and counts each message once per subscription', () => {
-      const edges = graph.edges
-        .filter((e) => e.id.includes(run))
-        .map((e) => [e.kind, e.source, e.target, e.consumerGroup, e.messages])
-        .sort(byJson);
+      const edges = edgesOfRun(graph, run);
       // The broker splits the shared group's messages between its members; together they got each once.
       const [a, b] = sharers.map((s) => received.get(s.name) ?? 0);
       expect(a! + b!).toBe(MESSAGES);
@@ -99,10 +98,7 @@ describe.skipIf(gate.skip)(
     });
 
     it('shows the topic as a topic and both subscriptions as filters, the group once', () => {
-      const roles = graph.nodes
-        .filter((n) => n.id.includes(run) && n.kind === 'destination')
-        .map((n) => [n.id, n.role])
-        .sort(byJson);
+      const roles = destinationRolesOfRun(graph, run);
       expect(roles).toEqual(
         [
           [node(topic), 'topic'],

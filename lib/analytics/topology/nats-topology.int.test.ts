@@ -8,7 +8,14 @@ import { instrumentNatsConnection } from '@signalbox/instrumentation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowGraph } from '@/lib/analytics/flows';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { startInProcessDashboard, stopInProcessDashboard } from '@/lib/testing/in-process-dashboard';
+import {
+  byJson,
+  destinationRolesOfRun,
+  edgesOfRun,
+  exportAndReadFlows,
+  startInProcessDashboard,
+  stopInProcessDashboard,
+} from '@/lib/testing/in-process-dashboard';
 import { tracedService as service } from '@/lib/testing/traced-service';
 
 // NATS core on a real server: a publisher sends to <root>.orders.eu and
@@ -68,10 +75,7 @@ describe.skipIf(gate.skip)('NATS wildcards and queue groups on the flow graph (r
     await sleep(300); // let process spans end and late duplicates show
     expect(count).toBe(total * 2);
 
-    for (const s of all) expect(await s.exportTo(routes)).toEqual([200, 200]);
-    graph = (await (
-      await routes.flows.GET(new Request('http://localhost/api/flows?from=15m'))
-    ).json()) as FlowGraph;
+    graph = await exportAndReadFlows(routes, all);
   });
 
   afterAll(async () => {
@@ -80,13 +84,9 @@ describe.skipIf(gate.skip)('NATS wildcards and queue groups on the flow graph (r
   });
 
   const node = (name: string) => `destination:nats:${name}`;
-  const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
   it('routes each subject to the filters that match it, and counts each message once per subscription', () => {
-    const edges = graph.edges
-      .filter((e) => e.id.includes(run))
-      .map((e) => [e.kind, e.source, e.target, e.consumerGroup, e.messages])
-      .sort(byJson);
+    const edges = edgesOfRun(graph, run);
     // The server splits the queue group's messages between its members; together they got each once.
     const [a, b] = billers.map((s) => received.get(s.name) ?? 0);
     expect(a! + b!).toBe(subjects.length * PER_SUBJECT);
@@ -105,10 +105,7 @@ describe.skipIf(gate.skip)('NATS wildcards and queue groups on the flow graph (r
   });
 
   it('shows subjects as subjects and subscriptions as filters, the queue group once', () => {
-    const roles = graph.nodes
-      .filter((n) => n.id.includes(run) && n.kind === 'destination')
-      .map((n) => [n.id, n.role])
-      .sort(byJson);
+    const roles = destinationRolesOfRun(graph, run);
     expect(roles).toEqual(
       [
         ...subjects.map((subject) => [node(subject), 'subject']),
