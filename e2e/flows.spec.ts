@@ -82,7 +82,7 @@ test('a range with no data explains how to send telemetry', async ({ page }) => 
   await page.goto(`/flows?from=${from}&to=${to}`);
   await expect(page.getByRole('heading', { name: /No messages/ })).toBeVisible();
   // The address this browser reached, on the standard OTLP port the dashboard listens on.
-  await expect(page.getByText('OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318')).toBeVisible();
+  await expect(page.getByText('OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318')).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Time range' }).getByText('custom')).toBeVisible();
 });
 
