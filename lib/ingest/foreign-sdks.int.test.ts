@@ -41,6 +41,93 @@ const goNats: ForeignSpan[] = [];
 const kafkaPoll: ForeignSpan[] = [];
 let twoHopTrace = '';
 
+/** One message of an SDK: its send span and the consumer span that continues the send's trace. */
+function oneMessage(
+  at: number,
+  send: Omit<ForeignSpan, 'traceId' | 'spanId' | 'startMs' | 'durationMs'>,
+  consume: Omit<ForeignSpan, 'traceId' | 'spanId' | 'startMs' | 'durationMs'>,
+): [ForeignSpan, ForeignSpan] {
+  const traceId = newTraceId();
+  const s: ForeignSpan = { ...send, traceId, spanId: newSpanId(), startMs: T + at, durationMs: 1 };
+  return [
+    s,
+    { ...consume, traceId, spanId: newSpanId(), parentSpanId: s.spanId, startMs: T + at + 20, durationMs: 3 },
+  ];
+}
+
+/**
+ * Go Kafka, Sarama with otelsarama. Shape: open-telemetry/opentelemetry-go-contrib,
+ * instrumentation/github.com/IBM/sarama/otelsarama/producer.go (commit 9749f7ca) and dispatcher.go
+ * (commit 0cabacfb), semconv v1.43.0: `send {topic}` (producer) and `process {topic}` (consumer, a child
+ * of the send through the record's headers), messaging.operation.name/type, messaging.destination.partition.id,
+ * messaging.kafka.offset. The consumer span carries no consumer group.
+ */
+const goSarama = oneMessage(
+  400,
+  {
+    name: 'send stock-events',
+    kind: 4,
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.destination.name': 'stock-events',
+      'messaging.operation.name': 'send',
+      'messaging.operation.type': 'send',
+      'messaging.destination.partition.id': '0',
+      'messaging.kafka.offset': 41,
+    },
+  },
+  {
+    name: 'process stock-events',
+    kind: 5,
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.destination.name': 'stock-events',
+      'messaging.destination.partition.id': '0',
+      'messaging.kafka.offset': 41,
+      'messaging.operation.name': 'process',
+      'messaging.operation.type': 'process',
+    },
+  },
+);
+
+/**
+ * Google Cloud Pub/Sub, the Go client library v2. Shape: googleapis/google-cloud-go, pubsub/v2/trace.go
+ * (commit 3cefa70f): `{topic} create` (producer) and `{subscription} subscribe` (consumer), both with
+ * messaging.system `gcp_pubsub`, gcp.project_id and messaging.destination.name, which names the topic on
+ * the create span and the subscription on the subscribe span; the subscribe span also carries
+ * messaging.batch.message_count, the ack id and messaging.gcp_pubsub.message.delivery_attempt when
+ * dead-lettering is on. The trace context travels in the message's `googclient_` attributes; the fixture
+ * makes the subscribe span a child of the create span.
+ */
+const goPubsub = oneMessage(
+  500,
+  {
+    name: 'shipments create',
+    kind: 4,
+    attributes: {
+      'messaging.system': 'gcp_pubsub',
+      'gcp.project_id': 'acme-prod',
+      'messaging.destination.name': 'shipments',
+      'messaging.message.id': 'ps-1',
+      'messaging.message.body.size': 42,
+    },
+  },
+  {
+    name: 'shipments-tracker subscribe',
+    kind: 5,
+    attributes: {
+      'messaging.system': 'gcp_pubsub',
+      'gcp.project_id': 'acme-prod',
+      'messaging.destination.name': 'shipments-tracker',
+      'messaging.message.id': 'ps-1',
+      'messaging.batch.message_count': 1,
+      'messaging.gcp_pubsub.message.ack_id': 'ack-1',
+      'messaging.gcp_pubsub.message.delivery_attempt': 1,
+      'messaging.gcp_pubsub.result': 'acked',
+    },
+  },
+);
+
 /**
  * Java agent 1.x (semconv ~1.10): messaging.destination, messaging.kafka.partition, no operation on sends.
  * Shape: the messaging semantic conventions' names before 1.17 (messaging.destination,
@@ -268,6 +355,21 @@ beforeAll(async () => {
   expect(
     (
       await post(
+        Buffer.from(
+          foreignProtobuf({
+            'inventory-go': [goSarama[0]],
+            'stock-go': [goSarama[1]],
+            'orders-go': [goPubsub[0]],
+            'tracker-go': [goPubsub[1]],
+          }),
+        ),
+        'application/x-protobuf',
+      )
+    ).status,
+  ).toBe(200);
+  expect(
+    (
+      await post(
         foreignJson({ 'web-django': [celery[0]!], 'worker-celery': celery.slice(1) }),
         'application/json',
       )
@@ -313,6 +415,30 @@ describe('spans from other SDKs', () => {
       messages: 2,
       errors: 1,
     });
+  });
+
+  it('puts Go Sarama (otelsarama) on the flow graph: a child process span, no consumer group', async () => {
+    const graph = await get<FlowGraph>(routes.flows, 'from=1h');
+    const edges = graph.edges.filter((e) => e.id.includes('kafka:stock-events'));
+    expect(edges.map((e) => [e.id, e.messages, e.latencySamples])).toEqual([
+      ['destination:kafka:stock-events->service:stock-go', 1, 1],
+      ['service:inventory-go->destination:kafka:stock-events', 1, 1],
+    ]);
+    expect(graph.consumerGroups.filter((g) => g.destination === 'stock-events')).toEqual([]);
+  });
+
+  it('puts Go Pub/Sub on the flow graph: the topic published to, the subscription consumed from', async () => {
+    const graph = await get<FlowGraph>(routes.flows, 'from=1h');
+    const edges = graph.edges.filter((e) => e.id.includes('gcp_pubsub'));
+    // The subscribe span names the subscription, not the topic (pubsub/v2/trace.go), so the two are
+    // separate destinations; the subscription is also the consumer's group.
+    expect(edges.map((e) => [e.id, e.messages])).toEqual([
+      ['destination:gcp_pubsub:shipments-tracker->service:tracker-go#shipments-tracker', 1],
+      ['service:orders-go->destination:gcp_pubsub:shipments', 1],
+    ]);
+    expect(graph.consumerGroups.filter((g) => g.system === 'gcp_pubsub').map((g) => g.id)).toEqual([
+      'group:gcp_pubsub:shipments-tracker:shipments-tracker',
+    ]);
   });
 
   it('derives a two-hop end-to-end pathway from a parent-child trace when no pathway data exists', async () => {

@@ -223,3 +223,34 @@ describe('toMessagingSpan: Signalbox, Celery and delivery details', () => {
     expect(row).toMatchObject({ system: 'aws_sqs', operationType: 'settle', destination: 'orders' });
   });
 });
+
+describe('toMessagingSpan: SDK-specific names', () => {
+  it('groups a Go Pub/Sub subscribe span by its subscription (cloud.google.com/go/pubsub/v2)', () => {
+    const subscribe = toMessagingSpan(
+      span({ 'messaging.system': 'gcp_pubsub', 'messaging.destination.name': 'shipments-tracker' }, 5),
+    );
+    expect(subscribe).toMatchObject({
+      operationType: 'process',
+      destination: 'shipments-tracker',
+      consumerGroup: 'shipments-tracker',
+    });
+    // An explicit group wins; a create (publish) span has none.
+    expect(
+      toMessagingSpan(
+        span(
+          {
+            'messaging.system': 'gcp_pubsub',
+            'messaging.destination.name': 'sub-a',
+            'messaging.consumer.group.name': 'group-a',
+          },
+          5,
+        ),
+      )?.consumerGroup,
+    ).toBe('group-a');
+    expect(
+      toMessagingSpan(
+        span({ 'messaging.system': 'gcp_pubsub', 'messaging.destination.name': 'shipments' }, 4),
+      )?.consumerGroup,
+    ).toBeNull();
+  });
+});

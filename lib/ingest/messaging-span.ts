@@ -96,6 +96,16 @@ function boundedInteger(attributes: Attributes, k1: string, k2?: string, k3?: st
   return n !== null && n >= 0 && n <= 1_000_000_000 ? n : null;
 }
 
+/**
+ * Google's Go Pub/Sub client (cloud.google.com/go/pubsub/v2, pubsub/v2/trace.go at commit 3cefa70f) names
+ * the subscription, not the topic, in a subscribe span's messaging.destination.name and sets no consumer
+ * group attribute. A subscription is what the conventions call a consumer group (semconv 1.27+,
+ * messaging.consumer.group.name), so a Pub/Sub delivery without a group is grouped by its subscription.
+ */
+function pubsubSubscription(system: string, opType: OperationType | null, destination: string | null) {
+  return system === 'gcp_pubsub' && (opType === 'receive' || opType === 'process') ? destination : null;
+}
+
 /** Returns null for spans that are not messaging spans (no messaging.system, not Celery). */
 export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
   const a = span.attributes;
@@ -143,12 +153,13 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
     // messaging.operation.name arrived in 1.27; before it the operation type was the name.
     operationName: text(a, 'messaging.operation.name', 'messaging.operation', 'celery.action') ?? opType,
     destination,
-    consumerGroup: text(
-      a,
-      'messaging.consumer.group.name', // 1.27+
-      'messaging.kafka.consumer.group', // 1.17 - 1.26
-      'messaging.kafka.consumer_group', // before 1.17
-    ),
+    consumerGroup:
+      text(
+        a,
+        'messaging.consumer.group.name', // 1.27+
+        'messaging.kafka.consumer.group', // 1.17 - 1.26
+        'messaging.kafka.consumer_group', // before 1.17
+      ) ?? pubsubSubscription(system, opType, destination),
     messageId: text(a, 'messaging.message.id', 'messaging.message_id'),
     conversationId: text(a, 'messaging.message.conversation_id', 'messaging.conversation_id'),
     batchMessageCount: boundedInteger(a, 'messaging.batch.message_count'),
