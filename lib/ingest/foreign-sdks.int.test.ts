@@ -91,6 +91,47 @@ const goSarama = oneMessage(
 );
 
 /**
+ * Azure Service Bus, the .NET SDK (Azure.Messaging.ServiceBus) with its ActivitySource on. Shape:
+ * Azure/azure-sdk-for-net, sdk/core/Azure.Core/src/Shared/MessagingClientDiagnostics.cs (commit 0784e789):
+ * messaging.system `servicebus`, messaging.operation, server.address (the namespace's host) and
+ * messaging.destination.name (the entity path); az.namespace `Microsoft.ServiceBus` is the resource
+ * provider namespace the Service Bus scope factory passes (servicebus/.../Diagnostics/EntityScopeFactory.cs).
+ * Span names from DiagnosticProperty.cs: `Message` (producer, one per message, its context in the message's
+ * Diagnostic-Id/traceparent) and `ServiceBusProcessor.ProcessMessage` (consumer). A subscription receiver's
+ * entity path is `{topic}/Subscriptions/{subscription}` (EntityNameFormatter.FormatSubscriptionPath). The
+ * processor span is linked to the message span here; whether a given release links or parents it was not
+ * checked. Semconv: messaging attribute names of 1.24-1.26 (messaging.operation).
+ */
+const dotnetServiceBus = oneMessage(
+  600,
+  {
+    name: 'Message',
+    kind: 4,
+    attributes: {
+      'az.namespace': 'Microsoft.ServiceBus',
+      'messaging.system': 'servicebus',
+      'server.address': 'acme.servicebus.windows.net',
+      'messaging.destination.name': 'payments',
+    },
+  },
+  {
+    name: 'ServiceBusProcessor.ProcessMessage',
+    kind: 5,
+    attributes: {
+      'az.namespace': 'Microsoft.ServiceBus',
+      'messaging.system': 'servicebus',
+      'messaging.operation': 'process',
+      'server.address': 'acme.servicebus.windows.net',
+      'messaging.destination.name': 'payments/Subscriptions/fraud-check',
+      'messaging.servicebus.message.delivery_count': 1,
+    },
+  },
+);
+delete dotnetServiceBus[1].parentSpanId;
+dotnetServiceBus[1].traceId = newTraceId();
+dotnetServiceBus[1].links = [{ traceId: dotnetServiceBus[0].traceId, spanId: dotnetServiceBus[0].spanId }];
+
+/**
  * Google Cloud Pub/Sub, the Go client library v2. Shape: googleapis/google-cloud-go, pubsub/v2/trace.go
  * (commit 3cefa70f): `{topic} create` (producer) and `{subscription} subscribe` (consumer), both with
  * messaging.system `gcp_pubsub`, gcp.project_id and messaging.destination.name, which names the topic on
@@ -361,6 +402,8 @@ beforeAll(async () => {
             'stock-go': [goSarama[1]],
             'orders-go': [goPubsub[0]],
             'tracker-go': [goPubsub[1]],
+            'checkout-dotnet': [dotnetServiceBus[0]],
+            'fraud-dotnet': [dotnetServiceBus[1]],
           }),
         ),
         'application/x-protobuf',
@@ -438,6 +481,18 @@ describe('spans from other SDKs', () => {
     ]);
     expect(graph.consumerGroups.filter((g) => g.system === 'gcp_pubsub').map((g) => g.id)).toEqual([
       'group:gcp_pubsub:shipments-tracker:shipments-tracker',
+    ]);
+  });
+
+  it('puts Azure Service Bus on the flow graph: topic, then subscription as consumer group', async () => {
+    const graph = await get<FlowGraph>(routes.flows, 'from=1h');
+    const edges = graph.edges.filter((e) => e.id.includes('servicebus'));
+    expect(edges.map((e) => [e.id, e.messages])).toEqual([
+      ['destination:servicebus:payments->service:fraud-dotnet#fraud-check', 1],
+      ['service:checkout-dotnet->destination:servicebus:payments', 1],
+    ]);
+    expect(graph.consumerGroups.filter((g) => g.system === 'servicebus').map((g) => g.id)).toEqual([
+      'group:servicebus:payments:fraud-check',
     ]);
   });
 

@@ -35,6 +35,7 @@ export const MESSAGING_SPAN_KEYS: readonly (readonly [string, boolean])[] = [
   ['messaging.consumer.group.name', true],
   ['messaging.kafka.consumer.group', true],
   ['messaging.kafka.consumer_group', true],
+  ['messaging.servicebus.destination.subscription_name', true],
   ['messaging.message.id', false],
   ['messaging.message_id', false],
   ['messaging.message.conversation_id', false],

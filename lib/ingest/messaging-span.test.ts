@@ -254,3 +254,36 @@ describe('toMessagingSpan: SDK-specific names', () => {
     ).toBeNull();
   });
 });
+
+describe('toMessagingSpan: Azure Service Bus entity paths', () => {
+  it('reads a topic subscription path as the topic, grouped by the subscription (Azure.Messaging.ServiceBus)', () => {
+    const processed = toMessagingSpan(
+      span(
+        {
+          'messaging.system': 'servicebus',
+          'messaging.operation': 'process',
+          'messaging.destination.name': 'orders/Subscriptions/audit',
+        },
+        5,
+      ),
+    );
+    expect(processed).toMatchObject({
+      destination: 'orders',
+      consumerGroup: 'audit',
+      operationType: 'process',
+    });
+    // A queue is its own name; the semconv subscription attribute is read as the group.
+    expect(
+      toMessagingSpan(
+        span(
+          {
+            'messaging.system': 'servicebus',
+            'messaging.destination.name': 'invoices',
+            'messaging.servicebus.destination.subscription_name': 'billing',
+          },
+          5,
+        ),
+      ),
+    ).toMatchObject({ destination: 'invoices', consumerGroup: 'billing' });
+  });
+});

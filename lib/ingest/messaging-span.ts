@@ -106,6 +106,20 @@ function pubsubSubscription(system: string, opType: OperationType | null, destin
   return system === 'gcp_pubsub' && (opType === 'receive' || opType === 'process') ? destination : null;
 }
 
+/**
+ * The Azure Service Bus SDK for .NET (Azure.Messaging.ServiceBus; Azure.Core's MessagingClientDiagnostics.cs,
+ * commit 0784e789) puts the receiver's entity path in messaging.destination.name, which for a topic
+ * subscription is `{topic}/Subscriptions/{subscription}` (EntityNameFormatter.FormatSubscriptionPath). The
+ * topic is the destination its senders name; the subscription is the consumer's group.
+ */
+const SERVICEBUS_SUBSCRIPTION_PATH = /^(.+)\/Subscriptions\/([^/]+)$/i;
+
+function serviceBusSubscription(system: string, destination: string | null) {
+  if (system !== 'servicebus' || destination === null) return null;
+  const m = SERVICEBUS_SUBSCRIPTION_PATH.exec(destination);
+  return m ? { topic: m[1]!, subscription: m[2]! } : null;
+}
+
 /** Returns null for spans that are not messaging spans (no messaging.system, not Celery). */
 export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
   const a = span.attributes;
@@ -136,6 +150,8 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
       : system === 'nats'
         ? natsDestination(named, a)
         : named;
+  const sbSubscription = serviceBusSubscription(system, destination);
+  const resolvedDestination = sbSubscription?.topic ?? destination;
   return {
     traceId: span.traceId,
     spanId: span.spanId,
@@ -152,14 +168,17 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
     operationType: opType,
     // messaging.operation.name arrived in 1.27; before it the operation type was the name.
     operationName: text(a, 'messaging.operation.name', 'messaging.operation', 'celery.action') ?? opType,
-    destination,
+    destination: resolvedDestination,
     consumerGroup:
       text(
         a,
         'messaging.consumer.group.name', // 1.27+
         'messaging.kafka.consumer.group', // 1.17 - 1.26
         'messaging.kafka.consumer_group', // before 1.17
-      ) ?? pubsubSubscription(system, opType, destination),
+        'messaging.servicebus.destination.subscription_name', // semconv 1.24 - 1.26 (Azure Service Bus)
+      ) ??
+      sbSubscription?.subscription ??
+      pubsubSubscription(system, opType, destination),
     messageId: text(a, 'messaging.message.id', 'messaging.message_id'),
     conversationId: text(a, 'messaging.message.conversation_id', 'messaging.conversation_id'),
     batchMessageCount: boundedInteger(a, 'messaging.batch.message_count'),
@@ -185,7 +204,7 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
       'messaging.header.signalbox_replay_id',
       'messaging.header.signalbox-replay-id',
     ),
-    deadLetter: isDeadLetter(a, opType, destination),
+    deadLetter: isDeadLetter(a, opType, resolvedDestination),
     links: span.links,
     attributes: span.rawAttributes ?? Buffer.from(JSON.stringify(a)),
   };
