@@ -91,6 +91,45 @@ const goSarama = oneMessage(
 );
 
 /**
+ * .NET MassTransit over RabbitMQ, its `MassTransit` ActivitySource. Shape: MassTransit/MassTransit v8.5.8
+ * (commit c1e5caa9): src/MassTransit/Logging/Diagnostics/LogContextActivityExtensions.cs and DiagnosticHeaders.cs.
+ * The send activity (producer) is `{exchange} send` (Transports/BaseSendTransportContext.cs) with
+ * messaging.operation `send`, messaging.system `rabbitmq` and the exchange in messaging.destination.name; a
+ * published message's exchange is named after its type, `{namespace}:{type}`
+ * (RabbitMqTransport/RabbitMqMessageNameFormatter.cs); the routing key is set only when non-empty. The receive
+ * activity (consumer, child of the send through the MT-Activity-Id header) is `{queue} receive`
+ * (Transports/ReceivePipeDispatcher.cs) with messaging.operation `receive`, the queue in
+ * messaging.destination.name and messaging.masstransit.input_address, but no messaging.system. Its child
+ * `{queue} process` activity (operation `process`, consumer type) names neither system nor destination and is
+ * left out. Semconv: messaging attribute names of 1.24-1.26 (messaging.operation).
+ */
+const dotnetMassTransit = oneMessage(
+  700,
+  {
+    name: 'Acme.Contracts:OrderSubmitted send',
+    kind: 4,
+    attributes: {
+      'messaging.operation': 'send',
+      'messaging.system': 'rabbitmq',
+      'messaging.destination.name': 'Acme.Contracts:OrderSubmitted',
+      'messaging.masstransit.message_id': 'mt-1',
+      'messaging.masstransit.destination_address': 'rabbitmq://localhost/Acme.Contracts:OrderSubmitted',
+      'messaging.masstransit.message_types': 'urn:message:Acme.Contracts:OrderSubmitted',
+    },
+  },
+  {
+    name: 'order-submitted receive',
+    kind: 5,
+    attributes: {
+      'messaging.operation': 'receive',
+      'messaging.destination.name': 'order-submitted',
+      'messaging.masstransit.input_address': 'rabbitmq://localhost/order-submitted',
+      'messaging.message.id': 'mt-1',
+    },
+  },
+);
+
+/**
  * Azure Service Bus, the .NET SDK (Azure.Messaging.ServiceBus) with its ActivitySource on. Shape:
  * Azure/azure-sdk-for-net, sdk/core/Azure.Core/src/Shared/MessagingClientDiagnostics.cs (commit 0784e789):
  * messaging.system `servicebus`, messaging.operation, server.address (the namespace's host) and
@@ -404,6 +443,8 @@ beforeAll(async () => {
             'tracker-go': [goPubsub[1]],
             'checkout-dotnet': [dotnetServiceBus[0]],
             'fraud-dotnet': [dotnetServiceBus[1]],
+            'orders-masstransit': [dotnetMassTransit[0]],
+            'fulfil-masstransit': [dotnetMassTransit[1]],
           }),
         ),
         'application/x-protobuf',
@@ -493,6 +534,18 @@ describe('spans from other SDKs', () => {
     ]);
     expect(graph.consumerGroups.filter((g) => g.system === 'servicebus').map((g) => g.id)).toEqual([
       'group:servicebus:payments:fraud-check',
+    ]);
+  });
+
+  it('puts MassTransit on the flow graph: the message-type exchange, the receive queue', async () => {
+    const graph = await get<FlowGraph>(routes.flows, 'from=1h');
+    const edges = graph.edges.filter((e) => e.id.includes('masstransit'));
+    // MassTransit binds the `{namespace}:{type}` exchange to the queue's exchange, then the queue: the spans
+    // alone do not say so (the receive names only the queue), so the two are separate destinations until
+    // the broker's bindings (management API) draw the route.
+    expect(edges.map((e) => [e.id, e.messages])).toEqual([
+      ['destination:rabbitmq:order-submitted->service:fulfil-masstransit', 1],
+      ['service:orders-masstransit->destination:rabbitmq:Acme.Contracts:OrderSubmitted', 1],
     ]);
   });
 

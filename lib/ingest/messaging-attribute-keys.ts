@@ -28,6 +28,8 @@ export const MESSAGING_SPAN_KEYS: readonly (readonly [string, boolean])[] = [
   // The Java agent's plain SQS DeleteMessage spans (messaging-span.ts, isJavaAgentSqsDelete).
   // The JetStream stream a NATS delivery came from (lib/model/jetstream-destination.ts).
   [NATS_STREAM_ATTRIBUTE, true],
+  // MassTransit's receive activity has no messaging.system; its input address names the transport.
+  ['messaging.masstransit.input_address', true],
   ['rpc.service', true],
   ['rpc.method', true],
   ['aws.sqs.queue.url', true],

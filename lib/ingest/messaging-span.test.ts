@@ -287,3 +287,35 @@ describe('toMessagingSpan: Azure Service Bus entity paths', () => {
     ).toMatchObject({ destination: 'invoices', consumerGroup: 'billing' });
   });
 });
+
+describe('toMessagingSpan: MassTransit', () => {
+  it('reads a MassTransit receive activity, which has no messaging.system, by its RabbitMQ input address', () => {
+    const receive = toMessagingSpan(
+      span(
+        {
+          'messaging.operation': 'receive',
+          'messaging.destination.name': 'order-submitted',
+          'messaging.masstransit.input_address': 'rabbitmq://localhost/order-submitted',
+        },
+        5,
+      ),
+    );
+    expect(receive).toMatchObject({
+      system: 'rabbitmq',
+      operationType: 'receive',
+      destination: 'order-submitted',
+    });
+    // Another transport's address is not guessed at.
+    expect(
+      toMessagingSpan(
+        span(
+          {
+            'messaging.operation': 'receive',
+            'messaging.masstransit.input_address': 'loopback://localhost/q',
+          },
+          5,
+        ),
+      ),
+    ).toBeNull();
+  });
+});

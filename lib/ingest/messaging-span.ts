@@ -120,6 +120,19 @@ function serviceBusSubscription(system: string, destination: string | null) {
   return m ? { topic: m[1]!, subscription: m[2]! } : null;
 }
 
+/**
+ * MassTransit (8.5.8, src/MassTransit/Logging/Diagnostics/LogContextActivityExtensions.cs) sets
+ * messaging.system on its send activities only: its `{queue} receive` consumer activity carries
+ * messaging.operation `receive`, the queue in messaging.destination.name and the endpoint's
+ * `messaging.masstransit.input_address` (`rabbitmq://host/vhost/queue`), whose scheme names the transport.
+ * Only RabbitMQ's schemes are read here.
+ */
+function massTransitSystem(attributes: Attributes): string | null {
+  const address = text(attributes, 'messaging.masstransit.input_address');
+  const scheme = address?.slice(0, address.indexOf('://')).toLowerCase();
+  return scheme === 'rabbitmq' || scheme === 'rabbitmqs' ? 'rabbitmq' : null;
+}
+
 /** Returns null for spans that are not messaging spans (no messaging.system, not Celery). */
 export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
   const a = span.attributes;
@@ -127,7 +140,8 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
   const system =
     text(a, 'messaging.system') ??
     (text(a, 'celery.action') ? 'celery' : null) ??
-    (javaAgentSqsSettle ? 'aws_sqs' : null);
+    (javaAgentSqsSettle ? 'aws_sqs' : null) ??
+    massTransitSystem(a);
   if (system === null) return null;
   const opType = javaAgentSqsSettle ? 'settle' : operationType(a, span.kind, span.name);
   // The template first: a span names its destination as its metrics do. Metrics carry
