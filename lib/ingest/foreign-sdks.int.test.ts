@@ -16,7 +16,9 @@ import {
 
 // OTLP in the shapes other SDKs send, with their older attribute names and
 // parent-child traces: the Java agent 1.x and 2.x on Kafka, Python Celery
-// (no messaging.system at all), and a Go NATS service. Real DuckDB, real routes.
+// (no messaging.system at all), a Go NATS service, and one message each from Go
+// Sarama (otelsarama), Go Pub/Sub, .NET Azure Service Bus and .NET MassTransit.
+// Real DuckDB, real routes.
 // These SDKs do not run here, so the spans are hand-built; each fixture says where
 // its shape comes from. No release of them is pinned: the tests check that ingest
 // reads these names, not that a given release sends them. (The Java agent 2.33.1
