@@ -16,7 +16,9 @@ import {
 
 // OTLP in the shapes other SDKs send, with their older attribute names and
 // parent-child traces: the Java agent 1.x and 2.x on Kafka, Python Celery
-// (no messaging.system at all), and a Go NATS service. Real DuckDB, real routes.
+// (no messaging.system at all), a Go NATS service, and one message each from Go
+// Sarama (otelsarama), Go Pub/Sub, .NET Azure Service Bus and .NET MassTransit.
+// Real DuckDB, real routes.
 // These SDKs do not run here, so the spans are hand-built; each fixture says where
 // its shape comes from. No release of them is pinned: the tests check that ingest
 // reads these names, not that a given release sends them. (The Java agent 2.33.1
@@ -40,6 +42,173 @@ const celery: ForeignSpan[] = [];
 const goNats: ForeignSpan[] = [];
 const kafkaPoll: ForeignSpan[] = [];
 let twoHopTrace = '';
+
+/** One message of an SDK: its send span and the consumer span that continues the send's trace. */
+function oneMessage(
+  at: number,
+  send: Omit<ForeignSpan, 'traceId' | 'spanId' | 'startMs' | 'durationMs'>,
+  consume: Omit<ForeignSpan, 'traceId' | 'spanId' | 'startMs' | 'durationMs'>,
+): [ForeignSpan, ForeignSpan] {
+  const traceId = newTraceId();
+  const s: ForeignSpan = { ...send, traceId, spanId: newSpanId(), startMs: T + at, durationMs: 1 };
+  return [
+    s,
+    { ...consume, traceId, spanId: newSpanId(), parentSpanId: s.spanId, startMs: T + at + 20, durationMs: 3 },
+  ];
+}
+
+/**
+ * Go Kafka, Sarama with otelsarama. Shape: open-telemetry/opentelemetry-go-contrib,
+ * instrumentation/github.com/IBM/sarama/otelsarama/producer.go (commit 9749f7ca) and dispatcher.go
+ * (commit 0cabacfb), semconv v1.43.0: `send {topic}` (producer) and `process {topic}` (consumer, a child
+ * of the send through the record's headers), messaging.operation.name/type, messaging.destination.partition.id,
+ * messaging.kafka.offset. The consumer span carries no consumer group.
+ */
+const goSarama = oneMessage(
+  400,
+  {
+    name: 'send stock-events',
+    kind: 4,
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.destination.name': 'stock-events',
+      'messaging.operation.name': 'send',
+      'messaging.operation.type': 'send',
+      'messaging.destination.partition.id': '0',
+      'messaging.kafka.offset': 41,
+    },
+  },
+  {
+    name: 'process stock-events',
+    kind: 5,
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.destination.name': 'stock-events',
+      'messaging.destination.partition.id': '0',
+      'messaging.kafka.offset': 41,
+      'messaging.operation.name': 'process',
+      'messaging.operation.type': 'process',
+    },
+  },
+);
+
+/**
+ * .NET MassTransit over RabbitMQ, its `MassTransit` ActivitySource. Shape: MassTransit/MassTransit v8.5.8
+ * (commit c1e5caa9): src/MassTransit/Logging/Diagnostics/LogContextActivityExtensions.cs and DiagnosticHeaders.cs.
+ * The send activity (producer) is `{exchange} send` (Transports/BaseSendTransportContext.cs) with
+ * messaging.operation `send`, messaging.system `rabbitmq` and the exchange in messaging.destination.name; a
+ * published message's exchange is named after its type, `{namespace}:{type}`
+ * (RabbitMqTransport/RabbitMqMessageNameFormatter.cs); the routing key is set only when non-empty. The receive
+ * activity (consumer, child of the send through the MT-Activity-Id header) is `{queue} receive`
+ * (Transports/ReceivePipeDispatcher.cs) with messaging.operation `receive`, the queue in
+ * messaging.destination.name and messaging.masstransit.input_address, but no messaging.system. Its child
+ * `{queue} process` activity (operation `process`, consumer type) names neither system nor destination and is
+ * left out. Semconv: messaging attribute names of 1.24-1.26 (messaging.operation).
+ */
+const dotnetMassTransit = oneMessage(
+  700,
+  {
+    name: 'Acme.Contracts:OrderSubmitted send',
+    kind: 4,
+    attributes: {
+      'messaging.operation': 'send',
+      'messaging.system': 'rabbitmq',
+      'messaging.destination.name': 'Acme.Contracts:OrderSubmitted',
+      'messaging.masstransit.message_id': 'mt-1',
+      'messaging.masstransit.destination_address': 'rabbitmq://localhost/Acme.Contracts:OrderSubmitted',
+      'messaging.masstransit.message_types': 'urn:message:Acme.Contracts:OrderSubmitted',
+    },
+  },
+  {
+    name: 'order-submitted receive',
+    kind: 5,
+    attributes: {
+      'messaging.operation': 'receive',
+      'messaging.destination.name': 'order-submitted',
+      'messaging.masstransit.input_address': 'rabbitmq://localhost/order-submitted',
+      'messaging.message.id': 'mt-1',
+    },
+  },
+);
+
+/**
+ * Azure Service Bus, the .NET SDK (Azure.Messaging.ServiceBus) with its ActivitySource on. Shape:
+ * Azure/azure-sdk-for-net, sdk/core/Azure.Core/src/Shared/MessagingClientDiagnostics.cs (commit 0784e789):
+ * messaging.system `servicebus`, messaging.operation, server.address (the namespace's host) and
+ * messaging.destination.name (the entity path); az.namespace `Microsoft.ServiceBus` is the resource
+ * provider namespace the Service Bus scope factory passes (servicebus/.../Diagnostics/EntityScopeFactory.cs).
+ * Span names from DiagnosticProperty.cs: `Message` (producer, one per message, its context in the message's
+ * Diagnostic-Id/traceparent) and `ServiceBusProcessor.ProcessMessage` (consumer). A subscription receiver's
+ * entity path is `{topic}/Subscriptions/{subscription}` (EntityNameFormatter.FormatSubscriptionPath). The
+ * processor span is linked to the message span here; whether a given release links or parents it was not
+ * checked. Semconv: messaging attribute names of 1.24-1.26 (messaging.operation).
+ */
+const dotnetServiceBus = oneMessage(
+  600,
+  {
+    name: 'Message',
+    kind: 4,
+    attributes: {
+      'az.namespace': 'Microsoft.ServiceBus',
+      'messaging.system': 'servicebus',
+      'server.address': 'acme.servicebus.windows.net',
+      'messaging.destination.name': 'payments',
+    },
+  },
+  {
+    name: 'ServiceBusProcessor.ProcessMessage',
+    kind: 5,
+    attributes: {
+      'az.namespace': 'Microsoft.ServiceBus',
+      'messaging.system': 'servicebus',
+      'messaging.operation': 'process',
+      'server.address': 'acme.servicebus.windows.net',
+      'messaging.destination.name': 'payments/Subscriptions/fraud-check',
+      'messaging.servicebus.message.delivery_count': 1,
+    },
+  },
+);
+delete dotnetServiceBus[1].parentSpanId;
+dotnetServiceBus[1].traceId = newTraceId();
+dotnetServiceBus[1].links = [{ traceId: dotnetServiceBus[0].traceId, spanId: dotnetServiceBus[0].spanId }];
+
+/**
+ * Google Cloud Pub/Sub, the Go client library v2. Shape: googleapis/google-cloud-go, pubsub/v2/trace.go
+ * (commit 3cefa70f): `{topic} create` (producer) and `{subscription} subscribe` (consumer), both with
+ * messaging.system `gcp_pubsub`, gcp.project_id and messaging.destination.name, which names the topic on
+ * the create span and the subscription on the subscribe span; the subscribe span also carries
+ * messaging.batch.message_count, the ack id and messaging.gcp_pubsub.message.delivery_attempt when
+ * dead-lettering is on. The trace context travels in the message's `googclient_` attributes; the fixture
+ * makes the subscribe span a child of the create span.
+ */
+const goPubsub = oneMessage(
+  500,
+  {
+    name: 'shipments create',
+    kind: 4,
+    attributes: {
+      'messaging.system': 'gcp_pubsub',
+      'gcp.project_id': 'acme-prod',
+      'messaging.destination.name': 'shipments',
+      'messaging.message.id': 'ps-1',
+      'messaging.message.body.size': 42,
+    },
+  },
+  {
+    name: 'shipments-tracker subscribe',
+    kind: 5,
+    attributes: {
+      'messaging.system': 'gcp_pubsub',
+      'gcp.project_id': 'acme-prod',
+      'messaging.destination.name': 'shipments-tracker',
+      'messaging.message.id': 'ps-1',
+      'messaging.batch.message_count': 1,
+      'messaging.gcp_pubsub.message.ack_id': 'ack-1',
+      'messaging.gcp_pubsub.message.delivery_attempt': 1,
+      'messaging.gcp_pubsub.result': 'acked',
+    },
+  },
+);
 
 /**
  * Java agent 1.x (semconv ~1.10): messaging.destination, messaging.kafka.partition, no operation on sends.
@@ -268,6 +437,25 @@ beforeAll(async () => {
   expect(
     (
       await post(
+        Buffer.from(
+          foreignProtobuf({
+            'inventory-go': [goSarama[0]],
+            'stock-go': [goSarama[1]],
+            'orders-go': [goPubsub[0]],
+            'tracker-go': [goPubsub[1]],
+            'checkout-dotnet': [dotnetServiceBus[0]],
+            'fraud-dotnet': [dotnetServiceBus[1]],
+            'orders-masstransit': [dotnetMassTransit[0]],
+            'fulfil-masstransit': [dotnetMassTransit[1]],
+          }),
+        ),
+        'application/x-protobuf',
+      )
+    ).status,
+  ).toBe(200);
+  expect(
+    (
+      await post(
         foreignJson({ 'web-django': [celery[0]!], 'worker-celery': celery.slice(1) }),
         'application/json',
       )
@@ -313,6 +501,54 @@ describe('spans from other SDKs', () => {
       messages: 2,
       errors: 1,
     });
+  });
+
+  it('puts Go Sarama (otelsarama) on the flow graph: a child process span, no consumer group', async () => {
+    const graph = await get<FlowGraph>(routes.flows, 'from=1h');
+    const edges = graph.edges.filter((e) => e.id.includes('kafka:stock-events'));
+    expect(edges.map((e) => [e.id, e.messages, e.latencySamples])).toEqual([
+      ['destination:kafka:stock-events->service:stock-go', 1, 1],
+      ['service:inventory-go->destination:kafka:stock-events', 1, 1],
+    ]);
+    expect(graph.consumerGroups.filter((g) => g.destination === 'stock-events')).toEqual([]);
+  });
+
+  it('puts Go Pub/Sub on the flow graph: the topic published to, the subscription consumed from', async () => {
+    const graph = await get<FlowGraph>(routes.flows, 'from=1h');
+    const edges = graph.edges.filter((e) => e.id.includes('gcp_pubsub'));
+    // The subscribe span names the subscription, not the topic (pubsub/v2/trace.go), so the two are
+    // separate destinations; the subscription is also the consumer's group.
+    expect(edges.map((e) => [e.id, e.messages])).toEqual([
+      ['destination:gcp_pubsub:shipments-tracker->service:tracker-go#shipments-tracker', 1],
+      ['service:orders-go->destination:gcp_pubsub:shipments', 1],
+    ]);
+    expect(graph.consumerGroups.filter((g) => g.system === 'gcp_pubsub').map((g) => g.id)).toEqual([
+      'group:gcp_pubsub:shipments-tracker:shipments-tracker',
+    ]);
+  });
+
+  it('puts Azure Service Bus on the flow graph: topic, then subscription as consumer group', async () => {
+    const graph = await get<FlowGraph>(routes.flows, 'from=1h');
+    const edges = graph.edges.filter((e) => e.id.includes('servicebus'));
+    expect(edges.map((e) => [e.id, e.messages])).toEqual([
+      ['destination:servicebus:payments->service:fraud-dotnet#fraud-check', 1],
+      ['service:checkout-dotnet->destination:servicebus:payments', 1],
+    ]);
+    expect(graph.consumerGroups.filter((g) => g.system === 'servicebus').map((g) => g.id)).toEqual([
+      'group:servicebus:payments:fraud-check',
+    ]);
+  });
+
+  it('puts MassTransit on the flow graph: the message-type exchange, the receive queue', async () => {
+    const graph = await get<FlowGraph>(routes.flows, 'from=1h');
+    const edges = graph.edges.filter((e) => e.id.includes('masstransit'));
+    // MassTransit binds the `{namespace}:{type}` exchange to the queue's exchange, then the queue: the spans
+    // alone do not say so (the receive names only the queue), so the two are separate destinations until
+    // the broker's bindings (management API) draw the route.
+    expect(edges.map((e) => [e.id, e.messages])).toEqual([
+      ['destination:rabbitmq:order-submitted->service:fulfil-masstransit', 1],
+      ['service:orders-masstransit->destination:rabbitmq:Acme.Contracts:OrderSubmitted', 1],
+    ]);
   });
 
   it('derives a two-hop end-to-end pathway from a parent-child trace when no pathway data exists', async () => {

@@ -28,6 +28,8 @@ export const MESSAGING_SPAN_KEYS: readonly (readonly [string, boolean])[] = [
   // The Java agent's plain SQS DeleteMessage spans (messaging-span.ts, isJavaAgentSqsDelete).
   // The JetStream stream a NATS delivery came from (lib/model/jetstream-destination.ts).
   [NATS_STREAM_ATTRIBUTE, true],
+  // MassTransit's receive activity has no messaging.system; its input address names the transport.
+  ['messaging.masstransit.input_address', true],
   ['rpc.service', true],
   ['rpc.method', true],
   ['aws.sqs.queue.url', true],
@@ -35,6 +37,7 @@ export const MESSAGING_SPAN_KEYS: readonly (readonly [string, boolean])[] = [
   ['messaging.consumer.group.name', true],
   ['messaging.kafka.consumer.group', true],
   ['messaging.kafka.consumer_group', true],
+  ['messaging.servicebus.destination.subscription_name', true],
   ['messaging.message.id', false],
   ['messaging.message_id', false],
   ['messaging.message.conversation_id', false],

@@ -223,3 +223,99 @@ describe('toMessagingSpan: Signalbox, Celery and delivery details', () => {
     expect(row).toMatchObject({ system: 'aws_sqs', operationType: 'settle', destination: 'orders' });
   });
 });
+
+describe('toMessagingSpan: SDK-specific names', () => {
+  it('groups a Go Pub/Sub subscribe span by its subscription (cloud.google.com/go/pubsub/v2)', () => {
+    const subscribe = toMessagingSpan(
+      span({ 'messaging.system': 'gcp_pubsub', 'messaging.destination.name': 'shipments-tracker' }, 5),
+    );
+    expect(subscribe).toMatchObject({
+      operationType: 'process',
+      destination: 'shipments-tracker',
+      consumerGroup: 'shipments-tracker',
+    });
+    // An explicit group wins; a create (publish) span has none.
+    expect(
+      toMessagingSpan(
+        span(
+          {
+            'messaging.system': 'gcp_pubsub',
+            'messaging.destination.name': 'sub-a',
+            'messaging.consumer.group.name': 'group-a',
+          },
+          5,
+        ),
+      )?.consumerGroup,
+    ).toBe('group-a');
+    expect(
+      toMessagingSpan(
+        span({ 'messaging.system': 'gcp_pubsub', 'messaging.destination.name': 'shipments' }, 4),
+      )?.consumerGroup,
+    ).toBeNull();
+  });
+});
+
+describe('toMessagingSpan: Azure Service Bus entity paths', () => {
+  it('reads a topic subscription path as the topic, grouped by the subscription (Azure.Messaging.ServiceBus)', () => {
+    const processed = toMessagingSpan(
+      span(
+        {
+          'messaging.system': 'servicebus',
+          'messaging.operation': 'process',
+          'messaging.destination.name': 'orders/Subscriptions/audit',
+        },
+        5,
+      ),
+    );
+    expect(processed).toMatchObject({
+      destination: 'orders',
+      consumerGroup: 'audit',
+      operationType: 'process',
+    });
+    // A queue is its own name; the semconv subscription attribute is read as the group.
+    expect(
+      toMessagingSpan(
+        span(
+          {
+            'messaging.system': 'servicebus',
+            'messaging.destination.name': 'invoices',
+            'messaging.servicebus.destination.subscription_name': 'billing',
+          },
+          5,
+        ),
+      ),
+    ).toMatchObject({ destination: 'invoices', consumerGroup: 'billing' });
+  });
+});
+
+describe('toMessagingSpan: MassTransit', () => {
+  it('reads a MassTransit receive activity, which has no messaging.system, by its RabbitMQ input address', () => {
+    const receive = toMessagingSpan(
+      span(
+        {
+          'messaging.operation': 'receive',
+          'messaging.destination.name': 'order-submitted',
+          'messaging.masstransit.input_address': 'rabbitmq://localhost/order-submitted',
+        },
+        5,
+      ),
+    );
+    expect(receive).toMatchObject({
+      system: 'rabbitmq',
+      operationType: 'receive',
+      destination: 'order-submitted',
+    });
+    // Another transport's address is not guessed at.
+    expect(
+      toMessagingSpan(
+        span(
+          {
+            'messaging.operation': 'receive',
+            'messaging.masstransit.input_address': 'loopback://localhost/q',
+          },
+          5,
+        ),
+      ),
+    ).toBeNull();
+  });
+});

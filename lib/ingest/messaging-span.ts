@@ -96,6 +96,43 @@ function boundedInteger(attributes: Attributes, k1: string, k2?: string, k3?: st
   return n !== null && n >= 0 && n <= 1_000_000_000 ? n : null;
 }
 
+/**
+ * Google's Go Pub/Sub client (cloud.google.com/go/pubsub/v2, pubsub/v2/trace.go at commit 3cefa70f) names
+ * the subscription, not the topic, in a subscribe span's messaging.destination.name and sets no consumer
+ * group attribute. A subscription is what the conventions call a consumer group (semconv 1.27+,
+ * messaging.consumer.group.name), so a Pub/Sub delivery without a group is grouped by its subscription.
+ */
+function pubsubSubscription(system: string, opType: OperationType | null, destination: string | null) {
+  return system === 'gcp_pubsub' && (opType === 'receive' || opType === 'process') ? destination : null;
+}
+
+/**
+ * The Azure Service Bus SDK for .NET (Azure.Messaging.ServiceBus; Azure.Core's MessagingClientDiagnostics.cs,
+ * commit 0784e789) puts the receiver's entity path in messaging.destination.name, which for a topic
+ * subscription is `{topic}/Subscriptions/{subscription}` (EntityNameFormatter.FormatSubscriptionPath). The
+ * topic is the destination its senders name; the subscription is the consumer's group.
+ */
+const SERVICEBUS_SUBSCRIPTION_PATH = /^(.+)\/Subscriptions\/([^/]+)$/i;
+
+function serviceBusSubscription(system: string, destination: string | null) {
+  if (system !== 'servicebus' || destination === null) return null;
+  const m = SERVICEBUS_SUBSCRIPTION_PATH.exec(destination);
+  return m ? { topic: m[1]!, subscription: m[2]! } : null;
+}
+
+/**
+ * MassTransit (8.5.8, src/MassTransit/Logging/Diagnostics/LogContextActivityExtensions.cs) sets
+ * messaging.system on its send activities only: its `{queue} receive` consumer activity carries
+ * messaging.operation `receive`, the queue in messaging.destination.name and the endpoint's
+ * `messaging.masstransit.input_address` (`rabbitmq://host/vhost/queue`), whose scheme names the transport.
+ * Only RabbitMQ's schemes are read here.
+ */
+function massTransitSystem(attributes: Attributes): string | null {
+  const address = text(attributes, 'messaging.masstransit.input_address');
+  const scheme = address?.slice(0, address.indexOf('://')).toLowerCase();
+  return scheme === 'rabbitmq' || scheme === 'rabbitmqs' ? 'rabbitmq' : null;
+}
+
 /** Returns null for spans that are not messaging spans (no messaging.system, not Celery). */
 export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
   const a = span.attributes;
@@ -103,7 +140,8 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
   const system =
     text(a, 'messaging.system') ??
     (text(a, 'celery.action') ? 'celery' : null) ??
-    (javaAgentSqsSettle ? 'aws_sqs' : null);
+    (javaAgentSqsSettle ? 'aws_sqs' : null) ??
+    massTransitSystem(a);
   if (system === null) return null;
   const opType = javaAgentSqsSettle ? 'settle' : operationType(a, span.kind, span.name);
   // The template first: a span names its destination as its metrics do. Metrics carry
@@ -126,6 +164,8 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
       : system === 'nats'
         ? natsDestination(named, a)
         : named;
+  const sbSubscription = serviceBusSubscription(system, destination);
+  const resolvedDestination = sbSubscription?.topic ?? destination;
   return {
     traceId: span.traceId,
     spanId: span.spanId,
@@ -142,13 +182,17 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
     operationType: opType,
     // messaging.operation.name arrived in 1.27; before it the operation type was the name.
     operationName: text(a, 'messaging.operation.name', 'messaging.operation', 'celery.action') ?? opType,
-    destination,
-    consumerGroup: text(
-      a,
-      'messaging.consumer.group.name', // 1.27+
-      'messaging.kafka.consumer.group', // 1.17 - 1.26
-      'messaging.kafka.consumer_group', // before 1.17
-    ),
+    destination: resolvedDestination,
+    consumerGroup:
+      text(
+        a,
+        'messaging.consumer.group.name', // 1.27+
+        'messaging.kafka.consumer.group', // 1.17 - 1.26
+        'messaging.kafka.consumer_group', // before 1.17
+        'messaging.servicebus.destination.subscription_name', // semconv 1.24 - 1.26 (Azure Service Bus)
+      ) ??
+      sbSubscription?.subscription ??
+      pubsubSubscription(system, opType, destination),
     messageId: text(a, 'messaging.message.id', 'messaging.message_id'),
     conversationId: text(a, 'messaging.message.conversation_id', 'messaging.conversation_id'),
     batchMessageCount: boundedInteger(a, 'messaging.batch.message_count'),
@@ -174,7 +218,7 @@ export function toMessagingSpan(span: DecodedSpan): MessagingSpan | null {
       'messaging.header.signalbox_replay_id',
       'messaging.header.signalbox-replay-id',
     ),
-    deadLetter: isDeadLetter(a, opType, destination),
+    deadLetter: isDeadLetter(a, opType, resolvedDestination),
     links: span.links,
     attributes: span.rawAttributes ?? Buffer.from(JSON.stringify(a)),
   };
