@@ -45,7 +45,7 @@ function startServer(port: number, otlpPort: number, extra: Record<string, strin
 test('refuses to listen on every address without SIGNALBOX_AUTH=none', async () => {
   const { exited, output } = startServer(await freePort(), await freePort());
   expect(await exited).toBe(1);
-  expect(output()).toMatch(/Refusing to listen.*anyone who can reach.*Set SIGNALBOX_AUTH=none/s);
+  expect(output()).toMatch(/Refusing to listen.*anyone who can reach.*set SIGNALBOX_AUTH=none/s);
 });
 
 test('with SIGNALBOX_AUTH=none: ready, healthy, secure headers, clean exit on SIGTERM', async ({
