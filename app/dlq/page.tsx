@@ -96,7 +96,9 @@ async function QueueContent({
         // Keyed by the filter, not the scopes: the open message leaving the queue must not reset it.
         <ReplayPanel key={JSON.stringify(filter)} queueId={queueId} scopes={scopes} jobId={params.replay} />
       ) : null}
-      {selected ? <MessageDetail queueId={queueId} system={system} message={selected} canChange={canChange} /> : null}
+      {selected ? (
+        <MessageDetail queueId={queueId} system={system} message={selected} canChange={canChange} />
+      ) : null}
     </>
   );
 }

@@ -8,7 +8,6 @@ const TABLE = `CREATE TABLE IF NOT EXISTS audit_log (
   action VARCHAR NOT NULL, queue_id VARCHAR NOT NULL, job_id VARCHAR, detail VARCHAR NOT NULL,
   prev_hash VARCHAR NOT NULL, hash VARCHAR NOT NULL)`;
 
-
 function toEntry(r: Row): ChainedAuditEntry {
   return {
     seq: Number(r.seq),
@@ -66,7 +65,12 @@ export class DuckDbAuditLog implements AuditLog {
     for (const r of rows) {
       await this.append({
         atMs: Number(r.at_ms),
-        actor: { name: String(r.actor), subject: null, idp: 'unverified (typed before sign-in)', tokenId: null },
+        actor: {
+          name: String(r.actor),
+          subject: null,
+          idp: 'unverified (typed before sign-in)',
+          tokenId: null,
+        },
         action: String(r.action) as AuditEntry['action'],
         queueId: String(r.queue_id),
         jobId: str(r.job_id),
@@ -113,7 +117,7 @@ export class DuckDbAuditLog implements AuditLog {
   /** Pages through the log oldest first, so an export of any size holds one page in memory. */
   async *all(): AsyncIterable<ChainedAuditEntry> {
     const page = 1000;
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows = await this.db.rows('SELECT * FROM audit_log WHERE seq > $after ORDER BY seq LIMIT $page', {
         after,
         page,

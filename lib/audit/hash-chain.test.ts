@@ -27,7 +27,12 @@ const each = (rows: ChainedAuditEntry[]): AsyncIterable<ChainedAuditEntry> => ({
 describe('the audit hash chain', () => {
   it('verifies an untouched log and reports its head', async () => {
     const rows = chainOf(4);
-    expect(await verifyChain(each(rows))).toEqual({ ok: true, rows: 4, headHash: rows[3]!.hash, brokenAt: null });
+    expect(await verifyChain(each(rows))).toEqual({
+      ok: true,
+      rows: 4,
+      headHash: rows[3]!.hash,
+      brokenAt: null,
+    });
   });
 
   it('finds an edited field, a removed row and a re-hashed forgery', async () => {

@@ -25,7 +25,9 @@ function canonical(seq: number, prevHash: string, e: AuditEntry): string {
 }
 
 export function chainHash(seq: number, prevHash: string, entry: AuditEntry): string {
-  return createHash('sha256').update(canonical(seq, prevHash, entry)).digest('hex');
+  return createHash('sha256')
+    .update(canonical(seq, prevHash, entry))
+    .digest('hex');
 }
 
 export function chained(seq: number, prevHash: string, entry: AuditEntry): ChainedAuditEntry {
@@ -49,9 +51,12 @@ export async function verifyChain(rows: AsyncIterable<ChainedAuditEntry>): Promi
       headHash: prev,
       brokenAt: { seq: row.seq, reason },
     });
-    if (row.seq !== expectedSeq) return broken(`expected row ${expectedSeq} here: a row was removed or inserted`);
-    if (row.prevHash !== prev) return broken('its link does not match the row before: a row was removed or changed');
-    if (chainHash(row.seq, row.prevHash, row) !== row.hash) return broken('its content does not match its hash: the row was edited');
+    if (row.seq !== expectedSeq)
+      return broken(`expected row ${expectedSeq} here: a row was removed or inserted`);
+    if (row.prevHash !== prev)
+      return broken('its link does not match the row before: a row was removed or changed');
+    if (chainHash(row.seq, row.prevHash, row) !== row.hash)
+      return broken('its content does not match its hash: the row was edited');
     prev = row.hash;
     expectedSeq += 1;
     count += 1;

@@ -18,16 +18,27 @@ export interface CookieSpec {
   };
 }
 
-const spec = (base: string, config: Pick<OidcConfig, 'secureCookies'>, maxAgeSeconds: number): CookieSpec => ({
+const spec = (
+  base: string,
+  config: Pick<OidcConfig, 'secureCookies'>,
+  maxAgeSeconds: number,
+): CookieSpec => ({
   name: config.secureCookies ? `__Host-${base}` : base,
-  options: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/', maxAge: maxAgeSeconds },
+  options: {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config.secureCookies,
+    path: '/',
+    maxAge: maxAgeSeconds,
+  },
 });
 
 export const sessionCookie = (config: Pick<OidcConfig, 'secureCookies' | 'sessionMaxAgeMs'>) =>
   spec('signalbox-session', config, Math.floor(config.sessionMaxAgeMs / 1000));
 
 /** Holds the sign-in's state between leaving for the IdP and coming back. */
-export const signInCookie = (config: Pick<OidcConfig, 'secureCookies'>) => spec('signalbox-sign-in', config, 600);
+export const signInCookie = (config: Pick<OidcConfig, 'secureCookies'>) =>
+  spec('signalbox-sign-in', config, 600);
 
 /** A cookie's value from a Cookie header. */
 export function cookieValue(header: string | null, name: string): string | null {

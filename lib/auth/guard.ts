@@ -13,7 +13,11 @@ import { type Action, type Principal, authorize } from './principal';
  * dashboard's own origin. Throws AccessError (401, 403 or 503), which
  * errorResponse turns into the answer.
  */
-export async function authorizeRequest(request: Request, action: Action, resource?: Resource): Promise<Principal> {
+export async function authorizeRequest(
+  request: Request,
+  action: Action,
+  resource?: Resource,
+): Promise<Principal> {
   if (request.method !== 'GET' && request.method !== 'HEAD') requireSameOrigin(request);
   const principal = await requestPrincipal(request);
   if (principal?.kind === 'local' && (action === 'change' || action === 'administer')) {
@@ -22,7 +26,11 @@ export async function authorizeRequest(request: Request, action: Action, resourc
         'replay, delete and purge are disabled: set SIGNALBOX_OPERATOR_TOKEN on the dashboard to enable them',
         503,
       );
-    throw new AccessError('send the operator token as Authorization: Bearer <token>', 401, 'signalbox-operator');
+    throw new AccessError(
+      'send the operator token as Authorization: Bearer <token>',
+      401,
+      'signalbox-operator',
+    );
   }
   return authorize(principal, action, resource);
 }

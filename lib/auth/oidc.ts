@@ -95,7 +95,9 @@ export class OidcProvider {
     } catch (error) {
       // The IdP refused the code, or its answer failed a check (signature, nonce, issuer, audience).
       if (error instanceof client.ResponseBodyError || error instanceof client.AuthorizationResponseError)
-        throw new SignInError(`the identity provider refused the sign-in: ${error.error_description ?? error.error}`);
+        throw new SignInError(
+          `the identity provider refused the sign-in: ${error.error_description ?? error.error}`,
+        );
       if (error instanceof client.ClientError)
         throw new SignInError(`the identity provider's answer did not check out: ${error.message}`);
       throw error;

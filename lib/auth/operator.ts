@@ -46,7 +46,8 @@ export function operatorTokenPrincipal(request: Request, presented: string, toke
       'replay, delete and purge are disabled: set SIGNALBOX_OPERATOR_TOKEN on the dashboard to enable them',
       503,
     );
-  if (!tokensEqual(presented, token)) throw new AccessError('the operator token is not valid', 401, 'signalbox-operator');
+  if (!tokensEqual(presented, token))
+    throw new AccessError('the operator token is not valid', 401, 'signalbox-operator');
   const declared = (request.headers.get('x-signalbox-operator') ?? '')
     .replace(/[^\w .@-]/g, '')
     .trim()

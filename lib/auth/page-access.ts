@@ -26,5 +26,8 @@ export async function pageAccess(
 ): Promise<{ principal: Principal; denied: string | null }> {
   const principal = await pagePrincipal();
   if (!principal) redirect(`/auth/sign-in?returnTo=${encodeURIComponent(path)}`);
-  return { principal, denied: allows(principal, action, resource) ? null : denialReason(principal, action, resource) };
+  return {
+    principal,
+    denied: allows(principal, action, resource) ? null : denialReason(principal, action, resource),
+  };
 }

@@ -80,7 +80,8 @@ export function authorize(principal: Principal | null, action: Action, resource?
       'Sign in first (open /auth/sign-in in a browser), or send an API token as Authorization: Bearer <token>.',
       401,
     );
-  if (!allows(principal, action, resource)) throw new AccessError(denialReason(principal, action, resource), 403);
+  if (!allows(principal, action, resource))
+    throw new AccessError(denialReason(principal, action, resource), 403);
   return principal;
 }
 

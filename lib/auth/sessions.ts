@@ -42,7 +42,10 @@ export class Sessions {
    * started (its cookie), and is used once. Answers the new session's id (the
    * cookie value) and where to go next.
    */
-  async complete(callbackUrl: URL, browserState: string | null): Promise<{ sessionId: string; returnTo: string }> {
+  async complete(
+    callbackUrl: URL,
+    browserState: string | null,
+  ): Promise<{ sessionId: string; returnTo: string }> {
     const error = callbackUrl.searchParams.get('error');
     if (error)
       throw new SignInError(

@@ -20,7 +20,9 @@ describe('access control and where the dashboard listens', () => {
     ];
     for (const env of exposed) {
       expect(() => parseConfig(env)).toThrow(ConfigError);
-      expect(() => parseConfig(env)).toThrow(/anyone who can reach.*SIGNALBOX_AUTH=oidc.*set SIGNALBOX_AUTH=none/);
+      expect(() => parseConfig(env)).toThrow(
+        /anyone who can reach.*SIGNALBOX_AUTH=oidc.*set SIGNALBOX_AUTH=none/,
+      );
     }
     expect(() => parseConfig({ SIGNALBOX_OTLP_HOST: '0.0.0.0' })).toThrow(/SIGNALBOX_OTLP_HOST/);
   });
@@ -39,7 +41,9 @@ describe('access control and where the dashboard listens', () => {
   });
 
   it('takes oidc or none', () => {
-    expect(() => parseConfig({ SIGNALBOX_AUTH: 'ldap' })).toThrow(/SIGNALBOX_AUTH="ldap".*expected oidc.*or none/);
+    expect(() => parseConfig({ SIGNALBOX_AUTH: 'ldap' })).toThrow(
+      /SIGNALBOX_AUTH="ldap".*expected oidc.*or none/,
+    );
   });
 
   it('knows loopback addresses', () => {
@@ -93,8 +97,12 @@ describe('sign-in with OpenID Connect', () => {
     expect(() => parseConfig({ SIGNALBOX_AUTH: 'oidc' })).toThrow(
       /SIGNALBOX_OIDC_ISSUER.*required with SIGNALBOX_AUTH=oidc.*SIGNALBOX_OIDC_CLIENT_ID.*SIGNALBOX_PUBLIC_URL/,
     );
-    expect(() => parseConfig({ ...oidc, SIGNALBOX_OIDC_ISSUER: 'http://idp.example.com' })).toThrow(/use https/);
-    expect(() => parseConfig({ ...oidc, SIGNALBOX_OIDC_ISSUER: 'http://127.0.0.1:8180/realms/x' })).not.toThrow();
+    expect(() => parseConfig({ ...oidc, SIGNALBOX_OIDC_ISSUER: 'http://idp.example.com' })).toThrow(
+      /use https/,
+    );
+    expect(() =>
+      parseConfig({ ...oidc, SIGNALBOX_OIDC_ISSUER: 'http://127.0.0.1:8180/realms/x' }),
+    ).not.toThrow();
     expect(() => parseConfig({ ...oidc, SIGNALBOX_OIDC_ROLE_MAP: '{"a":"root"}' })).toThrow(
       /SIGNALBOX_OIDC_ROLE_MAP.*expected a JSON object/,
     );

@@ -81,11 +81,10 @@ const roleMapSchema = z.string().transform((text, ctx): Record<string, Grant[]> 
   return Object.fromEntries(
     Object.entries(parsed).map(([value, grants]) => [
       value,
-      (Array.isArray(grants) ? grants : [grants]).map(
-        (g): Grant =>
-          isRole(g)
-            ? { role: g, systems: null, destinations: null }
-            : { role: g.role, systems: g.systems ?? null, destinations: g.destinations ?? null },
+      (Array.isArray(grants) ? grants : [grants]).map((g): Grant =>
+        isRole(g)
+          ? { role: g, systems: null, destinations: null }
+          : { role: g.role, systems: g.systems ?? null, destinations: g.destinations ?? null },
       ),
     ]),
   );
@@ -108,19 +107,25 @@ export const authSection = section(
       SIGNALBOX_OIDC_ROLE_MAP: roleMapSchema.optional(),
       SIGNALBOX_OIDC_PROVIDER_NAME: z.string().trim().min(1).optional(),
       SIGNALBOX_SESSION_HOURS: int(1, 24 * 30, 8),
-      SIGNALBOX_SESSION_CHECK_SECONDS: int(10, 3600, 60),
+      SIGNALBOX_SESSION_CHECK_SECONDS: int(5, 3600, 60),
     })
     .superRefine((d, ctx) => {
       if (d.SIGNALBOX_AUTH !== 'oidc') return;
-      for (const key of ['SIGNALBOX_OIDC_ISSUER', 'SIGNALBOX_OIDC_CLIENT_ID', 'SIGNALBOX_PUBLIC_URL'] as const) {
-        if (!d[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required with SIGNALBOX_AUTH=oidc' });
+      for (const key of [
+        'SIGNALBOX_OIDC_ISSUER',
+        'SIGNALBOX_OIDC_CLIENT_ID',
+        'SIGNALBOX_PUBLIC_URL',
+      ] as const) {
+        if (!d[key])
+          ctx.addIssue({ code: 'custom', path: [key], message: 'required with SIGNALBOX_AUTH=oidc' });
       }
       const issuer = d.SIGNALBOX_OIDC_ISSUER ? new URL(d.SIGNALBOX_OIDC_ISSUER) : null;
       if (issuer?.protocol === 'http:' && !isLoopback(issuer.hostname)) {
         ctx.addIssue({
           code: 'custom',
           path: ['SIGNALBOX_OIDC_ISSUER'],
-          message: 'use https: tokens must not cross a network in clear text (http is allowed on loopback only)',
+          message:
+            'use https: tokens must not cross a network in clear text (http is allowed on loopback only)',
         });
       }
     }),

@@ -11,7 +11,12 @@ import { type DlqMessageView, messageView } from './message-view';
 import { parseQueueId, queueId } from './queue-id';
 import { QueueTurns } from './queue-turns';
 import type { ReplayItem, ReplayJob, ReplaySelection, ReplayStore } from './replay-store';
-import { type Actor, type AuditEntry, type ChainedAuditEntry, SIGNALBOX_ACTOR } from '@/lib/audit/audit-entry';
+import {
+  type Actor,
+  type AuditEntry,
+  type ChainedAuditEntry,
+  SIGNALBOX_ACTOR,
+} from '@/lib/audit/audit-entry';
 import { runReplayJob } from './runner';
 
 /** The request could not be understood (400/422). */

@@ -27,14 +27,18 @@ export async function POST(request: Request): Promise<Response> {
     const principal = await authorizeRequest(request, 'administer');
     const body = await parseBody(request, createTokenBody);
     const now = Date.now();
-    const { token, secret } = await (await apiTokens()).issue({
+    const { token, secret } = await (
+      await apiTokens()
+    ).issue({
       name: body.name,
       grant: { role: body.role, systems: body.systems ?? null, destinations: body.destinations ?? null },
       createdBy: principal.name,
       expiresAtMs: now + body.expiresInDays * 86_400_000,
       nowMs: now,
     });
-    await (await getAuditLog()).append({
+    await (
+      await getAuditLog()
+    ).append({
       atMs: now,
       actor: actorOf(principal),
       action: 'token-create',

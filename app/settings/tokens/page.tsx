@@ -8,7 +8,8 @@ import { getSignIn } from '@/lib/runtime';
 export const metadata: Metadata = { title: 'API tokens' };
 export const dynamic = 'force-dynamic';
 
-const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' '));
+const when = (ms: number | null) =>
+  ms === null ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
 /** Admins create, list and revoke the API tokens automation uses. */
 export default async function TokensPage() {

@@ -19,7 +19,9 @@ export async function DELETE(
     const now = Date.now();
     const token = await (await apiTokens()).revoke(id, principal.name, now);
     if (!token) throw new NotFoundError(`there is no API token ${id}`);
-    await (await getAuditLog()).append({
+    await (
+      await getAuditLog()
+    ).append({
       atMs: now,
       actor: actorOf(principal),
       action: 'token-revoke',
