@@ -15,7 +15,7 @@ import { JetStreamDlqAdapter } from '@/lib/brokers/nats/dlq';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService } from './service';
-import { replayToEnd, tempDuckDb, waitFor } from './testing/support';
+import { replayToEnd, tempDuckDb, testActor, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, testTracer } from './testing/telemetry';
 import { unmasked } from '@/lib/masking/testing';
 
@@ -167,7 +167,7 @@ describe.skipIf(gate.skip)('DLQ of JetStream failure advisories (real server, re
   });
 
   it('dry run: every failed message would go back to its subject, with the header diff; nothing changes', async () => {
-    const dry = await service.replay(id, { all: true, dryRun: true }, 'test');
+    const dry = await service.replay(id, { all: true, dryRun: true }, testActor('test'));
     expect(dry).toMatchObject({
       dryRun: true,
       messages: 3,
@@ -236,7 +236,7 @@ describe.skipIf(gate.skip)('DLQ of JetStream failure advisories (real server, re
 
     const workBefore = await jsm.streams.info(workStream);
     for (const target of [undefined, subject]) {
-      const dry = await service.replay(id, { all: true, dryRun: true, target }, 'bob');
+      const dry = await service.replay(id, { all: true, dryRun: true, target }, testActor('bob'));
       expect(dry).toMatchObject({ messages: 0, skipped: 1 });
       const result = await replayToEnd(service, id, { all: true, target }, 'bob');
       expect(result).toMatchObject({ status: 'done', counts: { replayed: 0, skipped: 1 } });
@@ -245,7 +245,7 @@ describe.skipIf(gate.skip)('DLQ of JetStream failure advisories (real server, re
     expect(await deadLetters()).toBe(1);
     expect((await jsm.streams.info(workStream)).state.last_seq).toBe(workBefore.state.last_seq);
 
-    await service.deleteMessage(id, view?.id ?? '', 'carol');
+    await service.deleteMessage(id, view?.id ?? '', testActor('carol'));
     expect(await deadLetters()).toBe(0);
   });
 });
