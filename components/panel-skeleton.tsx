@@ -1,7 +1,8 @@
 /** A panel's placeholder while its data loads (Suspense fallback). */
 export function PanelSkeleton({ height, label }: { height: number; label: string }) {
   return (
-    <div aria-busy="true" aria-label={label}>
+    // role=status: a label on a plain div is not announced (and axe flags it).
+    <div role="status" aria-busy="true" aria-label={label}>
       <div className="skeleton" style={{ height: 18, width: '30%' }} />
       <div className="skeleton" style={{ height, marginTop: 12 }} />
     </div>

@@ -1,7 +1,7 @@
 import { Forbidden } from '@/components/layout/forbidden';
 import { dlqResource } from '@/lib/auth/guard';
 import { pageAccess } from '@/lib/auth/page-access';
-import { allows, denialReason } from '@/lib/auth/principal';
+import { allows, denialReason, offers } from '@/lib/auth/principal';
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { ArchivePanel } from '@/components/dlq/archive-panel';
@@ -144,7 +144,7 @@ export default async function DlqPage({ searchParams }: { searchParams: SearchPa
   if (denied) return <Forbidden title="Dead letters" reason={denied} />;
   const resource = queueId ? dlqResource(queueId) : undefined;
   const canRead = resource ? allows(principal, 'read', resource) : false;
-  const canChange = resource ? allows(principal, 'change', resource) : false;
+  const canChange = resource ? offers(principal, 'change', resource) : false;
   const readable = (id: string) => allows(principal, 'read', dlqResource(id));
   let filter: DlqFilter = {};
   let filterError: string | null = null;

@@ -89,3 +89,11 @@ export function authorize(principal: Principal | null, action: Action, resource?
 export function actorOf(principal: Principal): Actor {
   return { name: principal.name, subject: principal.subject, idp: principal.idp, tokenId: principal.tokenId };
 }
+
+/**
+ * Whether a page offers the controls of an action (the Replay panel, Delete):
+ * when the principal may do it there, and without sign-in always, where the
+ * operator token is asked for on first use and checked by the server.
+ */
+export const offers = (principal: Principal, action: Action, resource?: Resource): boolean =>
+  principal.kind === 'local' || allows(principal, action, resource);

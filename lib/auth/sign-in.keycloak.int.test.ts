@@ -59,6 +59,7 @@ const RULES: Record<string, Partial<Record<Method, Rule>>> = {
   'api/journeys': { GET: 'view' },
   'api/lag': { GET: 'view' },
   'api/lag/history': { GET: 'view' },
+  'api/me': { GET: 'public' },
   'api/latency': { GET: 'view' },
   'api/latency/series': { GET: 'view' },
   'api/ready': { GET: 'public' },
