@@ -3,19 +3,17 @@ import { type Consumer, Kafka, type KafkaMessage, logLevel, type Producer } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService } from './service';
+import type { DlqService } from './service';
+import { openDlqService } from './testing/dlq-service';
 import {
   expectDryRunOfTwo,
   KAFKA_SETTINGS,
   refailedCopy,
   replayToEnd,
-  tempDuckDb,
   unique,
   waitFor,
 } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
-import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('kafka');
 
@@ -30,8 +28,8 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
   const telemetry = testTracer();
   let producer: Producer;
   let consumer: Consumer;
-  let db: Awaited<ReturnType<typeof tempDuckDb>>;
   let service: DlqService;
+  let closeService: () => Promise<void>;
   let fixed = false;
   const processed: KafkaMessage[] = [];
 
@@ -64,14 +62,9 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
         }
       },
     });
-    db = await tempDuckDb();
-    const store = await DuckDbReplayStore.create(db.connection);
-    service = new DlqService([new KafkaDlqAdapter(KAFKA_SETTINGS)], store, {
-      masker: unmasked,
-      maxReplays: 1,
-      browseLimit: 1000,
+    ({ service, close: closeService } = await openDlqService([new KafkaDlqAdapter(KAFKA_SETTINGS)], {
       tracer: telemetry.tracer,
-    });
+    }));
   });
 
   afterAll(async () => {
@@ -81,8 +74,7 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
     await admin.connect();
     await admin.deleteTopics({ topics: [topic, dlt] }).catch(() => undefined);
     await admin.disconnect();
-    await service?.close();
-    db?.close();
+    await closeService?.();
     await telemetry.shutdown();
   });
 

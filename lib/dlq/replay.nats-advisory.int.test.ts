@@ -13,11 +13,10 @@ import { REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JetStreamDlqAdapter } from '@/lib/brokers/nats/dlq';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService } from './service';
-import { replayToEnd, tempDuckDb, waitFor } from './testing/support';
+import type { DlqService } from './service';
+import { openDlqService } from './testing/dlq-service';
+import { replayToEnd, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, testTracer } from './testing/telemetry';
-import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('nats');
 
@@ -41,8 +40,8 @@ describe.skipIf(gate.skip)('DLQ of JetStream failure advisories (real server, re
   let jsm: JetStreamManager;
   let js: JetStreamClient;
   let messages: ConsumerMessages;
-  let db: Awaited<ReturnType<typeof tempDuckDb>>;
   let service: DlqService;
+  let closeService: () => Promise<void>;
   let fixed = false;
   const processed: JsMsg[] = [];
   /** Stream sequence in the work stream of each order published, by order id. */
@@ -75,22 +74,17 @@ describe.skipIf(gate.skip)('DLQ of JetStream failure advisories (real server, re
         else m.nak();
       }
     })();
-    db = await tempDuckDb();
-    const store = await DuckDbReplayStore.create(db.connection);
-    service = new DlqService([new JetStreamDlqAdapter(settings)], store, {
-      masker: unmasked,
+    ({ service, close: closeService } = await openDlqService([new JetStreamDlqAdapter(settings)], {
       maxReplays: 3,
-      browseLimit: 1000,
       tracer: telemetry.tracer,
-    });
+    }));
   });
 
   afterAll(async () => {
     messages?.stop();
     for (const name of [workStream, dlqStream]) await jsm?.streams.delete(name).catch(() => undefined);
     await nc?.close();
-    await service?.close();
-    db?.close();
+    await closeService?.();
     await telemetry.shutdown();
   });
 

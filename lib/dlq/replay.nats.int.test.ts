@@ -15,11 +15,10 @@ import { DlqBrokerError } from '@/lib/brokers/dlq-types';
 import { JetStreamDlqAdapter } from '@/lib/brokers/nats/dlq';
 import { replayId } from '@/lib/brokers/replay-id';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService } from './service';
-import { expectDryRunOfTwo, refailedCopy, replayToEnd, tempDuckDb, waitFor } from './testing/support';
+import type { DlqService } from './service';
+import { openDlqService } from './testing/dlq-service';
+import { expectDryRunOfTwo, refailedCopy, replayToEnd, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
-import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('nats');
 
@@ -38,8 +37,8 @@ describe.skipIf(gate.skip)('DLQ replay on NATS JetStream (real server, real Duck
   let jsm: JetStreamManager;
   let js: JetStreamClient;
   let messages: ConsumerMessages;
-  let db: Awaited<ReturnType<typeof tempDuckDb>>;
   let service: DlqService;
+  let closeService: () => Promise<void>;
   let fixed = false;
   const processed: JsMsg[] = [];
 
@@ -75,14 +74,9 @@ describe.skipIf(gate.skip)('DLQ replay on NATS JetStream (real server, real Duck
         }
       }
     })();
-    db = await tempDuckDb();
-    const store = await DuckDbReplayStore.create(db.connection);
-    service = new DlqService([new JetStreamDlqAdapter(settings)], store, {
-      masker: unmasked,
-      maxReplays: 1,
-      browseLimit: 1000,
+    ({ service, close: closeService } = await openDlqService([new JetStreamDlqAdapter(settings)], {
       tracer: telemetry.tracer,
-    });
+    }));
   });
 
   afterAll(async () => {
@@ -90,8 +84,7 @@ describe.skipIf(gate.skip)('DLQ replay on NATS JetStream (real server, real Duck
     for (const name of [stream, dlqStream, copiesStream])
       await jsm?.streams.delete(name).catch(() => undefined);
     await nc?.close();
-    await service?.close();
-    db?.close();
+    await closeService?.();
     await telemetry.shutdown();
   });
 

@@ -3,19 +3,10 @@ import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } fro
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService } from './service';
-import {
-  RABBIT_URL,
-  rabbitSettings,
-  refailedCopy,
-  replayToEnd,
-  tempDuckDb,
-  unique,
-  waitFor,
-} from './testing/support';
+import type { DlqService } from './service';
+import { openDlqService } from './testing/dlq-service';
+import { RABBIT_URL, rabbitSettings, refailedCopy, replayToEnd, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
-import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('rabbitmq');
 
@@ -26,8 +17,8 @@ describe.skipIf(gate.skip)('DLQ replay on RabbitMQ (real broker, real DuckDB fil
   const telemetry = testTracer();
   let connection: ChannelModel;
   let channel: ConfirmChannel;
-  let db: Awaited<ReturnType<typeof tempDuckDb>>;
   let service: DlqService;
+  let closeService: () => Promise<void>;
   let fixed = false;
   const processed: ConsumeMessage[] = [];
 
@@ -51,22 +42,17 @@ describe.skipIf(gate.skip)('DLQ replay on RabbitMQ (real broker, real DuckDB fil
         channel.ack(msg);
       })();
     });
-    db = await tempDuckDb();
-    const store = await DuckDbReplayStore.create(db.connection);
-    service = new DlqService([new RabbitMqDlqAdapter(rabbitSettings([queue]))], store, {
-      masker: unmasked,
-      maxReplays: 1,
-      browseLimit: 1000,
-      tracer: telemetry.tracer,
-    });
+    ({ service, close: closeService } = await openDlqService(
+      [new RabbitMqDlqAdapter(rabbitSettings([queue]))],
+      { tracer: telemetry.tracer },
+    ));
   });
 
   afterAll(async () => {
     await channel?.deleteQueue(queue).catch(() => undefined);
     await channel?.deleteQueue(dlq).catch(() => undefined);
     await connection?.close();
-    await service?.close();
-    db?.close();
+    await closeService?.();
     await telemetry.shutdown();
   });
 

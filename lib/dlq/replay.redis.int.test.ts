@@ -3,11 +3,10 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStreamsDlqAdapter } from '@/lib/brokers/redis/dlq';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService } from './service';
-import { expectDryRunOfTwo, refailedCopy, replayToEnd, tempDuckDb, unique, waitFor } from './testing/support';
+import type { DlqService } from './service';
+import { openDlqService } from './testing/dlq-service';
+import { expectDryRunOfTwo, refailedCopy, replayToEnd, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
-import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('redis');
 
@@ -32,9 +31,9 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
   const redis = new Redis(url, { lazyConnect: true });
   // XREADGROUP BLOCK holds its connection: the consumer reads on its own.
   const reader = new Redis(url, { lazyConnect: true });
-  let db: Awaited<ReturnType<typeof tempDuckDb>>;
   let adapter: RedisStreamsDlqAdapter;
   let service: DlqService;
+  let closeService: () => Promise<void>;
   let fixed = false;
   let running = true;
   let consumer: Promise<void> = Promise.resolve();
@@ -77,15 +76,8 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
     await redis.xgroup('CREATE', stream, 'notifier', '$', 'MKSTREAM');
     await redis.xadd(parked, '*', 'note', 'kept aside by hand');
     consumer = consume();
-    db = await tempDuckDb();
-    const store = await DuckDbReplayStore.create(db.connection);
     adapter = new RedisStreamsDlqAdapter({ url, tls: null }, [parked]);
-    service = new DlqService([adapter], store, {
-      masker: unmasked,
-      maxReplays: 1,
-      browseLimit: 1000,
-      tracer: telemetry.tracer,
-    });
+    ({ service, close: closeService } = await openDlqService([adapter], { tracer: telemetry.tracer }));
   });
 
   afterAll(async () => {
@@ -94,8 +86,7 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
     await redis.del(stream, dlq, parked).catch(() => undefined);
     redis.disconnect();
     reader.disconnect();
-    await service?.close();
-    db?.close();
+    await closeService?.();
     await telemetry.shutdown();
   });
 

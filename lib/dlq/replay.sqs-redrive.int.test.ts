@@ -3,12 +3,11 @@ import { deadLetterSqs, REPLAY_HEADERS } from '@signalbox/instrumentation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqsDlqAdapter } from '@/lib/brokers/sqs/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService } from './service';
+import type { DlqService } from './service';
 import { SQS_CREDENTIALS, SQS_ENDPOINT, SQS_REGION, sqsTestQueues } from './testing/sqs';
-import { replayToEnd, tempDuckDb, unique, waitFor } from './testing/support';
+import { openDlqService } from './testing/dlq-service';
+import { replayToEnd, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
-import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('sqs');
 
@@ -25,8 +24,8 @@ describe.skipIf(gate.skip)('DLQ replay on SQS: redrive policies and FIFO queues 
   const orders = `${prefix}orders.fifo`;
   const ordersDlq = `${prefix}orders-dlq.fifo`;
   const telemetry = testTracer();
-  let db: Awaited<ReturnType<typeof tempDuckDb>>;
   let service: DlqService;
+  let closeService: () => Promise<void>;
 
   const redriveTo = async (dlq: string) =>
     JSON.stringify({ deadLetterTargetArn: await sqs.arn(dlq), maxReceiveCount: 1 });
@@ -38,25 +37,17 @@ describe.skipIf(gate.skip)('DLQ replay on SQS: redrive policies and FIFO queues 
     await sqs.create(billing, { RedrivePolicy: await redriveTo(billingParking) });
     await sqs.create(orders, { FifoQueue: 'true' });
     await sqs.create(ordersDlq, { FifoQueue: 'true' });
-    db = await tempDuckDb();
-    const store = await DuckDbReplayStore.create(db.connection);
     const adapter = new SqsDlqAdapter(
       { endpoint: SQS_ENDPOINT, region: SQS_REGION, queueNamePrefix: prefix },
       [],
       { credentials: SQS_CREDENTIALS },
     );
-    service = new DlqService([adapter], store, {
-      masker: unmasked,
-      maxReplays: 1,
-      browseLimit: 1000,
-      tracer: telemetry.tracer,
-    });
+    ({ service, close: closeService } = await openDlqService([adapter], { tracer: telemetry.tracer }));
   });
 
   afterAll(async () => {
     await sqs.removeAll();
-    await service?.close();
-    db?.close();
+    await closeService?.();
     await telemetry.shutdown();
   });
 

@@ -9,12 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayId } from '@/lib/brokers/replay-id';
 import { SqsDlqAdapter } from '@/lib/brokers/sqs/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService } from './service';
+import type { DlqService } from './service';
 import { SQS_CREDENTIALS, SQS_ENDPOINT, SQS_REGION, sqsTestQueues } from './testing/sqs';
-import { expectDryRunOfTwo, refailedCopy, replayToEnd, tempDuckDb, unique, waitFor } from './testing/support';
+import { openDlqService } from './testing/dlq-service';
+import { expectDryRunOfTwo, refailedCopy, replayToEnd, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
-import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('sqs');
 
@@ -28,9 +27,9 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
   const parked = `${prefix}parked`;
   const id = `aws_sqs:${dlq}`;
   const telemetry = testTracer();
-  let db: Awaited<ReturnType<typeof tempDuckDb>>;
   let adapter: SqsDlqAdapter;
   let service: DlqService;
+  let closeService: () => Promise<void>;
   let fixed = false;
   let running = true;
   let consumer: Promise<void> = Promise.resolve();
@@ -65,27 +64,19 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
     await sqs.create(dlq);
     await sqs.create(parked);
     consumer = consume();
-    db = await tempDuckDb();
-    const store = await DuckDbReplayStore.create(db.connection);
     adapter = new SqsDlqAdapter(
       { endpoint: SQS_ENDPOINT, region: SQS_REGION, queueNamePrefix: prefix },
       [parked],
       { credentials: SQS_CREDENTIALS },
     );
-    service = new DlqService([adapter], store, {
-      masker: unmasked,
-      maxReplays: 1,
-      browseLimit: 1000,
-      tracer: telemetry.tracer,
-    });
+    ({ service, close: closeService } = await openDlqService([adapter], { tracer: telemetry.tracer }));
   });
 
   afterAll(async () => {
     running = false;
     await consumer.catch(() => undefined);
     await sqs.removeAll();
-    await service?.close();
-    db?.close();
+    await closeService?.();
     await telemetry.shutdown();
   });
 
