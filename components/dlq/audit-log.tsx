@@ -1,4 +1,5 @@
 import type { AuditEntry, ReplayJob } from '@/lib/dlq/replay-store';
+import { DataTable } from '@/components/data-table';
 
 /** Who replayed, deleted or purged what, and when; and the latest replay jobs with their outcome. */
 export function AuditLog({ entries, jobs }: { entries: AuditEntry[]; jobs: ReplayJob[] }) {
@@ -9,65 +10,39 @@ export function AuditLog({ entries, jobs }: { entries: AuditEntry[]; jobs: Repla
         <p className="muted">Nothing replayed, deleted or purged yet.</p>
       ) : null}
       {jobs.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table">
-            <caption>Latest replay jobs</caption>
-            <thead>
-              <tr>
-                <th scope="col">Job</th>
-                <th scope="col">Queue</th>
-                <th scope="col">By</th>
-                <th scope="col">Started</th>
-                <th scope="col">Status</th>
-                <th scope="col">Messages</th>
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.map((j) => (
-                <tr key={j.id}>
-                  <td className="mono">
-                    <a href={`/api/replays/${j.id}`}>{j.id.slice(0, 8)}</a>
-                  </td>
-                  <td>{j.queueId}</td>
-                  <td>{j.actor}</td>
-                  <td className="mono">{new Date(j.createdAtMs).toISOString()}</td>
-                  <td>
-                    {j.status}
-                    {j.error ? `: ${j.error}` : ''}
-                  </td>
-                  <td className="num">{j.expected}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Latest replay jobs"
+          columns={['Job', 'Queue', 'By', 'Started', 'Status', 'Messages']}
+        >
+          {jobs.map((j) => (
+            <tr key={j.id}>
+              <td className="mono">
+                <a href={`/api/replays/${j.id}`}>{j.id.slice(0, 8)}</a>
+              </td>
+              <td>{j.queueId}</td>
+              <td>{j.actor}</td>
+              <td className="mono">{new Date(j.createdAtMs).toISOString()}</td>
+              <td>
+                {j.status}
+                {j.error ? `: ${j.error}` : ''}
+              </td>
+              <td className="num">{j.expected}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {entries.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table">
-            <caption>Audit log</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Queue</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e, i) => (
-                <tr key={`${e.atMs}-${i}`}>
-                  <td className="mono">{new Date(e.atMs).toISOString()}</td>
-                  <td>{e.actor}</td>
-                  <td>{e.action}</td>
-                  <td>{e.queueId}</td>
-                  <td className="mono dlq-wrap">{JSON.stringify(e.detail).slice(0, 300)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Audit log" columns={['When', 'Who', 'What', 'Queue', 'Details']}>
+          {entries.map((e, i) => (
+            <tr key={`${e.atMs}-${i}`}>
+              <td className="mono">{new Date(e.atMs).toISOString()}</td>
+              <td>{e.actor}</td>
+              <td>{e.action}</td>
+              <td>{e.queueId}</td>
+              <td className="mono dlq-wrap">{JSON.stringify(e.detail).slice(0, 300)}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );
