@@ -143,17 +143,12 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
       () => (replayedHere().length === 2 ? replayedHere() : undefined),
       'replayed orders',
     );
-    const spans = telemetry.spans().filter((s) => s.name === `send ${topic}`);
-    expect(spans).toHaveLength(2);
+    expect(telemetry.spans().filter((s) => s.name === `send ${topic}`)).toHaveLength(2);
     for (const message of replayed) {
       const headers = message.headers ?? {};
       expect(String(headers[REPLAY_HEADERS.count])).toBe('1');
       expect(headers['signalbox-dlq-error-type']).toBeUndefined();
-      const traceparent = String(headers.traceparent);
-      const traceId = traceparent.split('-')[1];
-      expect(traceId).not.toBe(ORIGINAL_TRACE);
-      const span = spans.find((s) => s.spanContext().traceId === traceId);
-      expect(span?.links.map((l) => l.context.traceId)).toEqual([ORIGINAL_TRACE]);
+      telemetry.expectReplayLinkedToOriginal(headers.traceparent, topic);
       expect(done.items.map((i) => i.replayId)).toContain(String(headers[REPLAY_HEADERS.id]));
     }
     // Replayed records stay in the topic (Kafka cannot delete one) but are no longer shown as pending.

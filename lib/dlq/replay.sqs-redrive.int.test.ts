@@ -51,15 +51,6 @@ describe.skipIf(gate.skip)('DLQ replay on SQS: redrive policies and FIFO queues 
     await telemetry.shutdown();
   });
 
-  const linkedToOriginal = (traceparent: string | undefined, target: string) => {
-    const traceId = String(traceparent).split('-')[1];
-    expect(traceId).not.toBe(ORIGINAL_TRACE);
-    const span = telemetry
-      .spans()
-      .find((s) => s.name === `send ${target}` && s.spanContext().traceId === traceId);
-    expect(span?.links.map((l) => l.context.traceId)).toEqual([ORIGINAL_TRACE]);
-  };
-
   it('finds the queues a RedrivePolicy names (that source wins over the name) and FIFO DLQs by name', async () => {
     const { queues } = await service.queues();
     expect(queues).toEqual([
@@ -113,7 +104,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS: redrive policies and FIFO queues 
     expect(copy?.Body).toBe('{"invoice":1}');
     expect(copy?.Attributes?.DeadLetterQueueSourceArn).toBeUndefined();
     expect(copy?.MessageAttributes?.[REPLAY_HEADERS.id]).toBeDefined();
-    linkedToOriginal(copy?.MessageAttributes?.traceparent?.StringValue, invoices);
+    telemetry.expectReplayLinkedToOriginal(copy?.MessageAttributes?.traceparent?.StringValue, invoices);
   });
 
   it('replays into a FIFO queue in the original message group, even within the deduplication window', async () => {
@@ -152,6 +143,6 @@ describe.skipIf(gate.skip)('DLQ replay on SQS: redrive policies and FIFO queues 
     expect(copy?.Attributes?.MessageDeduplicationId).toBe(
       copy?.MessageAttributes?.[REPLAY_HEADERS.id]?.StringValue,
     );
-    linkedToOriginal(copy?.MessageAttributes?.traceparent?.StringValue, orders);
+    telemetry.expectReplayLinkedToOriginal(copy?.MessageAttributes?.traceparent?.StringValue, orders);
   });
 });

@@ -93,14 +93,6 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
       }),
     );
   const replayedHere = () => processed.filter((m) => m.MessageAttributes?.[REPLAY_HEADERS.id] !== undefined);
-  const linkedToOriginal = (traceparent: string | undefined, target: string) => {
-    const traceId = String(traceparent).split('-')[1];
-    expect(traceId).not.toBe(ORIGINAL_TRACE);
-    const span = telemetry
-      .spans()
-      .find((s) => s.name === `send ${target}` && s.spanContext().traceId === traceId);
-    expect(span?.links.map((l) => l.context.traceId)).toEqual([ORIGINAL_TRACE]);
-  };
 
   it('finds DLQs by name and by configuration', async () => {
     const { queues } = await service.queues();
@@ -167,7 +159,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
       expect(a.tenant).toEqual({ DataType: 'String', StringValue: 'acme' });
       expect(a[REPLAY_HEADERS.count]?.StringValue).toBe('1');
       expect(done.items.map((i) => i.replayId)).toContain(a[REPLAY_HEADERS.id]?.StringValue);
-      linkedToOriginal(a.traceparent?.StringValue, queue);
+      telemetry.expectReplayLinkedToOriginal(a.traceparent?.StringValue, queue);
     }
   });
 
@@ -242,7 +234,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
     expect(Object.keys(copy.MessageAttributes ?? {})).toHaveLength(9);
     const carrier = sqsAttributesCarrier(copy.MessageAttributes);
     expect(carrier.get(REPLAY_HEADERS.count)).toBe('1');
-    linkedToOriginal(carrier.get('traceparent'), queue);
+    telemetry.expectReplayLinkedToOriginal(carrier.get('traceparent'), queue);
 
     // A message with 10 attributes of its own: the dead letter carries no Signalbox set, and its copy
     // has no room for the replay markers. The job fails with the reason; the message stays.
