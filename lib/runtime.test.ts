@@ -29,6 +29,8 @@ describe('startRuntime', () => {
     const { startRuntime } = await import('./runtime');
     await startRuntime();
     expect(exit).toHaveBeenCalledWith(1);
-    expect(String(printed.mock.calls[0]?.[0])).toMatch(/0\.0\.0\.0.*Set SIGNALBOX_AUTH=none/);
+    expect(String(printed.mock.calls[0]?.[0])).toMatch(
+      /0\.0\.0\.0.*SIGNALBOX_AUTH=oidc.*set SIGNALBOX_AUTH=none/,
+    );
   }, 60_000);
 });

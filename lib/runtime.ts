@@ -3,6 +3,11 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FlowSources } from '@/lib/analytics/flows';
 import { rabbitTopology } from '@/lib/brokers/rabbitmq/topology-cache';
 import { type SignalboxConfig, loadConfig } from '@/lib/config';
+import { ApiTokenStore } from '@/lib/auth/api-tokens';
+import { OidcProvider } from '@/lib/auth/oidc';
+import { SessionStore } from '@/lib/auth/session-store';
+import { Sessions } from '@/lib/auth/sessions';
+import type { AuditLog } from '@/lib/audit/audit-entry';
 import { type DlqServices, createDlqServices } from '@/lib/dlq';
 import { type OtlpServer, startOtlpServer } from '@/lib/ingest/otlp-server';
 import type { ReceiverOptions } from '@/lib/ingest/receiver';
@@ -11,6 +16,7 @@ import { DuckDbLagHistory, type LagPoller, startLagPolling } from '@/lib/lag';
 import { Masker } from '@/lib/masking';
 import type { TelemetryStore } from '@/lib/store';
 import { DuckDbStore } from '@/lib/store/duckdb-store';
+import { SerialConnection } from '@/lib/store/serial-connection';
 
 /*
  * The running dashboard: the configuration, parsed once, and what is built
@@ -31,7 +37,13 @@ import { DuckDbStore } from '@/lib/store/duckdb-store';
  * jobs stop, and the store drains its write queue before it closes, so every
  * batch answered 2xx is on disk when the process exits.
  */
-type Opened = { store: TelemetryStore; lagPoller: LagPoller; dlq: DlqServices };
+type Opened = { store: TelemetryStore; lagPoller: LagPoller; dlq: DlqServices; signIn: SignIn };
+
+/** With sign-in configured: the IdP sessions and the API tokens, kept beside the telemetry. */
+export interface SignIn {
+  sessions: Sessions;
+  tokens: ApiTokenStore;
+}
 
 interface Parts {
   config?: SignalboxConfig;
@@ -149,6 +161,24 @@ export function getDlqServices(): Promise<DlqServices> {
       telemetry: getStore,
     }),
   );
+}
+
+/** Sessions and API tokens when SIGNALBOX_AUTH=oidc; null without sign-in. */
+export async function getSignIn(): Promise<SignIn | null> {
+  const { oidc } = config().auth;
+  if (!oidc) return null;
+  return once('signIn', async () => {
+    const db = new SerialConnection(await sideTableConnection());
+    return {
+      sessions: new Sessions(new OidcProvider(oidc), await SessionStore.create(db), oidc),
+      tokens: await ApiTokenStore.create(db),
+    };
+  });
+}
+
+/** The audit log: every change (DLQ actions, API tokens, backups), hash-chained. */
+export async function getAuditLog(): Promise<AuditLog> {
+  return (await getDlqServices()).service.store.audit;
 }
 
 /** What the flow graph is built from: the store, and RabbitMQ's bindings (read at most every 15 s). */

@@ -1,3 +1,5 @@
+import { Forbidden } from '@/components/layout/forbidden';
+import { pageAccess } from '@/lib/auth/page-access';
 import type { Metadata } from 'next';
 import { DuplicatesTable } from '@/components/anomalies/duplicates-table';
 import { OutOfOrderTable } from '@/components/anomalies/out-of-order-table';
@@ -14,6 +16,8 @@ export const metadata: Metadata = { title: 'Anomalies' };
 export const dynamic = 'force-dynamic';
 
 export default async function AnomaliesPage({ searchParams }: { searchParams: SearchParams }) {
+  const { denied } = await pageAccess('/anomalies');
+  if (denied) return <Forbidden title="Anomalies" reason={denied} />;
   const params = await firstValues(searchParams);
   const parsed = pageRange(params);
   if ('error' in parsed) return <BadTimeRange title="Anomalies" message={parsed.error} href="/anomalies" />;

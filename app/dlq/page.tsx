@@ -1,3 +1,7 @@
+import { Forbidden } from '@/components/layout/forbidden';
+import { dlqResource } from '@/lib/auth/guard';
+import { pageAccess } from '@/lib/auth/page-access';
+import { allows, denialReason } from '@/lib/auth/principal';
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { ArchivePanel } from '@/components/dlq/archive-panel';
@@ -37,10 +41,12 @@ async function QueueContent({
   queueId,
   params,
   filter,
+  canChange,
 }: {
   queueId: string;
   params: Record<string, string>;
   filter: DlqFilter;
+  canChange: boolean;
 }) {
   const { service } = await getDlqServices();
   const { messages, groups, truncated, read } = await service.messages(queueId, filter);
@@ -86,11 +92,13 @@ async function QueueContent({
           </>
         )}
       </section>
-      {messages.length > 0 || params.replay ? (
+      {canChange && (messages.length > 0 || params.replay) ? (
         // Keyed by the filter, not the scopes: the open message leaving the queue must not reset it.
         <ReplayPanel key={JSON.stringify(filter)} queueId={queueId} scopes={scopes} jobId={params.replay} />
       ) : null}
-      {selected ? <MessageDetail queueId={queueId} system={system} message={selected} /> : null}
+      {selected ? (
+        <MessageDetail queueId={queueId} system={system} message={selected} canChange={canChange} />
+      ) : null}
     </>
   );
 }
@@ -101,15 +109,43 @@ async function Archive({ queueId }: { queueId: string }) {
   return <ArchivePanel {...view} gone={messages} />;
 }
 
-async function Audit() {
+/** The latest jobs and audit rows, of the queues this person may read. */
+async function Audit({ readable }: { readable: (queueId: string) => boolean }) {
   const { service } = await getDlqServices();
-  const { audit: entries, jobs } = await service.history({ jobs: 10, audit: 50 });
-  return <AuditLog entries={entries} jobs={jobs} />;
+  const { audit, jobs } = await service.history({ jobs: 10, audit: 50 });
+  return (
+    <AuditLog
+      entries={audit.filter((e) => e.queueId === '' || readable(e.queueId))}
+      jobs={jobs.filter((j) => readable(j.queueId))}
+    />
+  );
+}
+
+/** Why a queue's messages are not shown: reading them needs the reader role, and has side effects on some brokers. */
+function NoRead({ queueId, reason }: { queueId: string; reason: string }) {
+  return (
+    <section className="panel" aria-labelledby="dlq-no-read-title">
+      <h2 id="dlq-no-read-title">{queueId}</h2>
+      <p>{reason}</p>
+      <p className="muted">
+        Reading dead letters shows their payloads, and on some brokers it is not free of effects: RabbitMQ
+        marks the messages redelivered, and SQS raises their receive count. So it needs the reader role.
+      </p>
+    </section>
+  );
 }
 
 export default async function DlqPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await firstValues(searchParams);
   const queueId = params.queue ?? null;
+  const { principal, denied } = await pageAccess(
+    queueId ? `/dlq?queue=${encodeURIComponent(queueId)}` : '/dlq',
+  );
+  if (denied) return <Forbidden title="Dead letters" reason={denied} />;
+  const resource = queueId ? dlqResource(queueId) : undefined;
+  const canRead = resource ? allows(principal, 'read', resource) : false;
+  const canChange = resource ? allows(principal, 'change', resource) : false;
+  const readable = (id: string) => allows(principal, 'read', dlqResource(id));
   let filter: DlqFilter = {};
   let filterError: string | null = null;
   try {
@@ -134,19 +170,24 @@ export default async function DlqPage({ searchParams }: { searchParams: SearchPa
           Bad filter: {filterError}
         </p>
       ) : null}
-      {queueId && !filterError ? (
+      {queueId && !canRead ? (
+        <NoRead queueId={queueId} reason={denialReason(principal, 'read', resource)} />
+      ) : null}
+      {queueId && canRead && !filterError ? (
         <Suspense key={JSON.stringify(params)} fallback={<Skeleton label="Loading dead letters" />}>
-          <QueueContent queueId={queueId} params={params} filter={filter} />
+          <QueueContent queueId={queueId} params={params} filter={filter} canChange={canChange} />
         </Suspense>
       ) : null}
-      {queueId ? (
+      {queueId && canRead ? (
         <Suspense fallback={<Skeleton label="Loading the archive" />}>
           <Archive queueId={queueId} />
         </Suspense>
       ) : null}
-      <Suspense fallback={<Skeleton label="Loading the audit log" />}>
-        <Audit />
-      </Suspense>
+      {allows(principal, 'read') ? (
+        <Suspense fallback={<Skeleton label="Loading the audit log" />}>
+          <Audit readable={readable} />
+        </Suspense>
+      ) : null}
     </>
   );
 }

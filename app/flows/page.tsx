@@ -1,3 +1,5 @@
+import { Forbidden } from '@/components/layout/forbidden';
+import { pageAccess } from '@/lib/auth/page-access';
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { BadTimeRange } from '@/components/bad-time-range';
@@ -18,6 +20,8 @@ export const metadata: Metadata = { title: 'Flows' };
 export const dynamic = 'force-dynamic';
 
 export default async function FlowsPage({ searchParams }: { searchParams: SearchParams }) {
+  const { denied } = await pageAccess('/flows');
+  if (denied) return <Forbidden title="Flows" reason={denied} />;
   const params = await firstValues(searchParams);
   const parsed = pageRange(params);
   if ('error' in parsed) return <BadTimeRange title="Flows" message={parsed.error} href="/flows" />;

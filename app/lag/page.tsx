@@ -1,3 +1,5 @@
+import { Forbidden } from '@/components/layout/forbidden';
+import { pageAccess } from '@/lib/auth/page-access';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
@@ -114,6 +116,8 @@ async function DetailPanel({
 }
 
 export default async function LagPage({ searchParams }: { searchParams: SearchParams }) {
+  const { denied } = await pageAccess('/lag');
+  if (denied) return <Forbidden title="Lag" reason={denied} />;
   const params = await firstValues(searchParams);
   const parsed = pageRange(params);
   if ('error' in parsed) return <BadTimeRange title="Lag" message={parsed.error} href="/lag" />;

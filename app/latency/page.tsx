@@ -1,3 +1,5 @@
+import { Forbidden } from '@/components/layout/forbidden';
+import { pageAccess } from '@/lib/auth/page-access';
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { BadTimeRange } from '@/components/bad-time-range';
@@ -16,6 +18,8 @@ export const metadata: Metadata = { title: 'Latency' };
 export const dynamic = 'force-dynamic';
 
 export default async function LatencyPage({ searchParams }: { searchParams: SearchParams }) {
+  const { denied } = await pageAccess('/latency');
+  if (denied) return <Forbidden title="Latency" reason={denied} />;
   const params = await firstValues(searchParams);
   const parsed = pageRange(params);
   if ('error' in parsed) return <BadTimeRange title="Latency" message={parsed.error} href="/latency" />;

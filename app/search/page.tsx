@@ -1,3 +1,5 @@
+import { Forbidden } from '@/components/layout/forbidden';
+import { pageAccess } from '@/lib/auth/page-access';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
@@ -11,6 +13,8 @@ export const dynamic = 'force-dynamic';
 const BY = { trace: 'trace', message: 'message', conversation: 'conversation' } as const;
 
 export default async function SearchPage({ searchParams }: { searchParams: SearchParams }) {
+  const { denied } = await pageAccess('/search');
+  if (denied) return <Forbidden title="Search" reason={denied} />;
   const { q = '' } = await firstValues(searchParams);
   const matches = q.trim() ? await searchId(await getStore(), q) : [];
   // One unambiguous match: go straight to its journey.

@@ -1,8 +1,20 @@
-import type { AuditEntry, ReplayJob } from '@/lib/dlq/replay-store';
+import type { Actor, ChainedAuditEntry } from '@/lib/audit/audit-entry';
+import type { ReplayJob } from '@/lib/dlq/replay-store';
 import { DataTable } from '@/components/data-table';
 
 /** Who replayed, deleted or purged what, and when; and the latest replay jobs with their outcome. */
-export function AuditLog({ entries, jobs }: { entries: AuditEntry[]; jobs: ReplayJob[] }) {
+/** The verified name, and what vouched for it: the IdP, an API token, the operator token. */
+function Who({ actor }: { actor: Actor }) {
+  const via = actor.tokenId ? `${actor.idp} ${actor.tokenId}` : actor.idp;
+  return (
+    <>
+      {actor.name}
+      {via && via !== 'signalbox' ? <span className="muted"> · {via}</span> : null}
+    </>
+  );
+}
+
+export function AuditLog({ entries, jobs }: { entries: ChainedAuditEntry[]; jobs: ReplayJob[] }) {
   return (
     <section className="panel" aria-labelledby="dlq-audit-title">
       <h2 id="dlq-audit-title">Replay jobs and audit log</h2>
@@ -32,13 +44,16 @@ export function AuditLog({ entries, jobs }: { entries: AuditEntry[]; jobs: Repla
         </DataTable>
       ) : null}
       {entries.length > 0 ? (
-        <DataTable caption="Audit log" columns={['When', 'Who', 'What', 'Queue', 'Details']}>
-          {entries.map((e, i) => (
-            <tr key={`${e.atMs}-${i}`}>
+        <DataTable caption="Audit log" columns={['#', 'When', 'Who', 'What', 'Queue', 'Details']}>
+          {entries.map((e) => (
+            <tr key={e.seq}>
+              <td className="num">{e.seq}</td>
               <td className="mono">{new Date(e.atMs).toISOString()}</td>
-              <td>{e.actor}</td>
+              <td>
+                <Who actor={e.actor} />
+              </td>
               <td>{e.action}</td>
-              <td>{e.queueId}</td>
+              <td>{e.queueId || '—'}</td>
               <td className="mono dlq-wrap">{JSON.stringify(e.detail).slice(0, 300)}</td>
             </tr>
           ))}

@@ -10,10 +10,13 @@ export function MessageDetail({
   queueId,
   system,
   message,
+  canChange,
 }: {
   queueId: string;
   system: string;
   message: DlqMessageView;
+  /** Whether the viewer may replay or delete (the operator role on this queue): else no buttons. */
+  canChange: boolean;
 }) {
   const f = message.failure;
   const rows: [string, string | number | null][] = [
@@ -39,17 +42,19 @@ export function MessageDetail({
       <h2 id="dlq-message-title">
         Message <span className="mono">{message.id}</span>
       </h2>
-      <MessageActions
-        queueId={queueId}
-        messageId={message.id}
-        // A masked preview is not the message: editing it would resend the markers, so it is not offered.
-        body={
-          message.body.encoding === 'base64' || message.body.truncated || message.body.masked
-            ? null
-            : message.body.preview
-        }
-        canDelete={system !== 'kafka'}
-      />
+      {canChange ? (
+        <MessageActions
+          queueId={queueId}
+          messageId={message.id}
+          // A masked preview is not the message: editing it would resend the markers, so it is not offered.
+          body={
+            message.body.encoding === 'base64' || message.body.truncated || message.body.masked
+              ? null
+              : message.body.preview
+          }
+          canDelete={system !== 'kafka'}
+        />
+      ) : null}
       {message.body.masked ? (
         <p className="muted" role="note">
           Some values are masked, so the payload cannot be edited here; a replay sends the original.

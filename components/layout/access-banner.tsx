@@ -1,10 +1,8 @@
-/**
- * Says plainly that there is no sign-in. SIGNALBOX_AUTH takes only `none`
- * until OpenID Connect lands (lib/config/auth.ts), so it always shows; it goes
- * behind the auth mode then. It reads no configuration on purpose: the layout
- * is also rendered by `next build`, with the build machine's environment.
- */
+import { config } from '@/lib/runtime';
+
+/** Says plainly that there is no sign-in; with sign-in configured it shows nothing. */
 export function AccessBanner() {
+  if (config().auth.mode === 'oidc') return null;
   return (
     <p className="access-banner" role="note">
       Access control is off: anyone who can reach this port can read payloads and replay

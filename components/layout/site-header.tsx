@@ -4,6 +4,7 @@ import { LiveRefresh } from '@/components/live-refresh';
 import { ThemeToggle } from '@/components/theme/theme-toggle';
 import { TimeRangePicker } from '@/components/time-range-picker';
 import { NavLinks } from './nav-links';
+import { UserMenu } from './user-menu';
 
 export function SiteHeader() {
   return (
@@ -22,6 +23,7 @@ export function SiteHeader() {
         </Suspense>
         <LiveRefresh />
         <ThemeToggle />
+        <UserMenu />
       </div>
     </header>
   );

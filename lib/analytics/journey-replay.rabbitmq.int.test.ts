@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { DuckDbReplayStore } from '@/lib/dlq/duckdb-replay-store';
 import { DlqService, type JobView } from '@/lib/dlq/service';
-import { rabbitSettings, RABBIT_URL, tempDuckDb, unique, waitFor } from '@/lib/dlq/testing/support';
+import {
+  rabbitSettings,
+  RABBIT_URL,
+  tempDuckDb,
+  testActor,
+  unique,
+  waitFor,
+} from '@/lib/dlq/testing/support';
 import { createSelfTracer, DASHBOARD_SERVICE } from '@/lib/ingest/self-tracer';
 import { brokerGate } from '@/lib/testing/brokers';
 import { startInProcessDashboard, stopInProcessDashboard } from '@/lib/testing/in-process-dashboard';
@@ -82,7 +89,11 @@ describe.skipIf(gate.skip)('a dead-lettered then replayed message’s journey (r
       { maxReplays: 3, browseLimit: 100, tracer: self.tracer, masker: unmasked },
     );
     fixed = true;
-    const started = (await dlqService.replay(`rabbitmq:${dlq}`, { all: true }, 'alice')) as JobView;
+    const started = (await dlqService.replay(
+      `rabbitmq:${dlq}`,
+      { all: true },
+      testActor('alice'),
+    )) as JobView;
     await dlqService.idle();
     job = (await dlqService.job(started.id))!;
     await waitFor(() => (handled.includes('ok') ? true : undefined), 'the replayed copy processed');

@@ -59,7 +59,7 @@ describe.skipIf(missing)('/metrics scraped by Prometheus', () => {
     await store.appendSpans(hops.flatMap((h) => [h.send, h.process]));
 
     target = http.createServer((req, res) => {
-      void GET().then(async (response) => {
+      void GET(new Request('http://127.0.0.1/metrics')).then(async (response) => {
         res.writeHead(response.status, {
           'content-type': response.headers.get('content-type') ?? 'text/plain',
         });

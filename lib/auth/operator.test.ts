@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OperatorAuthError, requireOperator, tokensEqual } from './operator';
+import { AccessError } from './access-error';
+import { bearerOf, operatorTokenPrincipal, requireSameOrigin, tokensEqual } from './operator';
 
 const TOKEN = 'a-long-operator-token-123';
 const req = (headers: Record<string, string>) =>
@@ -8,26 +9,30 @@ const req = (headers: Record<string, string>) =>
     headers: { host: 'dash.local:3000', ...headers },
   });
 
+/** The status the checks a change goes through answer with, or null when it passes. */
 function refusal(headers: Record<string, string>, token: string | null = TOKEN): number | null {
   try {
-    requireOperator(req(headers), token);
+    const request = req(headers);
+    requireSameOrigin(request);
+    const presented = bearerOf(request);
+    if (presented === null) return 401;
+    operatorTokenPrincipal(request, presented, token);
     return null;
   } catch (error) {
-    return error instanceof OperatorAuthError ? error.status : -1;
+    return error instanceof AccessError ? error.status : -1;
   }
 }
 
-describe('operator token and CSRF', () => {
-  it('accepts the bearer token from this origin and names the actor', () => {
-    const actor = requireOperator(
-      req({
-        authorization: `Bearer ${TOKEN}`,
-        origin: 'http://dash.local:3000',
-        'x-signalbox-operator': 'alice<script>',
-      }),
-      TOKEN,
-    );
-    expect(actor).toMatch(/^alicescript \(token [0-9a-f]{8}\)$/);
+describe('operator token (no sign-in) and CSRF', () => {
+  it('accepts the bearer token from this origin and names the actor, with every role', () => {
+    const request = req({
+      authorization: `Bearer ${TOKEN}`,
+      origin: 'http://dash.local:3000',
+      'x-signalbox-operator': 'alice<script>',
+    });
+    const principal = operatorTokenPrincipal(request, bearerOf(request)!, TOKEN);
+    expect(principal.name).toMatch(/^alicescript \(token [0-9a-f]{8}\)$/);
+    expect(principal.grants).toEqual([{ role: 'admin', systems: null, destinations: null }]);
     expect(refusal({ authorization: `Bearer ${TOKEN}` })).toBeNull(); // curl: no Origin
   });
 

@@ -1,16 +1,22 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { HttpError } from '@/lib/http/errors';
+import { AccessError } from './access-error';
+import type { Principal } from './principal';
 
-/** Why a mutating request was refused; `status` is the HTTP status to answer with. */
-export class OperatorAuthError extends HttpError {
-  override name = 'OperatorAuthError';
-  constructor(
-    message: string,
-    readonly status: 401 | 403 | 503,
-  ) {
-    super(message);
-  }
-}
+/*
+ * Without sign-in (SIGNALBOX_AUTH unset or none) the dashboard trusts whoever
+ * reaches it to look, as it always has, and SIGNALBOX_OPERATOR_TOKEN is the one
+ * credential for changes.
+ */
+
+/** Anyone who reaches a dashboard without sign-in: may look, payloads included, and change nothing. */
+export const LOCAL_PRINCIPAL: Principal = {
+  kind: 'local',
+  name: 'anyone (no sign-in)',
+  subject: null,
+  idp: 'none',
+  tokenId: null,
+  grants: [{ role: 'reader', systems: null, destinations: null }],
+};
 
 /** Constant-time comparison; hashing first makes the lengths equal, so length is not leaked either. */
 export function tokensEqual(given: string, expected: string): boolean {
@@ -19,48 +25,62 @@ export function tokensEqual(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/** The bearer credential of a request, or null when it sends none. */
+export function bearerOf(request: Request): string | null {
+  const header = request.headers.get('authorization');
+  if (header === null) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) throw new AccessError('send credentials as Authorization: Bearer <token>', 401);
+  return match[1];
+}
+
 /**
- * Authorizes a mutating request (replay, delete, purge). CSRF safety comes from two things: the token
- * travels in `Authorization: Bearer …`, which browsers never attach on their own (unlike cookies), and
- * requests a browser marks as cross-site (`Sec-Fetch-Site: cross-site`, or an `Origin` that is not
- * this host) are refused outright. Returns the actor recorded in the audit log.
+ * The holder of SIGNALBOX_OPERATOR_TOKEN: every role, the only one without
+ * sign-in. One shared token identifies no person, so the audit log records the
+ * name the UI asked for (`X-Signalbox-Operator`, self-declared) and a token
+ * fingerprint, which shows a rotated token in the log.
  */
-export function requireOperator(request: Request, token: string | null): string {
-  if (token === null) {
-    throw new OperatorAuthError(
+export function operatorTokenPrincipal(request: Request, presented: string, token: string | null): Principal {
+  if (token === null)
+    throw new AccessError(
       'replay, delete and purge are disabled: set SIGNALBOX_OPERATOR_TOKEN on the dashboard to enable them',
       503,
     );
-  }
-  const site = request.headers.get('sec-fetch-site');
-  if (site === 'cross-site') throw new OperatorAuthError('cross-site requests are refused', 403);
-  const origin = request.headers.get('origin');
-  if (origin !== null && origin !== 'null') {
-    const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-    let originHost: string | null;
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      originHost = null;
-    }
-    if (originHost === null || originHost !== host) {
-      throw new OperatorAuthError(`requests from ${origin} are refused (not this dashboard's origin)`, 403);
-    }
-  } else if (origin === 'null') {
-    throw new OperatorAuthError('requests from an opaque origin are refused', 403);
-  }
-  const header = request.headers.get('authorization') ?? '';
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match?.[1])
-    throw new OperatorAuthError('send the operator token as Authorization: Bearer <token>', 401);
-  if (!tokensEqual(match[1], token)) throw new OperatorAuthError('the operator token is not valid', 401);
-  // One shared token identifies no person: the audit log records the name the UI asked for
-  // (`X-Signalbox-Operator`, self-declared until full sign-in exists) and a token fingerprint, so a
-  // rotated token shows up in the log.
+  if (!tokensEqual(presented, token))
+    throw new AccessError('the operator token is not valid', 401, 'signalbox-operator');
   const declared = (request.headers.get('x-signalbox-operator') ?? '')
     .replace(/[^\w .@-]/g, '')
     .trim()
     .slice(0, 64);
   const fingerprint = createHash('sha256').update(token).digest('hex').slice(0, 8);
-  return `${declared || 'operator'} (token ${fingerprint})`;
+  return {
+    kind: 'operator-token',
+    name: `${declared || 'operator'} (token ${fingerprint})`,
+    subject: null,
+    idp: 'operator-token',
+    tokenId: fingerprint,
+    grants: [{ role: 'admin', systems: null, destinations: null }],
+  };
+}
+
+/**
+ * Refuses what a browser marks as cross-site, for every request that changes
+ * something. With cookie sessions this is the CSRF defence (with SameSite=Lax
+ * cookies); with bearer tokens it costs nothing.
+ */
+export function requireSameOrigin(request: Request): void {
+  const site = request.headers.get('sec-fetch-site');
+  if (site === 'cross-site') throw new AccessError('cross-site requests are refused', 403);
+  const origin = request.headers.get('origin');
+  if (origin === null) return;
+  if (origin === 'null') throw new AccessError('requests from an opaque origin are refused', 403);
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+  let originHost: string | null;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    originHost = null;
+  }
+  if (originHost === null || originHost !== host)
+    throw new AccessError(`requests from ${origin} are refused (not this dashboard's origin)`, 403);
 }

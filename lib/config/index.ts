@@ -17,7 +17,7 @@ import { type MaskingConfig, maskingSection } from './masking';
 import type { Section } from './section';
 import { type ConfigSource, type MergedSource, mergeSources } from './source';
 
-export type { AuthConfig } from './auth';
+export type { AuthConfig, OidcConfig } from './auth';
 export type { BrokerSettings, KafkaSettings } from './brokers';
 export { redactUrl } from './brokers';
 export type { IngestConfig, StoreConfig, UiConfig } from './dashboard';
@@ -85,6 +85,12 @@ export function loadConfig(
   };
   const exposure = exposureProblem(config.auth, config.ingest);
   if (exposure) throw new ConfigError(exposure);
+  if (config.auth.mode === 'oidc' && config.dlq.operatorToken !== null)
+    throw new ConfigError(
+      'SIGNALBOX_OPERATOR_TOKEN is for dashboards without sign-in, where it is the one credential. With ' +
+        'SIGNALBOX_AUTH=oidc, people get roles from the identity provider and automation gets API tokens ' +
+        '(an admin creates them under Settings → API tokens): unset SIGNALBOX_OPERATOR_TOKEN.',
+    );
   return config;
 }
 

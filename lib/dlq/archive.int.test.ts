@@ -6,7 +6,7 @@ import { DlqArchiveStore } from './archive-store';
 import { DlqArchiver } from './archiver';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService } from './service';
-import { RABBIT_URL, rabbitSettings, tempDuckDb, unique, waitFor } from './testing/support';
+import { RABBIT_URL, rabbitSettings, tempDuckDb, testActor, unique, waitFor } from './testing/support';
 import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('rabbitmq');
@@ -75,7 +75,7 @@ describe.skipIf(gate.skip)('DLQ archive mode (real RabbitMQ, real DuckDB file)',
   });
 
   it('keeps the evidence after the broker lost it (purge), marked gone', async () => {
-    await service.purge(id, 'test', dlq);
+    await service.purge(id, testActor('test'), dlq);
     const [pass] = (await archiver.pass(() => 3_000)).filter((p) => p.queueId === id);
     expect(pass).toMatchObject({ added: 0, gone: 3 });
     const gone = await archive.list(id, { goneOnly: true, limit: 10 });

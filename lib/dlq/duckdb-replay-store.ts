@@ -1,5 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { AuditEntry, ItemStatus, ReplayItem, ReplayJob, ReplayStore } from './replay-store';
+import { DuckDbAuditLog } from '@/lib/audit/duckdb-audit-log';
+import { type Row, SerialConnection } from '@/lib/store/serial-connection';
+import type { ItemStatus, ReplayItem, ReplayJob, ReplayStore } from './replay-store';
 
 const TABLES = [
   `CREATE TABLE IF NOT EXISTS dlq_replay_jobs (
@@ -11,12 +13,8 @@ const TABLES = [
     job_id VARCHAR NOT NULL, message_key VARCHAR NOT NULL, replay_id VARCHAR NOT NULL,
     status VARCHAR NOT NULL, target VARCHAR, detail VARCHAR, at_ms BIGINT NOT NULL,
     PRIMARY KEY (job_id, message_key))`,
-  `CREATE TABLE IF NOT EXISTS dlq_audit (
-    at_ms BIGINT NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, queue_id VARCHAR NOT NULL,
-    job_id VARCHAR, detail VARCHAR NOT NULL)`,
 ];
 
-type Row = Record<string, unknown>;
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown) =>
   typeof v === 'string' ? v : v === null || v === undefined ? null : JSON.stringify(v);
@@ -48,33 +46,24 @@ function toJob(r: Row): ReplayJob {
  * at a time, and the checkpoint order must be the order of confirmations.
  */
 export class DuckDbReplayStore implements ReplayStore {
-  private chain: Promise<unknown> = Promise.resolve();
-
-  private constructor(private readonly connection: DuckDBConnection) {}
+  private constructor(
+    private readonly db: SerialConnection,
+    readonly audit: DuckDbAuditLog,
+  ) {}
 
   static async create(connection: DuckDBConnection): Promise<DuckDbReplayStore> {
-    for (const sql of TABLES) await connection.run(sql);
-    return new DuckDbReplayStore(connection);
+    const db = new SerialConnection(connection);
+    for (const sql of TABLES) await db.run(sql);
+    return new DuckDbReplayStore(db, await DuckDbAuditLog.create(db));
   }
 
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(work);
-    this.chain = next.catch(() => undefined);
-    return next;
-  }
-
-  private async rows(
-    sql: string,
-    params: Record<string, string | number | bigint | null> = {},
-  ): Promise<Row[]> {
-    return this.serial(
-      async () => (await this.connection.runAndReadAll(sql, params)).getRowObjectsJS() as Row[],
-    );
+  private rows(sql: string, params: Record<string, string | number | bigint | null> = {}): Promise<Row[]> {
+    return this.db.rows(sql, params);
   }
 
   createJob(j: ReplayJob): Promise<void> {
-    return this.serial(async () => {
-      await this.connection.run(
+    return this.db.serial(async (c) => {
+      await c.run(
         `INSERT INTO dlq_replay_jobs VALUES ($id, $queueId, $system, $queue, $selection, $target, $rate,
            $maxReplays, $editedBody, $status, $cursor, $actor, $createdAt, $finishedAt, $error, $expected)`,
         {
@@ -128,18 +117,18 @@ export class DuckDbReplayStore implements ReplayStore {
       params.finished = patch.finishedAtMs === null ? null : BigInt(patch.finishedAtMs);
     }
     if (sets.length === 0) return Promise.resolve();
-    return this.serial(async () => {
-      await this.connection.run(`UPDATE dlq_replay_jobs SET ${sets.join(', ')} WHERE id = $id`, params);
+    return this.db.serial(async (c) => {
+      await c.run(`UPDATE dlq_replay_jobs SET ${sets.join(', ')} WHERE id = $id`, params);
     });
   }
 
   recordItems(jobId: string, items: readonly ReplayItem[]): Promise<void> {
     if (items.length === 0) return Promise.resolve();
-    return this.serial(async () => {
+    return this.db.serial(async (c) => {
       // The appender is ~10x faster than a multi-row INSERT, and the checkpoint is on the replay's
       // hot path. It rejects a key already recorded for the job (primary key): the runner never
       // records one twice, and if it did the job would stop as failed, losing nothing.
-      const appender = await this.connection.createAppender('dlq_replay_items');
+      const appender = await c.createAppender('dlq_replay_items');
       const text = (v: string | null) => (v === null ? appender.appendNull() : appender.appendVarchar(v));
       for (const item of items) {
         appender.appendVarchar(jobId);
@@ -187,36 +176,5 @@ export class DuckDbReplayStore implements ReplayStore {
       { queue: queueId },
     );
     return new Set(rows.map((r) => String(r.message_key)));
-  }
-
-  audit(e: AuditEntry): Promise<void> {
-    return this.serial(async () => {
-      await this.connection.run(
-        'INSERT INTO dlq_audit VALUES ($at, $actor, $action, $queue, $job, $detail)',
-        {
-          at: BigInt(e.atMs),
-          actor: e.actor,
-          action: e.action,
-          queue: e.queueId,
-          job: e.jobId,
-          detail: JSON.stringify(e.detail),
-        },
-      );
-    });
-  }
-
-  async auditLog(limit: number, queueId?: string): Promise<AuditEntry[]> {
-    const rows = await this.rows(
-      `SELECT * FROM dlq_audit ${queueId ? 'WHERE queue_id = $queue' : ''} ORDER BY at_ms DESC LIMIT $limit`,
-      queueId ? { limit, queue: queueId } : { limit },
-    );
-    return rows.map((r) => ({
-      atMs: Number(r.at_ms),
-      actor: String(r.actor),
-      action: String(r.action) as AuditEntry['action'],
-      queueId: String(r.queue_id),
-      jobId: str(r.job_id),
-      detail: JSON.parse(String(r.detail)) as Record<string, unknown>,
-    }));
   }
 }

@@ -7,7 +7,7 @@ import { DlqArchiveStore } from './archive-store';
 import { DlqArchiver } from './archiver';
 import { DuckDbReplayStore } from './duckdb-replay-store';
 import { DlqService, type JobView } from './service';
-import { RABBIT_URL, rabbitSettings, tempDuckDb, unique, waitFor } from './testing/support';
+import { RABBIT_URL, rabbitSettings, tempDuckDb, testActor, unique, waitFor } from './testing/support';
 
 const gate = await brokerGate('rabbitmq');
 
@@ -97,9 +97,9 @@ describe.skipIf(gate.skip)('masking on a real RabbitMQ DLQ (browse, archive, rep
   });
 
   it('replays the original bytes and headers, not the masked view', async () => {
-    const dry = await service.replay(id, { all: true, target, dryRun: true }, 'test');
+    const dry = await service.replay(id, { all: true, target, dryRun: true }, testActor('test'));
     expectNoSecrets(dry);
-    const job = (await service.replay(id, { all: true, target }, 'alice')) as JobView;
+    const job = (await service.replay(id, { all: true, target }, testActor('alice'))) as JobView;
     await service.idle();
     expect(await service.job(job.id)).toMatchObject({ status: 'done', counts: { replayed: 1 } });
     const copy = await waitFor(

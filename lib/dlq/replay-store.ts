@@ -1,3 +1,4 @@
+import type { AuditLog } from '@/lib/audit/audit-entry';
 import type { DlqFilter } from './filter';
 
 /** Which messages of a DLQ a replay covers. */
@@ -45,15 +46,6 @@ export interface ReplayItem {
   atMs: number;
 }
 
-export interface AuditEntry {
-  atMs: number;
-  actor: string;
-  action: 'replay' | 'replay-edited' | 'delete' | 'purge' | 'resume' | 'cancel';
-  queueId: string;
-  jobId: string | null;
-  detail: Record<string, unknown>;
-}
-
 /** Jobs, their checkpoints and the audit log. Narrow so another engine can implement it. */
 export interface ReplayStore {
   createJob(job: ReplayJob): Promise<void>;
@@ -70,6 +62,6 @@ export interface ReplayStore {
   itemCounts(jobId: string): Promise<Record<ItemStatus, number>>;
   /** Keys of a queue's messages replayed by any job (Kafka keeps them in the topic). */
   replayedKeys(queueId: string): Promise<Set<string>>;
-  audit(entry: AuditEntry): Promise<void>;
-  auditLog(limit: number, queueId?: string): Promise<AuditEntry[]>;
+  /** The audit log, kept beside the jobs (every change to a DLQ is recorded there). */
+  readonly audit: AuditLog;
 }

@@ -9,7 +9,7 @@ import { replayId } from '@/lib/brokers/replay-id';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import type { DlqService } from './service';
 import { openDlqService } from './testing/dlq-service';
-import { refailedCopy, replayToEnd, waitFor } from './testing/support';
+import { refailedCopy, replayToEnd, testActor, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 
 const gate = await brokerGate('redis');
@@ -111,7 +111,7 @@ describe.skipIf(gate.skip)('DLQ replay on BullMQ (real Redis, real DuckDB file)'
   });
 
   it('dry run reports count, target and header diff, and changes nothing', async () => {
-    const dry = await service.replay(failedId, { all: true, dryRun: true }, 'test');
+    const dry = await service.replay(failedId, { all: true, dryRun: true }, testActor('test'));
     expect(dry).toMatchObject({ dryRun: true, messages: 2, targets: { orders: 2 }, poison: 0, skipped: 0 });
     if (!('dryRun' in dry)) throw new Error('expected a dry run');
     expect(dry.headerDiff.removed).toEqual(['traceparent']);
@@ -174,7 +174,7 @@ describe.skipIf(gate.skip)('DLQ replay on BullMQ (real Redis, real DuckDB file)'
     fixed = false;
     const original = await addOrder({ id: 99 });
     await waitFor(async () => ((await failedCount()) === 1 ? true : undefined), 'job 99 failed');
-    await service.replay(failedId, { messageIds: [original.id ?? ''] }, 'bob');
+    await service.replay(failedId, { messageIds: [original.id ?? ''] }, testActor('bob'));
     await service.idle();
     // The copy failed both attempts too: it is in the failed set with replay count 1 = the limit.
     const again = await refailedCopy(service, failedId);
@@ -225,7 +225,7 @@ describe.skipIf(gate.skip)('DLQ replay on BullMQ (real Redis, real DuckDB file)'
       async () => ((await paymentsDlq.getWaitingCount()) === 1 ? true : undefined),
       'dead letter 8',
     );
-    await service.replay(dlqId, { all: true }, 'alice');
+    await service.replay(dlqId, { all: true }, testActor('alice'));
     await service.idle();
     // The replayed copy failed again and was dead-lettered again: the replay count came along.
     const again = await waitFor(async () => {
@@ -273,15 +273,15 @@ describe.skipIf(gate.skip)('DLQ replay on BullMQ (real Redis, real DuckDB file)'
 
   it('deletes one failed job and purges the failed set, each recorded in the audit log', async () => {
     const [m] = (await service.messages(failedId, {})).messages;
-    await service.deleteMessage(failedId, m?.id ?? '', 'carol');
+    await service.deleteMessage(failedId, m?.id ?? '', testActor('carol'));
     expect(await failedCount()).toBe(0);
     fixed = false;
     await addOrder({ id: 100 });
     await waitFor(async () => ((await failedCount()) === 1 ? true : undefined), 'job 100 failed');
-    await expect(service.purge(failedId, 'carol', 'wrong')).rejects.toThrow(/confirm/);
-    expect(await service.purge(failedId, 'carol', 'orders:failed')).toEqual({ purged: 1 });
+    await expect(service.purge(failedId, testActor('carol'), 'wrong')).rejects.toThrow(/confirm/);
+    expect(await service.purge(failedId, testActor('carol'), 'orders:failed')).toEqual({ purged: 1 });
     expect(await failedCount()).toBe(0);
-    const log = await service.store.auditLog(10, failedId);
+    const log = await service.store.audit.list(10, failedId);
     expect(log.slice(0, 2).map((e) => e.action)).toEqual(['purge', 'delete']);
   });
 });

@@ -10,6 +10,7 @@ import {
   KAFKA_SETTINGS,
   refailedCopy,
   replayToEnd,
+  testActor,
   unique,
   waitFor,
 } from './testing/support';
@@ -153,8 +154,8 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
     }
     // Replayed records stay in the topic (Kafka cannot delete one) but are no longer shown as pending.
     expect((await service.messages(id, {})).messages).toHaveLength(0);
-    expect(await service.store.auditLog(10, id)).toMatchObject([
-      { action: 'replay', actor: 'alice', jobId: done.id },
+    expect(await service.store.audit.list(10, id)).toMatchObject([
+      { action: 'replay', actor: { name: 'alice' }, jobId: done.id },
     ]);
   });
 
@@ -165,12 +166,12 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
       async () => (await service.messages(id, { text: '"id":99' })).messages[0],
       'dead letter 99',
     );
-    await service.replay(id, { messageIds: [first.id] }, 'bob');
+    await service.replay(id, { messageIds: [first.id] }, testActor('bob'));
     await service.idle();
     // It failed again and came back with replay count 1 = the limit (maxReplays: 1).
     const again = await refailedCopy(service, id, { text: '"id":99' }, first.id);
     // (attempts restart at 1: the replay strips the old signalbox-dlq-* set; the replay count keeps the history)
-    const dry = await service.replay(id, { messageIds: [again.id], dryRun: true }, 'bob');
+    const dry = await service.replay(id, { messageIds: [again.id], dryRun: true }, testActor('bob'));
     expect(dry).toMatchObject({ messages: 0, poison: 1 });
     const result = await replayToEnd(service, id, { messageIds: [again.id] }, 'bob');
     expect(result).toMatchObject({ status: 'done', counts: { replayed: 0, poison: 1 } });

@@ -15,7 +15,7 @@ import { JetStreamDlqAdapter } from '@/lib/brokers/nats/dlq';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import type { DlqService } from './service';
 import { openDlqService } from './testing/dlq-service';
-import { replayToEnd, waitFor } from './testing/support';
+import { replayToEnd, testActor, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, testTracer } from './testing/telemetry';
 
 const gate = await brokerGate('nats');
@@ -161,7 +161,7 @@ describe.skipIf(gate.skip)('DLQ of JetStream failure advisories (real server, re
   });
 
   it('dry run: every failed message would go back to its subject, with the header diff; nothing changes', async () => {
-    const dry = await service.replay(id, { all: true, dryRun: true }, 'test');
+    const dry = await service.replay(id, { all: true, dryRun: true }, testActor('test'));
     expect(dry).toMatchObject({
       dryRun: true,
       messages: 3,
@@ -226,7 +226,7 @@ describe.skipIf(gate.skip)('DLQ of JetStream failure advisories (real server, re
 
     const workBefore = await jsm.streams.info(workStream);
     for (const target of [undefined, subject]) {
-      const dry = await service.replay(id, { all: true, dryRun: true, target }, 'bob');
+      const dry = await service.replay(id, { all: true, dryRun: true, target }, testActor('bob'));
       expect(dry).toMatchObject({ messages: 0, skipped: 1 });
       const result = await replayToEnd(service, id, { all: true, target }, 'bob');
       expect(result).toMatchObject({ status: 'done', counts: { replayed: 0, skipped: 1 } });
@@ -235,7 +235,7 @@ describe.skipIf(gate.skip)('DLQ of JetStream failure advisories (real server, re
     expect(await deadLetters()).toBe(1);
     expect((await jsm.streams.info(workStream)).state.last_seq).toBe(workBefore.state.last_seq);
 
-    await service.deleteMessage(id, view?.id ?? '', 'carol');
+    await service.deleteMessage(id, view?.id ?? '', testActor('carol'));
     expect(await deadLetters()).toBe(0);
   });
 });

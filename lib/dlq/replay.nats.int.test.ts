@@ -17,7 +17,7 @@ import { replayId } from '@/lib/brokers/replay-id';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import type { DlqService } from './service';
 import { openDlqService } from './testing/dlq-service';
-import { expectDryRunOfTwo, refailedCopy, replayToEnd, waitFor } from './testing/support';
+import { expectDryRunOfTwo, refailedCopy, replayToEnd, testActor, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 
 const gate = await brokerGate('nats');
@@ -216,7 +216,7 @@ describe.skipIf(gate.skip)('DLQ replay on NATS JetStream (real server, real Duck
       async () => (await service.messages(id, { text: '"id":99' })).messages[0],
       'dead letter 99',
     );
-    await service.replay(id, { messageIds: [first.id] }, 'bob');
+    await service.replay(id, { messageIds: [first.id] }, testActor('bob'));
     await service.idle();
     const again = await refailedCopy(service, id, { text: '"id":99' }, first.id);
     const result = await replayToEnd(service, id, { messageIds: [again.id] }, 'bob');
@@ -227,13 +227,13 @@ describe.skipIf(gate.skip)('DLQ replay on NATS JetStream (real server, real Duck
 
   it('deletes one message by sequence and purges, each recorded in the audit log', async () => {
     const [m] = (await service.messages(id, {})).messages;
-    await service.deleteMessage(id, m?.id ?? '', 'carol');
+    await service.deleteMessage(id, m?.id ?? '', testActor('carol'));
     expect(await held()).toBe(0);
     await publish({ id: 100 });
     await waitFor(async () => ((await held()) === 1 ? true : undefined), 'dead letter 100');
-    await expect(service.purge(id, 'carol', 'wrong')).rejects.toThrow(/confirm/);
-    expect(await service.purge(id, 'carol', dlqStream)).toEqual({ purged: 1 });
-    const log = await service.store.auditLog(10, id);
+    await expect(service.purge(id, testActor('carol'), 'wrong')).rejects.toThrow(/confirm/);
+    expect(await service.purge(id, testActor('carol'), dlqStream)).toEqual({ purged: 1 });
+    const log = await service.store.audit.list(10, id);
     expect(log.slice(0, 2).map((e) => e.action)).toEqual(['purge', 'delete']);
   });
 });

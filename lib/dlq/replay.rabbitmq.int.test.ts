@@ -5,7 +5,15 @@ import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
 import type { DlqService } from './service';
 import { openDlqService } from './testing/dlq-service';
-import { RABBIT_URL, rabbitSettings, refailedCopy, replayToEnd, unique, waitFor } from './testing/support';
+import {
+  RABBIT_URL,
+  rabbitSettings,
+  refailedCopy,
+  replayToEnd,
+  testActor,
+  unique,
+  waitFor,
+} from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 
 const gate = await brokerGate('rabbitmq');
@@ -87,7 +95,7 @@ describe.skipIf(gate.skip)('DLQ replay on RabbitMQ (real broker, real DuckDB fil
   });
 
   it('dry run changes nothing', async () => {
-    const dry = await service.replay(id, { all: true, dryRun: true }, 'test');
+    const dry = await service.replay(id, { all: true, dryRun: true }, testActor('test'));
     expect(dry).toMatchObject({ dryRun: true, messages: 2, targets: { [queue]: 2 } });
     expect((await channel.checkQueue(dlq)).messageCount).toBe(2);
     expect(await service.store.listJobs(10)).toEqual([]);
@@ -118,7 +126,7 @@ describe.skipIf(gate.skip)('DLQ replay on RabbitMQ (real broker, real DuckDB fil
       async () => ((await channel.checkQueue(dlq)).messageCount === 1 ? true : undefined),
       'dead letter 7',
     );
-    await service.replay(id, { all: true }, 'bob');
+    await service.replay(id, { all: true }, testActor('bob'));
     await service.idle();
     const again = await refailedCopy(service, id);
     expect(await replayToEnd(service, id, { messageIds: [again.id] }, 'bob')).toMatchObject({
@@ -130,16 +138,16 @@ describe.skipIf(gate.skip)('DLQ replay on RabbitMQ (real broker, real DuckDB fil
 
   it('deletes one message and purges, each recorded in the audit log', async () => {
     const [m] = (await service.messages(id, {})).messages;
-    await service.deleteMessage(id, m?.id ?? '', 'carol');
+    await service.deleteMessage(id, m?.id ?? '', testActor('carol'));
     expect((await channel.checkQueue(dlq)).messageCount).toBe(0);
     publish({ id: 8, cents: 80_000 });
     await waitFor(
       async () => ((await channel.checkQueue(dlq)).messageCount === 1 ? true : undefined),
       'dead letter 8',
     );
-    await expect(service.purge(id, 'carol', 'wrong')).rejects.toThrow(/confirm/);
-    expect(await service.purge(id, 'carol', dlq)).toEqual({ purged: 1 });
-    const log = await service.store.auditLog(10, id);
+    await expect(service.purge(id, testActor('carol'), 'wrong')).rejects.toThrow(/confirm/);
+    expect(await service.purge(id, testActor('carol'), dlq)).toEqual({ purged: 1 });
+    const log = await service.store.audit.list(10, id);
     expect(log.slice(0, 2).map((e) => e.action)).toEqual(['purge', 'delete']);
   });
 });

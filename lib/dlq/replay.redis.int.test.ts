@@ -5,7 +5,7 @@ import { RedisStreamsDlqAdapter } from '@/lib/brokers/redis/dlq';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import type { DlqService } from './service';
 import { openDlqService } from './testing/dlq-service';
-import { expectDryRunOfTwo, refailedCopy, replayToEnd, unique, waitFor } from './testing/support';
+import { expectDryRunOfTwo, refailedCopy, replayToEnd, testActor, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 
 const gate = await brokerGate('redis');
@@ -162,7 +162,7 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
     fixed = false;
     await publish({ id: '7', cents: '70000' });
     await untilLength(1);
-    await service.replay(id, { all: true }, 'bob');
+    await service.replay(id, { all: true }, testActor('bob'));
     await service.idle();
     const again = await refailedCopy(service, id);
     expect(await replayToEnd(service, id, { messageIds: [again.id] }, 'bob')).toMatchObject({
@@ -203,12 +203,12 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
 
   it('deletes one message and purges, each recorded in the audit log', async () => {
     const [m] = (await service.messages(id, {})).messages;
-    await service.deleteMessage(id, m?.id ?? '', 'dave');
+    await service.deleteMessage(id, m?.id ?? '', testActor('dave'));
     expect(await redis.xlen(dlq)).toBe(1);
-    await expect(service.purge(id, 'dave', 'wrong')).rejects.toThrow(/confirm/);
-    expect(await service.purge(id, 'dave', dlq)).toEqual({ purged: 1 });
+    await expect(service.purge(id, testActor('dave'), 'wrong')).rejects.toThrow(/confirm/);
+    expect(await service.purge(id, testActor('dave'), dlq)).toEqual({ purged: 1 });
     expect(await redis.xlen(dlq)).toBe(0);
-    const log = await service.store.auditLog(10, id);
+    const log = await service.store.audit.list(10, id);
     expect(log.slice(0, 2).map((e) => e.action)).toEqual(['purge', 'delete']);
   });
 });

@@ -12,7 +12,7 @@ import { brokerGate } from '@/lib/testing/brokers';
 import type { DlqService } from './service';
 import { SQS_CREDENTIALS, SQS_ENDPOINT, SQS_REGION, sqsTestQueues } from './testing/sqs';
 import { openDlqService } from './testing/dlq-service';
-import { expectDryRunOfTwo, refailedCopy, replayToEnd, unique, waitFor } from './testing/support';
+import { expectDryRunOfTwo, refailedCopy, replayToEnd, testActor, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 
 const gate = await brokerGate('sqs');
@@ -167,7 +167,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
     fixed = false;
     await publish({ id: 7, cents: 70_000 });
     await untilVisible(dlq, 1);
-    await service.replay(id, { all: true }, 'bob');
+    await service.replay(id, { all: true }, testActor('bob'));
     await service.idle();
     const again = await refailedCopy(service, id);
     expect(await replayToEnd(service, id, { messageIds: [again.id] }, 'bob')).toMatchObject({
@@ -195,7 +195,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
     expect(read).toEqual([expect.stringContaining('"id":7')]);
     expect(await visible(dlq)).toBe(2);
     const [copy] = (await service.messages(id, { text: '"id":8' })).messages;
-    await service.deleteMessage(id, copy?.id ?? '', 'test');
+    await service.deleteMessage(id, copy?.id ?? '', testActor('test'));
   });
 
   it('a resumed pass waits for the messages a crashed pass still holds invisible', async () => {
@@ -258,12 +258,12 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
   it('deletes one message and purges, each recorded in the audit log', async () => {
     const before = await visible(dlq);
     const [m] = (await service.messages(id, {})).messages;
-    await service.deleteMessage(id, m?.id ?? '', 'frank');
+    await service.deleteMessage(id, m?.id ?? '', testActor('frank'));
     expect(await visible(dlq)).toBe(before - 1);
-    await expect(service.purge(id, 'frank', 'wrong')).rejects.toThrow(/confirm/);
-    expect(await service.purge(id, 'frank', dlq)).toEqual({ purged: before - 1 });
+    await expect(service.purge(id, testActor('frank'), 'wrong')).rejects.toThrow(/confirm/);
+    expect(await service.purge(id, testActor('frank'), dlq)).toEqual({ purged: before - 1 });
     await untilVisible(dlq, 0);
-    const log = await service.store.auditLog(10, id);
+    const log = await service.store.audit.list(10, id);
     expect(log.slice(0, 2).map((e) => e.action)).toEqual(['purge', 'delete']);
   });
 });

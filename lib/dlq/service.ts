@@ -10,7 +10,13 @@ import { type FailureGroup, groupByFingerprint } from './grouping';
 import { type DlqMessageView, messageView } from './message-view';
 import { parseQueueId, queueId } from './queue-id';
 import { QueueTurns } from './queue-turns';
-import type { AuditEntry, ReplayItem, ReplayJob, ReplaySelection, ReplayStore } from './replay-store';
+import type { ReplayItem, ReplayJob, ReplaySelection, ReplayStore } from './replay-store';
+import {
+  type Actor,
+  type AuditEntry,
+  type ChainedAuditEntry,
+  SIGNALBOX_ACTOR,
+} from '@/lib/audit/audit-entry';
 import { runReplayJob } from './runner';
 
 /** The request could not be understood (400/422). */
@@ -146,7 +152,7 @@ export class DlqService {
     return { messages: kept, groups: groupByFingerprint(kept), truncated, read: records.length };
   }
 
-  async replay(id: string, body: unknown, actor: string): Promise<DryRun | JobView> {
+  async replay(id: string, body: unknown, actor: Actor): Promise<DryRun | JobView> {
     const parsed = replayRequestSchema.safeParse(body);
     if (!parsed.success)
       throw new DlqRequestError(
@@ -177,7 +183,7 @@ export class DlqService {
         request.editedBody === undefined ? null : Buffer.from(request.editedBody, 'utf8').toString('base64'),
       status: 'queued',
       cursor: null,
-      actor,
+      actor: actor.name,
       createdAtMs: Date.now(),
       finishedAtMs: null,
       error: null,
@@ -226,10 +232,10 @@ export class DlqService {
   async history(limits: {
     jobs: number;
     audit: number;
-  }): Promise<{ jobs: ReplayJob[]; audit: AuditEntry[] }> {
+  }): Promise<{ jobs: ReplayJob[]; audit: ChainedAuditEntry[] }> {
     const [jobs, audit] = await Promise.all([
       this.store.listJobs(limits.jobs),
-      this.store.auditLog(limits.audit),
+      this.store.audit.list(limits.audit),
     ]);
     return { jobs, audit };
   }
@@ -268,7 +274,7 @@ export class DlqService {
       .reverse();
     for (const job of jobs) {
       await this.audit({
-        actor: 'signalbox',
+        actor: SIGNALBOX_ACTOR,
         action: 'resume',
         queueId: job.queueId,
         jobId: job.id,
@@ -279,7 +285,7 @@ export class DlqService {
     return jobs.length;
   }
 
-  async cancel(jobId: string, actor: string): Promise<JobView> {
+  async cancel(jobId: string, actor: Actor): Promise<JobView> {
     const job = await this.job(jobId);
     if (job.status !== 'queued' && job.status !== 'running')
       throw new DlqConflictError(`job ${jobId} is ${job.status}`);
@@ -290,7 +296,7 @@ export class DlqService {
     return this.job(jobId);
   }
 
-  async purge(id: string, actor: string, confirm: unknown): Promise<{ purged: number | null }> {
+  async purge(id: string, actor: Actor, confirm: unknown): Promise<{ purged: number | null }> {
     const { adapter, name } = this.adapter(id);
     if (confirm !== name)
       throw new DlqRequestError(`to purge, send { "confirm": "${name}" } (the queue's name)`);
@@ -300,7 +306,7 @@ export class DlqService {
   }
 
   /** Deletes one message (RabbitMQ). Kafka cannot delete one record: 409 with what to do instead. */
-  async deleteMessage(id: string, messageId: string, actor: string): Promise<void> {
+  async deleteMessage(id: string, messageId: string, actor: Actor): Promise<void> {
     const { adapter, name } = this.adapter(id);
     if (adapter.system === 'kafka') {
       throw new DlqConflictError('Kafka cannot delete a single record: replay it, or purge the topic');
@@ -332,8 +338,8 @@ export class DlqService {
     }
   }
 
-  private audit(entry: Omit<AuditEntry, 'atMs'>): Promise<void> {
-    return this.store.audit({ atMs: Date.now(), ...entry });
+  private async audit(entry: Omit<AuditEntry, 'atMs'>): Promise<void> {
+    await this.store.audit.append({ atMs: Date.now(), ...entry });
   }
 
   /** Resolves when every job started so far has finished (tests, shutdown). */

@@ -7,6 +7,8 @@
 
 export abstract class HttpError extends Error {
   abstract readonly status: number;
+  /** Headers the answer carries besides the body (a 401's WWW-Authenticate, say). */
+  readonly headers?: Record<string, string>;
 }
 
 /** The request cannot be answered as asked: a bad parameter or body (400). */

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { TimeRangeError } from '@/lib/analytics/time-range';
-import { OperatorAuthError } from '@/lib/auth/operator';
+import { AccessError } from '@/lib/auth/access-error';
 import { ConfigError } from '@/lib/config';
 import { DlqBrokerError } from '@/lib/brokers/dlq-types';
 import { DlqConflictError, DlqNotFoundError } from '@/lib/dlq/service';
@@ -29,7 +29,7 @@ describe('errorResponse', () => {
       503,
       'SIGNALBOX_KAFKA_BROKERS is empty',
     ]);
-    expect(await answer(new OperatorAuthError('wrong token', 403))).toEqual([403, 'wrong token']);
+    expect(await answer(new AccessError('wrong token', 403))).toEqual([403, 'wrong token']);
   });
 
   it('answers a full write queue 429 with Retry-After, as OTLP ingest does', async () => {

@@ -18,7 +18,7 @@ export function errorResponse(error: unknown, what: string): Response {
   if (error instanceof TooManyRequestsError) {
     return json(error.status, error.message, { 'retry-after': String(error.retryAfterSeconds) });
   }
-  if (error instanceof HttpError) return json(error.status, error.message);
+  if (error instanceof HttpError) return json(error.status, error.message, error.headers);
   if (error instanceof ZodError) {
     return json(400, error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
   }

@@ -13,6 +13,8 @@ export const BROKERS = {
   redis: { host: '127.0.0.1', port: 6379, start: 'see scripts/brokers/ensure-all.sh' },
   mqtt: { host: '127.0.0.1', port: 1883, start: 'mosquitto -d -c /etc/mosquitto/mosquitto.conf' },
   sqs: { host: '127.0.0.1', port: 9324, start: 'bash scripts/brokers/elasticmq.sh start' },
+  // Not a broker: the identity provider the sign-in tests use, started the same way.
+  keycloak: { host: '127.0.0.1', port: 8180, start: 'bash scripts/brokers/keycloak.sh start' },
 } as const;
 
 export type BrokerName = keyof typeof BROKERS;

@@ -1,3 +1,4 @@
+import { authorizeRequest } from '@/lib/auth/guard';
 import { getFlowGraph } from '@/lib/analytics/flows';
 import { parseQuery } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
@@ -10,6 +11,7 @@ export const dynamic = 'force-dynamic';
 /** GET /api/flows?from=15m&to=now — services, destinations, consumer groups and the edges between them. */
 export async function GET(request: Request): Promise<Response> {
   try {
+    await authorizeRequest(request, 'view');
     const { from, to } = parseQuery(request, flowsQuery);
     const range = parseTimeRange(from, to);
     return Response.json(await getFlowGraph(await flowSources(), range));

@@ -1,3 +1,6 @@
+import { redactJourney } from '@/lib/analytics/journey-redaction';
+import { authorizeRequest } from '@/lib/auth/guard';
+import { allows } from '@/lib/auth/principal';
 import { type JourneyQuery, getJourney } from '@/lib/analytics/journeys';
 import { parseQuery } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
@@ -12,6 +15,7 @@ export const dynamic = 'force-dynamic';
  */
 export async function GET(request: Request): Promise<Response> {
   try {
+    const principal = await authorizeRequest(request, 'view');
     const { traceId, messageId, conversationId } = parseQuery(request, journeyQuery);
     const query: JourneyQuery =
       traceId !== undefined
@@ -19,7 +23,8 @@ export async function GET(request: Request): Promise<Response> {
         : messageId !== undefined
           ? { messageId }
           : { conversationId: conversationId! };
-    return Response.json(await getJourney(await getStore(), query, masker()));
+    const journey = await getJourney(await getStore(), query, masker());
+    return Response.json(redactJourney(journey, (resource) => allows(principal, 'read', resource)));
   } catch (error) {
     return errorResponse(error, 'journey query');
   }

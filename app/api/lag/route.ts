@@ -1,3 +1,4 @@
+import { authorizeRequest } from '@/lib/auth/guard';
 import { NotFoundError } from '@/lib/http/errors';
 import { parseQuery } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
@@ -15,6 +16,7 @@ export const dynamic = 'force-dynamic';
  */
 export async function GET(request: Request): Promise<Response> {
   try {
+    await authorizeRequest(request, 'view');
     const key = parseGroupKey(parseQuery(request, lagQuery));
     const snapshot = (await getLagPoller()).latest();
     if (!key) return Response.json(snapshot);

@@ -1,3 +1,4 @@
+import { authorizeRequest } from '@/lib/auth/guard';
 import { getLatencyReport } from '@/lib/analytics/latency';
 import { parseQuery } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
@@ -14,6 +15,7 @@ export const dynamic = 'force-dynamic';
  */
 export async function GET(request: Request): Promise<Response> {
   try {
+    await authorizeRequest(request, 'view');
     const { from, to, compareTo } = parseQuery(request, latencyQuery);
     const range = parseTimeRange(from, to);
     const compare = parseCompareTo(compareTo, range);

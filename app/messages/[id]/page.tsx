@@ -1,3 +1,7 @@
+import { Forbidden } from '@/components/layout/forbidden';
+import { redactJourney } from '@/lib/analytics/journey-redaction';
+import { pageAccess } from '@/lib/auth/page-access';
+import { allows } from '@/lib/auth/principal';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { JourneyView } from '@/components/journey/journey-view';
@@ -46,8 +50,12 @@ export default async function JourneyPage({
   searchParams: SearchParams;
 }) {
   const id = decodeURIComponent((await params).id);
+  const { principal, denied } = await pageAccess(`/messages/${encodeURIComponent(id)}`);
+  if (denied) return <Forbidden title="Journey" reason={denied} />;
   const query = await firstValues(searchParams);
-  const journey = await findJourney(id, query.by);
+  const found = await findJourney(id, query.by);
+  // Attributes and status messages only where this person may read payloads (none for a viewer).
+  const journey = found && redactJourney(found, (resource) => allows(principal, 'read', resource));
   return (
     <>
       <div className="page-head">

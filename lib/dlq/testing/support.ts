@@ -1,3 +1,4 @@
+import type { Actor } from '@/lib/audit/audit-entry';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -84,6 +85,11 @@ export async function waitFor<T>(
   }
 }
 
+/** Someone the tests act as: a name, vouched for by nobody (the service takes identities as given). */
+export function testActor(name: string): Actor {
+  return { name, subject: null, idp: 'test', tokenId: null };
+}
+
 /** Starts a replay job (not a dry run), waits until the service is idle and returns the finished job. */
 export async function replayToEnd(
   service: DlqService,
@@ -91,7 +97,7 @@ export async function replayToEnd(
   body: unknown,
   actor: string,
 ): Promise<JobView> {
-  const job = (await service.replay(id, body, actor)) as JobView;
+  const job = (await service.replay(id, body, testActor(actor))) as JobView;
   await service.idle();
   return service.job(job.id);
 }
@@ -112,7 +118,7 @@ export function refailedCopy(service: DlqService, id: string, filter: DlqFilter 
  * dead-letter error header and the old traceparent removed, the replay headers added; no job made.
  */
 export async function expectDryRunOfTwo(service: DlqService, id: string, target: string): Promise<void> {
-  const dry = await service.replay(id, { all: true, dryRun: true }, 'test');
+  const dry = await service.replay(id, { all: true, dryRun: true }, testActor('test'));
   expect(dry).toMatchObject({ dryRun: true, messages: 2, targets: { [target]: 2 }, poison: 0, skipped: 0 });
   if (!('dryRun' in dry)) throw new Error('expected a dry run');
   expect(dry.headerDiff.removed).toEqual(expect.arrayContaining(['signalbox-dlq-error-type', 'traceparent']));

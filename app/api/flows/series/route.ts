@@ -1,3 +1,4 @@
+import { authorizeRequest } from '@/lib/auth/guard';
 import { getEdgeDetail } from '@/lib/analytics/edge-detail';
 import { parseQuery } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
@@ -15,6 +16,7 @@ export const dynamic = 'force-dynamic';
  */
 export async function GET(request: Request): Promise<Response> {
   try {
+    await authorizeRequest(request, 'view');
     const { edge, from, to, step } = parseQuery(request, edgeSeriesQuery);
     const range = parseTimeRange(from, to);
     // The step is checked before the store is opened: a bad query touches nothing.

@@ -1,3 +1,4 @@
+import { authorizeRequest } from '@/lib/auth/guard';
 import { parseTimeRange } from '@/lib/analytics/time-range';
 import { parseQuery } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
@@ -15,6 +16,7 @@ export const dynamic = 'force-dynamic';
  */
 export async function GET(request: Request): Promise<Response> {
   try {
+    await authorizeRequest(request, 'view');
     const query = parseQuery(request, lagHistoryQuery);
     const range = parseTimeRange(query.from, query.to);
     const key = parseGroupKey(query);

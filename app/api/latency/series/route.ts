@@ -1,3 +1,4 @@
+import { authorizeRequest } from '@/lib/auth/guard';
 import { getEdgeLatencySeries, getPathwayLatencySeries } from '@/lib/analytics/latency-series';
 import { parseQuery } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
@@ -11,6 +12,7 @@ export const dynamic = 'force-dynamic';
 /** GET /api/latency/series?pathway=<id>|edge=<id>&from&to&step — p50/p95/p99 over time. */
 export async function GET(request: Request): Promise<Response> {
   try {
+    await authorizeRequest(request, 'view');
     const { pathway, edge, from, to, step: stepText } = parseQuery(request, latencySeriesQuery);
     const range = parseTimeRange(from, to);
     const step = parseStep(stepText, range);

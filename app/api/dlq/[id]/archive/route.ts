@@ -1,3 +1,4 @@
+import { authorizeRequest, dlqResource } from '@/lib/auth/guard';
 import { getDlqServices } from '@/lib/runtime';
 import { parseQuery } from '@/lib/http/parse';
 import { decodeSegment } from '@/lib/http/path';
@@ -17,6 +18,7 @@ export async function GET(
 ): Promise<Response> {
   try {
     const id = decodeSegment((await params).id, 'id');
+    await authorizeRequest(request, 'read', dlqResource(id));
     const { gone, limit } = parseQuery(request, dlqArchiveQuery);
     const { archiver } = await getDlqServices();
     return Response.json(await archiver.view(id, { goneOnly: gone === '1', limit }));

@@ -1,3 +1,4 @@
+import { authorizeRequest, dlqResource } from '@/lib/auth/guard';
 import { getDlqServices } from '@/lib/runtime';
 import { parseQuery } from '@/lib/http/parse';
 import { decodeSegment } from '@/lib/http/path';
@@ -18,6 +19,7 @@ export async function GET(
 ): Promise<Response> {
   try {
     const id = decodeSegment((await params).id, 'id');
+    await authorizeRequest(request, 'read', dlqResource(id));
     const filter = parseQuery(request, dlqMessagesQuery);
     const { service } = await getDlqServices();
     return Response.json(await service.messages(id, filter));

@@ -1,5 +1,6 @@
 import { getDlqServices } from '@/lib/runtime';
-import { operatorOf } from '@/lib/dlq/http';
+import { actorOf } from '@/lib/auth/principal';
+import { authorizeRequest, dlqResource } from '@/lib/auth/guard';
 import { parseBody } from '@/lib/http/parse';
 import { decodeSegment } from '@/lib/http/path';
 import { errorResponse } from '@/lib/http/respond';
@@ -13,8 +14,8 @@ export async function POST(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   try {
-    const actor = operatorOf(request);
     const id = decodeSegment((await params).id, 'id');
+    const actor = actorOf(await authorizeRequest(request, 'change', dlqResource(id)));
     const { confirm } = await parseBody(request, dlqPurgeBody);
     const { service } = await getDlqServices();
     return Response.json(await service.purge(id, actor, confirm));

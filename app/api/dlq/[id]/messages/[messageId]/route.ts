@@ -1,5 +1,6 @@
 import { getDlqServices } from '@/lib/runtime';
-import { operatorOf } from '@/lib/dlq/http';
+import { actorOf } from '@/lib/auth/principal';
+import { authorizeRequest, dlqResource } from '@/lib/auth/guard';
 import { decodeSegment } from '@/lib/http/path';
 import { errorResponse } from '@/lib/http/respond';
 
@@ -11,10 +12,10 @@ export async function DELETE(
   { params }: { params: Promise<{ id: string; messageId: string }> },
 ): Promise<Response> {
   try {
-    const actor = operatorOf(request);
     const segments = await params;
     const id = decodeSegment(segments.id, 'id');
     const messageId = decodeSegment(segments.messageId, 'messageId');
+    const actor = actorOf(await authorizeRequest(request, 'change', dlqResource(id)));
     const { service } = await getDlqServices();
     await service.deleteMessage(id, messageId, actor);
     return new Response(null, { status: 204 });
