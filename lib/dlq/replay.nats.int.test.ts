@@ -17,7 +17,13 @@ import { replayId } from '@/lib/brokers/replay-id';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import type { DlqService } from './service';
 import { openDlqService } from './testing/dlq-service';
-import { expectDryRunOfTwo, refailedCopy, replayToEnd, testActor, waitFor } from './testing/support';
+import {
+  expectDryRunOfTwo,
+  expectPoisonOnSecondReplay,
+  replayToEnd,
+  testActor,
+  waitFor,
+} from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 
 const gate = await brokerGate('nats');
@@ -216,12 +222,12 @@ describe.skipIf(gate.skip)('DLQ replay on NATS JetStream (real server, real Duck
       async () => (await service.messages(id, { text: '"id":99' })).messages[0],
       'dead letter 99',
     );
-    await service.replay(id, { messageIds: [first.id] }, testActor('bob'));
-    await service.idle();
-    const again = await refailedCopy(service, id, { text: '"id":99' }, first.id);
-    const result = await replayToEnd(service, id, { messageIds: [again.id] }, 'bob');
-    expect(result).toMatchObject({ status: 'done', counts: { replayed: 0, poison: 1 } });
-    expect(result.items[0]?.detail).toMatch(/replayed 1 times/);
+    const { job } = await expectPoisonOnSecondReplay(service, id, {
+      request: { messageIds: [first.id] },
+      filter: { text: '"id":99' },
+      except: first.id,
+    });
+    expect(job.items[0]?.detail).toMatch(/replayed 1 times/);
     expect(await held()).toBe(1);
   });
 

@@ -5,7 +5,14 @@ import { RedisStreamsDlqAdapter } from '@/lib/brokers/redis/dlq';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import type { DlqService } from './service';
 import { openDlqService } from './testing/dlq-service';
-import { expectDryRunOfTwo, refailedCopy, replayToEnd, testActor, unique, waitFor } from './testing/support';
+import {
+  expectDryRunOfTwo,
+  expectPoisonOnSecondReplay,
+  replayToEnd,
+  testActor,
+  unique,
+  waitFor,
+} from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
 
 const gate = await brokerGate('redis');
@@ -162,14 +169,8 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
     fixed = false;
     await publish({ id: '7', cents: '70000' });
     await untilLength(1);
-    await service.replay(id, { all: true }, testActor('bob'));
-    await service.idle();
-    const again = await refailedCopy(service, id);
-    expect(await replayToEnd(service, id, { messageIds: [again.id] }, 'bob')).toMatchObject({
-      status: 'done',
-      counts: { replayed: 0, poison: 1 },
-    });
-    expect(await ids()).toEqual([again.id]);
+    const { copy } = await expectPoisonOnSecondReplay(service, id);
+    expect(await ids()).toEqual([copy.id]);
   });
 
   it('a pass ends at the last entry present when it began', async () => {
