@@ -2,7 +2,6 @@ import type { Actor, ChainedAuditEntry } from '@/lib/audit/audit-entry';
 import type { ReplayJob } from '@/lib/dlq/replay-store';
 import { DataTable } from '@/components/data-table';
 
-/** Who replayed, deleted or purged what, and when; and the latest replay jobs with their outcome. */
 /** The verified name, and what vouched for it: the IdP, an API token, the operator token. */
 function Who({ actor }: { actor: Actor }) {
   const via = actor.tokenId ? `${actor.idp} ${actor.tokenId}` : actor.idp;
@@ -14,6 +13,7 @@ function Who({ actor }: { actor: Actor }) {
   );
 }
 
+/** Who replayed, deleted or purged what, and when; and the latest replay jobs with their outcome. */
 export function AuditLog({ entries, jobs }: { entries: ChainedAuditEntry[]; jobs: ReplayJob[] }) {
   return (
     <section className="panel" aria-labelledby="dlq-audit-title">
