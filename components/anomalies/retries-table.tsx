@@ -3,6 +3,7 @@ import type { ConsumerRetries, DeadLetterCount } from '@/lib/analytics/anomalies
 import { formatCount } from '@/lib/format';
 import { ConsumerCells, ConsumerHeaders } from './consumer-cells';
 import { NumHeader } from '@/components/num-header';
+import { DataTable } from '@/components/data-table';
 
 /** Per consumer: attempts, retries, failures and broker redeliveries; then what was dead-lettered. */
 export function RetriesTable({
@@ -19,38 +20,35 @@ export function RetriesTable({
       {troubled.length === 0 ? (
         <p className="muted">No consumer retried, failed or had messages redelivered in this range.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption>
+        <DataTable
+          caption={
+            <>
               Attempts are process spans; retries are attempts beyond the first for the same message;
               redeliveries are what the broker marked as redelivered.
-            </caption>
-            <thead>
-              <tr>
-                <ConsumerHeaders />
-                <NumHeader>Attempts</NumHeader>
-                <NumHeader>Messages</NumHeader>
-                <NumHeader>Retries</NumHeader>
-                <NumHeader>Failed</NumHeader>
-                <NumHeader>Redeliveries</NumHeader>
-              </tr>
-            </thead>
-            <tbody>
-              {troubled.map((r) => (
-                <tr key={`${r.service}/${r.consumerGroup}/${r.system}/${r.destination}`}>
-                  <ConsumerCells consumer={r} />
-                  <td className="num">{formatCount(r.attempts)}</td>
-                  <td className="num">{formatCount(r.messages)}</td>
-                  <td className="num">{formatCount(r.retries)}</td>
-                  <td className="num">{formatCount(r.failedAttempts)}</td>
-                  <td className="num">
-                    {formatCount(r.redeliveries)} <span className="muted">{r.redeliveriesSource}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            </>
+          }
+          columns={[
+            <ConsumerHeaders />,
+            <NumHeader>Attempts</NumHeader>,
+            <NumHeader>Messages</NumHeader>,
+            <NumHeader>Retries</NumHeader>,
+            <NumHeader>Failed</NumHeader>,
+            <NumHeader>Redeliveries</NumHeader>,
+          ]}
+        >
+          {troubled.map((r) => (
+            <tr key={`${r.service}/${r.consumerGroup}/${r.system}/${r.destination}`}>
+              <ConsumerCells consumer={r} />
+              <td className="num">{formatCount(r.attempts)}</td>
+              <td className="num">{formatCount(r.messages)}</td>
+              <td className="num">{formatCount(r.retries)}</td>
+              <td className="num">{formatCount(r.failedAttempts)}</td>
+              <td className="num">
+                {formatCount(r.redeliveries)} <span className="muted">{r.redeliveriesSource}</span>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {deadLetters.length > 0 ? (
         <>

@@ -2,6 +2,7 @@ import type { TimeoutAnomaly } from '@/lib/analytics/anomalies';
 import { formatCount, formatMs } from '@/lib/format';
 import { ConsumerCells, ConsumerHeaders, JourneyLink } from './consumer-cells';
 import { NumHeader } from '@/components/num-header';
+import { DataTable } from '@/components/data-table';
 
 // Enough to see the pattern; the journeys of the rest are one search away.
 const SHOWN = 10;
@@ -12,36 +13,27 @@ export function TimeoutsTable({ timeouts, total }: { timeouts: TimeoutAnomaly[];
     return <p className="muted">No processing ended by a deadline in this range.</p>;
   }
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <caption>
+    <DataTable
+      caption={
+        <>
           Failed processing whose error type or status says a deadline passed (TimeoutError, ETIMEDOUT,
           DEADLINE_EXCEEDED, “timed out”).
           {total > SHOWN ? ` The newest ${SHOWN} of ${formatCount(total)}.` : null}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">At</th>
-            <ConsumerHeaders />
-            <th scope="col">Message</th>
-            <NumHeader>Ran for</NumHeader>
-            <th scope="col">Reason</th>
-          </tr>
-        </thead>
-        <tbody>
-          {timeouts.slice(0, SHOWN).map((t) => (
-            <tr key={`${t.traceId}/${t.spanId}`}>
-              <td>{new Date(t.startUs / 1000).toLocaleTimeString()}</td>
-              <ConsumerCells consumer={t} />
-              <td>
-                <JourneyLink traceId={t.traceId} label={t.message ?? undefined} />
-              </td>
-              <td className="num">{formatMs(t.durationUs / 1000)}</td>
-              <td className="muted">{t.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        </>
+      }
+      columns={['At', <ConsumerHeaders />, 'Message', <NumHeader>Ran for</NumHeader>, 'Reason']}
+    >
+      {timeouts.slice(0, SHOWN).map((t) => (
+        <tr key={`${t.traceId}/${t.spanId}`}>
+          <td>{new Date(t.startUs / 1000).toLocaleTimeString()}</td>
+          <ConsumerCells consumer={t} />
+          <td>
+            <JourneyLink traceId={t.traceId} label={t.message ?? undefined} />
+          </td>
+          <td className="num">{formatMs(t.durationUs / 1000)}</td>
+          <td className="muted">{t.reason}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

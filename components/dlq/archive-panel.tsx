@@ -2,6 +2,7 @@ import type { ArchiveCounts, ArchivedMessage } from '@/lib/dlq/archive-store';
 import type { ArchivePass } from '@/lib/dlq/archiver';
 import { ErrorCell, JourneyCell } from './failure-cells';
 import { PayloadView } from './payload-view';
+import { DataTable } from '@/components/data-table';
 
 const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 
@@ -42,42 +43,30 @@ export function ArchivePanel({
         </p>
       )}
       {gone.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table">
-            <caption>
-              {counts.gone > gone.length
-                ? `The newest ${gone.length} of ${counts.gone.toLocaleString('en-US')} archived messages no longer in the queue`
-                : 'Archived messages no longer in the queue (newest first)'}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Message</th>
-                <th scope="col">Error</th>
-                <th scope="col">From</th>
-                <th scope="col">First seen (UTC)</th>
-                <th scope="col">Gone since (UTC)</th>
-                <th scope="col">Trace</th>
-              </tr>
-            </thead>
-            <tbody>
-              {gone.map(({ message: m, firstSeenMs, goneAtMs }) => (
-                <tr key={m.id}>
-                  <td className="mono">
-                    <details className="dlq-archive-payload">
-                      <summary>{m.id.length > 24 ? `${m.id.slice(0, 24)}…` : m.id}</summary>
-                      <PayloadView body={m.body} />
-                    </details>
-                  </td>
-                  <ErrorCell failure={m.failure} />
-                  <td>{m.failure.source.destination ?? '—'}</td>
-                  <td className="mono">{time(firstSeenMs)}</td>
-                  <td className="mono">{goneAtMs === null ? '—' : time(goneAtMs)}</td>
-                  <JourneyCell failure={m.failure} />
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={
+            counts.gone > gone.length
+              ? `The newest ${gone.length} of ${counts.gone.toLocaleString('en-US')} archived messages no longer in the queue`
+              : 'Archived messages no longer in the queue (newest first)'
+          }
+          columns={['Message', 'Error', 'From', 'First seen (UTC)', 'Gone since (UTC)', 'Trace']}
+        >
+          {gone.map(({ message: m, firstSeenMs, goneAtMs }) => (
+            <tr key={m.id}>
+              <td className="mono">
+                <details className="dlq-archive-payload">
+                  <summary>{m.id.length > 24 ? `${m.id.slice(0, 24)}…` : m.id}</summary>
+                  <PayloadView body={m.body} />
+                </details>
+              </td>
+              <ErrorCell failure={m.failure} />
+              <td>{m.failure.source.destination ?? '—'}</td>
+              <td className="mono">{time(firstSeenMs)}</td>
+              <td className="mono">{goneAtMs === null ? '—' : time(goneAtMs)}</td>
+              <JourneyCell failure={m.failure} />
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );

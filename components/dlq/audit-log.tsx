@@ -1,7 +1,7 @@
 import type { Actor, ChainedAuditEntry } from '@/lib/audit/audit-entry';
 import type { ReplayJob } from '@/lib/dlq/replay-store';
+import { DataTable } from '@/components/data-table';
 
-/** Who replayed, deleted or purged what, and when; and the latest replay jobs with their outcome. */
 /** The verified name, and what vouched for it: the IdP, an API token, the operator token. */
 function Who({ actor }: { actor: Actor }) {
   const via = actor.tokenId ? `${actor.idp} ${actor.tokenId}` : actor.idp;
@@ -13,6 +13,7 @@ function Who({ actor }: { actor: Actor }) {
   );
 }
 
+/** Who replayed, deleted or purged what, and when; and the latest replay jobs with their outcome. */
 export function AuditLog({ entries, jobs }: { entries: ChainedAuditEntry[]; jobs: ReplayJob[] }) {
   return (
     <section className="panel" aria-labelledby="dlq-audit-title">
@@ -21,69 +22,42 @@ export function AuditLog({ entries, jobs }: { entries: ChainedAuditEntry[]; jobs
         <p className="muted">Nothing replayed, deleted or purged yet.</p>
       ) : null}
       {jobs.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table">
-            <caption>Latest replay jobs</caption>
-            <thead>
-              <tr>
-                <th scope="col">Job</th>
-                <th scope="col">Queue</th>
-                <th scope="col">By</th>
-                <th scope="col">Started</th>
-                <th scope="col">Status</th>
-                <th scope="col">Messages</th>
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.map((j) => (
-                <tr key={j.id}>
-                  <td className="mono">
-                    <a href={`/api/replays/${j.id}`}>{j.id.slice(0, 8)}</a>
-                  </td>
-                  <td>{j.queueId}</td>
-                  <td>{j.actor}</td>
-                  <td className="mono">{new Date(j.createdAtMs).toISOString()}</td>
-                  <td>
-                    {j.status}
-                    {j.error ? `: ${j.error}` : ''}
-                  </td>
-                  <td className="num">{j.expected}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Latest replay jobs"
+          columns={['Job', 'Queue', 'By', 'Started', 'Status', 'Messages']}
+        >
+          {jobs.map((j) => (
+            <tr key={j.id}>
+              <td className="mono">
+                <a href={`/api/replays/${j.id}`}>{j.id.slice(0, 8)}</a>
+              </td>
+              <td>{j.queueId}</td>
+              <td>{j.actor}</td>
+              <td className="mono">{new Date(j.createdAtMs).toISOString()}</td>
+              <td>
+                {j.status}
+                {j.error ? `: ${j.error}` : ''}
+              </td>
+              <td className="num">{j.expected}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
       {entries.length > 0 ? (
-        <div className="table-wrap">
-          <table className="table">
-            <caption>Audit log</caption>
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">Queue</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.seq}>
-                  <td className="num">{e.seq}</td>
-                  <td className="mono">{new Date(e.atMs).toISOString()}</td>
-                  <td>
-                    <Who actor={e.actor} />
-                  </td>
-                  <td>{e.action}</td>
-                  <td>{e.queueId || '—'}</td>
-                  <td className="mono dlq-wrap">{JSON.stringify(e.detail).slice(0, 300)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Audit log" columns={['#', 'When', 'Who', 'What', 'Queue', 'Details']}>
+          {entries.map((e) => (
+            <tr key={e.seq}>
+              <td className="num">{e.seq}</td>
+              <td className="mono">{new Date(e.atMs).toISOString()}</td>
+              <td>
+                <Who actor={e.actor} />
+              </td>
+              <td>{e.action}</td>
+              <td>{e.queueId || '—'}</td>
+              <td className="mono dlq-wrap">{JSON.stringify(e.detail).slice(0, 300)}</td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );

@@ -3,6 +3,7 @@ import type { DlqMessageView } from '@/lib/dlq/message-view';
 import { MessageActions } from './message-actions';
 import { MaskedText } from './masked-text';
 import { PayloadView } from './payload-view';
+import { DataTable } from '@/components/data-table';
 
 /** One message: parsed failure, failure history, raw headers, payload, and what can be done with it. */
 export function MessageDetail({
@@ -95,27 +96,16 @@ export function MessageDetail({
           ) : null}
         </div>
       </div>
-      <div className="table-wrap">
-        <table className="table">
-          <caption>Raw headers</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Value</th>
-            </tr>
-          </thead>
-          <tbody>
-            {Object.entries(message.headers).map(([name, value]) => (
-              <tr key={name}>
-                <td className="mono">{name}</td>
-                <td className="mono dlq-wrap">
-                  <MaskedText text={Array.isArray(value) ? value.join(' | ') : value} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Raw headers" columns={['Name', 'Value']}>
+        {Object.entries(message.headers).map(([name, value]) => (
+          <tr key={name}>
+            <td className="mono">{name}</td>
+            <td className="mono dlq-wrap">
+              <MaskedText text={Array.isArray(value) ? value.join(' | ') : value} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

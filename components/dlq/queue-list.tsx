@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { QueueView } from '@/lib/dlq';
 import { dlqHref } from './links';
+import { DataTable } from '@/components/data-table';
 
 /** The dead-letter queues found, with how each was recognised. */
 export function QueueList({
@@ -28,30 +29,18 @@ export function QueueList({
             : 'No dead-letter queue found. Queues named *.dlq, *.DLT, *_error, *.dead-letter are found by name; list others in SIGNALBOX_DLQ_QUEUES (system:name,…). On RabbitMQ without the management API, list the work queues in SIGNALBOX_RABBITMQ_QUEUES so their <queue>.dlq is checked.'}
         </p>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Queue</th>
-                <th scope="col">Broker</th>
-                <th scope="col">Messages</th>
-                <th scope="col">Found by</th>
-              </tr>
-            </thead>
-            <tbody>
-              {queues.map((q) => (
-                <tr key={q.id} aria-current={q.id === selected ? 'true' : undefined}>
-                  <td>
-                    <Link href={dlqHref({}, { queue: q.id })}>{q.name}</Link>
-                  </td>
-                  <td>{q.system}</td>
-                  <td className="num">{q.messages?.toLocaleString('en-US') ?? '?'}</td>
-                  <td className="muted">{q.source}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Queue', 'Broker', 'Messages', 'Found by']}>
+          {queues.map((q) => (
+            <tr key={q.id} aria-current={q.id === selected ? 'true' : undefined}>
+              <td>
+                <Link href={dlqHref({}, { queue: q.id })}>{q.name}</Link>
+              </td>
+              <td>{q.system}</td>
+              <td className="num">{q.messages?.toLocaleString('en-US') ?? '?'}</td>
+              <td className="muted">{q.source}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

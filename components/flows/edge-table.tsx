@@ -4,6 +4,7 @@ import { type FlowEdge, type FlowGraph, latencyOf } from '@/lib/analytics/flows'
 import { formatCount, formatPercent, formatRate } from '@/lib/format';
 import { edgeHealth } from './health';
 import { NumHeader } from '@/components/num-header';
+import { DataTable } from '@/components/data-table';
 
 const VIA = { 'dead-letter': 'dead letters', alternate: 'alternate exchange' } as const;
 
@@ -30,54 +31,45 @@ export function EdgeTable({ graph, params }: { graph: FlowGraph; params: Record<
   const detailHref = (edge: FlowEdge) =>
     `/flows?${new URLSearchParams({ ...params, edge: edge.id }).toString()}`;
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <caption>
+    <DataTable
+      caption={
+        <>
           Latency is the send span for publishes, send → start of processing for deliveries (send → start of
           the receive for consumers that report only receive spans). Avg rate is over the whole time range.
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">From</th>
-            <th scope="col">To</th>
-            <th scope="col">Latency of</th>
-            <NumHeader>Messages</NumHeader>
-            <NumHeader>Avg rate</NumHeader>
-            <NumHeader>Errors</NumHeader>
-            <PercentileHeaders />
-          </tr>
-        </thead>
-        <tbody>
-          {graph.edges.map((edge) => (
-            <tr
-              key={edge.id}
-              data-health={edgeHealth(edge)}
-              aria-selected={params.edge === edge.id || undefined}
-            >
-              <td>
-                <Link href={detailHref(edge)} scroll={false}>
-                  {name(edge.source)}
-                </Link>
-              </td>
-              <td>
-                {name(edge.target)}
-                {edge.consumerGroup ? <span className="muted"> ({edge.consumerGroup})</span> : null}
-                {edge.via && edge.via !== 'binding' ? (
-                  <span className="muted"> ({VIA[edge.via]})</span>
-                ) : null}
-              </td>
-              <td className="muted">{latencyOf(edge)}</td>
-              <td className="num">{formatCount(edge.messages)}</td>
-              <td className="num">{formatRate(edge.ratePerSecond)}</td>
-              <td className="num errors">
-                {formatCount(edge.errors)}{' '}
-                <span className="muted">({formatPercent(edge.errors, edge.messages)})</span>
-              </td>
-              <PercentileCells {...edge} />
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        </>
+      }
+      columns={[
+        'From',
+        'To',
+        'Latency of',
+        <NumHeader>Messages</NumHeader>,
+        <NumHeader>Avg rate</NumHeader>,
+        <NumHeader>Errors</NumHeader>,
+        <PercentileHeaders />,
+      ]}
+    >
+      {graph.edges.map((edge) => (
+        <tr key={edge.id} data-health={edgeHealth(edge)} aria-selected={params.edge === edge.id || undefined}>
+          <td>
+            <Link href={detailHref(edge)} scroll={false}>
+              {name(edge.source)}
+            </Link>
+          </td>
+          <td>
+            {name(edge.target)}
+            {edge.consumerGroup ? <span className="muted"> ({edge.consumerGroup})</span> : null}
+            {edge.via && edge.via !== 'binding' ? <span className="muted"> ({VIA[edge.via]})</span> : null}
+          </td>
+          <td className="muted">{latencyOf(edge)}</td>
+          <td className="num">{formatCount(edge.messages)}</td>
+          <td className="num">{formatRate(edge.ratePerSecond)}</td>
+          <td className="num errors">
+            {formatCount(edge.errors)}{' '}
+            <span className="muted">({formatPercent(edge.errors, edge.messages)})</span>
+          </td>
+          <PercentileCells {...edge} />
+        </tr>
+      ))}
+    </DataTable>
   );
 }

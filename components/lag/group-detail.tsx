@@ -8,6 +8,7 @@ import { systemLabel } from './lag-table';
 import { StatusBadge } from './status-badge';
 import { NumHeader } from '@/components/num-header';
 import { Figures } from '@/components/figures';
+import { DataTable } from '@/components/data-table';
 
 /** At most this many partitions get a line in the chart (the most lagging); the table lists all. */
 const CHART_PARTITIONS = 8;
@@ -116,36 +117,32 @@ export function GroupDetail({
           />
         </figure>
       ) : null}
-      <div className="table-wrap">
-        <table className="table" aria-label="Partitions">
-          <thead>
-            <tr>
-              <th scope="col">Partition</th>
-              <th scope="col">Status</th>
-              <NumHeader>Lag (messages)</NumHeader>
-              <NumHeader>Lag (time)</NumHeader>
-              <NumHeader>Position</NumHeader>
-              <NumHeader>End</NumHeader>
-            </tr>
-          </thead>
-          <tbody>
-            {group.partitions.map((p) => (
-              <tr key={p.partition} data-status={p.status}>
-                <td>{p.partition === '' ? '(queue)' : p.partition}</td>
-                <td>
-                  <StatusBadge status={p.status} />
-                </td>
-                <td className="num">{formatCount(p.lagMessages)}</td>
-                <td className="num" title={SOURCE_MEANING[p.lagSecondsSource]}>
-                  {formatLagTime(p.lagSeconds, p.lagSecondsSource)}
-                </td>
-                <td className="num">{p.position === null ? '—' : formatCount(p.position)}</td>
-                <td className="num">{p.endPosition === null ? '—' : formatCount(p.endPosition)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        label="Partitions"
+        columns={[
+          'Partition',
+          'Status',
+          <NumHeader>Lag (messages)</NumHeader>,
+          <NumHeader>Lag (time)</NumHeader>,
+          <NumHeader>Position</NumHeader>,
+          <NumHeader>End</NumHeader>,
+        ]}
+      >
+        {group.partitions.map((p) => (
+          <tr key={p.partition} data-status={p.status}>
+            <td>{p.partition === '' ? '(queue)' : p.partition}</td>
+            <td>
+              <StatusBadge status={p.status} />
+            </td>
+            <td className="num">{formatCount(p.lagMessages)}</td>
+            <td className="num" title={SOURCE_MEANING[p.lagSecondsSource]}>
+              {formatLagTime(p.lagSeconds, p.lagSecondsSource)}
+            </td>
+            <td className="num">{p.position === null ? '—' : formatCount(p.position)}</td>
+            <td className="num">{p.endPosition === null ? '—' : formatCount(p.endPosition)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

@@ -6,6 +6,7 @@ import styles from './lag.module.css';
 import { Sparkline } from './sparkline';
 import { StatusBadge } from './status-badge';
 import { NumHeader } from '@/components/num-header';
+import { DataTable } from '@/components/data-table';
 
 const SYSTEM_LABEL: Record<GroupKey['system'], string> = {
   kafka: 'Kafka',
@@ -42,62 +43,59 @@ export function LagTable({
   selected: GroupKey | null;
 }) {
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <caption>
+    <DataTable
+      caption={
+        <>
           Worst first. Lag counts messages not yet consumed; its time is the age of the oldest of them. Click
           a group for its partitions and charts.
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Status</th>
-            <th scope="col">Group</th>
-            <th scope="col">Destination</th>
-            <NumHeader>Lag (messages)</NumHeader>
-            <NumHeader>Lag (time)</NumHeader>
-            <NumHeader>Trend</NumHeader>
-            <th scope="col">Last {range}</th>
-            <NumHeader>Time to drain</NumHeader>
-            <NumHeader>Consumers</NumHeader>
+        </>
+      }
+      columns={[
+        'Status',
+        'Group',
+        'Destination',
+        <NumHeader>Lag (messages)</NumHeader>,
+        <NumHeader>Lag (time)</NumHeader>,
+        <NumHeader>Trend</NumHeader>,
+        `Last ${range}`,
+        <NumHeader>Time to drain</NumHeader>,
+        <NumHeader>Consumers</NumHeader>,
+      ]}
+    >
+      {groups.map((g) => {
+        const id = groupKeyId(g);
+        const isSelected = selected !== null && groupKeyId(selected) === id;
+        return (
+          <tr key={id} data-status={g.status} aria-selected={isSelected || undefined}>
+            <td>
+              <StatusBadge status={g.status} reason={g.statusReason} />
+            </td>
+            <td className="wrap">
+              <Link href={groupHref(params, g)} scroll={false}>
+                {g.group}
+              </Link>
+            </td>
+            <td className="wrap">
+              {g.destination} <span className="muted">({systemLabel(g.system)})</span>
+            </td>
+            <td className="num">{formatCount(g.lagMessages)}</td>
+            <td className="num" title={SOURCE_MEANING[g.lagSecondsSource]}>
+              {formatLagTime(g.lagSeconds, g.lagSecondsSource)}
+            </td>
+            <td
+              className={`num ${g.trend.direction === 'growing' ? styles.growing : g.trend.direction === 'shrinking' ? styles.shrinking : ''}`}
+              title={TREND_MEANING[g.trend.direction]}
+            >
+              {formatTrend(g.trend)}
+            </td>
+            <td>
+              <Sparkline points={series.get(id) ?? []} range={range} />
+            </td>
+            <td className="num">{formatEta(g.etaSeconds, g.lagMessages, g.trend)}</td>
+            <td className="num">{g.consumers === null ? '—' : g.consumers}</td>
           </tr>
-        </thead>
-        <tbody>
-          {groups.map((g) => {
-            const id = groupKeyId(g);
-            const isSelected = selected !== null && groupKeyId(selected) === id;
-            return (
-              <tr key={id} data-status={g.status} aria-selected={isSelected || undefined}>
-                <td>
-                  <StatusBadge status={g.status} reason={g.statusReason} />
-                </td>
-                <td className="wrap">
-                  <Link href={groupHref(params, g)} scroll={false}>
-                    {g.group}
-                  </Link>
-                </td>
-                <td className="wrap">
-                  {g.destination} <span className="muted">({systemLabel(g.system)})</span>
-                </td>
-                <td className="num">{formatCount(g.lagMessages)}</td>
-                <td className="num" title={SOURCE_MEANING[g.lagSecondsSource]}>
-                  {formatLagTime(g.lagSeconds, g.lagSecondsSource)}
-                </td>
-                <td
-                  className={`num ${g.trend.direction === 'growing' ? styles.growing : g.trend.direction === 'shrinking' ? styles.shrinking : ''}`}
-                  title={TREND_MEANING[g.trend.direction]}
-                >
-                  {formatTrend(g.trend)}
-                </td>
-                <td>
-                  <Sparkline points={series.get(id) ?? []} range={range} />
-                </td>
-                <td className="num">{formatEta(g.etaSeconds, g.lagMessages, g.trend)}</td>
-                <td className="num">{g.consumers === null ? '—' : g.consumers}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { latencyOf } from '@/lib/analytics/flows';
 import type { EdgeLatency } from '@/lib/analytics/latency';
 import { LatencyCells, LatencyHeaders } from './latency-columns';
+import { DataTable } from '@/components/data-table';
 
 export function EdgeLatencyTable({
   edges,
@@ -22,34 +23,27 @@ export function EdgeLatencyTable({
   }
   const range = Object.fromEntries(Object.entries(params).filter(([k]) => k === 'from' || k === 'to'));
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <caption>
+    <DataTable
+      caption={
+        <>
           Per edge: publish = the send; delivery = send → start of processing, or of the receive for consumers
           that report only receive spans (one latency per poll, so fewer than the messages).
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Edge</th>
-            <th scope="col">Latency of</th>
-            <LatencyHeaders comparing={comparing} />
-          </tr>
-        </thead>
-        <tbody>
-          {edges.map((e) => (
-            <tr key={e.edgeId}>
-              <td>
-                <Link href={`/flows?${new URLSearchParams({ ...range, edge: e.edgeId }).toString()}`}>
-                  {e.sourceLabel} → {e.targetLabel}
-                </Link>
-                {e.consumerGroup ? <span className="muted"> ({e.consumerGroup})</span> : null}
-              </td>
-              <td className="muted">{latencyOf(e)}</td>
-              <LatencyCells figures={e} comparing={comparing} />
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        </>
+      }
+      columns={['Edge', 'Latency of', <LatencyHeaders comparing={comparing} />]}
+    >
+      {edges.map((e) => (
+        <tr key={e.edgeId}>
+          <td>
+            <Link href={`/flows?${new URLSearchParams({ ...range, edge: e.edgeId }).toString()}`}>
+              {e.sourceLabel} → {e.targetLabel}
+            </Link>
+            {e.consumerGroup ? <span className="muted"> ({e.consumerGroup})</span> : null}
+          </td>
+          <td className="muted">{latencyOf(e)}</td>
+          <LatencyCells figures={e} comparing={comparing} />
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { PathwayLatency } from '@/lib/analytics/latency';
 import { LatencyCells, LatencyHeaders } from './latency-columns';
 import { NumHeader } from '@/components/num-header';
+import { DataTable } from '@/components/data-table';
 
 /** "checkout → orders → billing → payments → notifier" */
 export function routeLabel(p: PathwayLatency): string {
@@ -28,44 +29,37 @@ export function PathwayTable({
     );
   }
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <caption>
+    <DataTable
+      caption={
+        <>
           Origin → final consumer, any number of hops. Each figure says whether it came from metrics or spans.
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Pathway</th>
-            <NumHeader>Hops</NumHeader>
-            <LatencyHeaders comparing={comparing} />
-          </tr>
-        </thead>
-        <tbody>
-          {pathways.map((p) => (
-            <tr key={p.id} aria-selected={params.pathway === p.id || undefined}>
-              <td>
-                <Link
-                  href={`/latency?${new URLSearchParams({ ...params, pathway: p.id }).toString()}`}
-                  scroll={false}
-                >
-                  {routeLabel(p)}
-                </Link>
-                {p.complete ? null : (
-                  <span
-                    className="muted"
-                    title="Part of the route upstream is not instrumented or not reported yet"
-                  >
-                    {' '}
-                    (partial route)
-                  </span>
-                )}
-              </td>
-              <td className="num">{p.hops}</td>
-              <LatencyCells figures={p} comparing={comparing} />
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        </>
+      }
+      columns={['Pathway', <NumHeader>Hops</NumHeader>, <LatencyHeaders comparing={comparing} />]}
+    >
+      {pathways.map((p) => (
+        <tr key={p.id} aria-selected={params.pathway === p.id || undefined}>
+          <td>
+            <Link
+              href={`/latency?${new URLSearchParams({ ...params, pathway: p.id }).toString()}`}
+              scroll={false}
+            >
+              {routeLabel(p)}
+            </Link>
+            {p.complete ? null : (
+              <span
+                className="muted"
+                title="Part of the route upstream is not instrumented or not reported yet"
+              >
+                {' '}
+                (partial route)
+              </span>
+            )}
+          </td>
+          <td className="num">{p.hops}</td>
+          <LatencyCells figures={p} comparing={comparing} />
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -1,9 +1,10 @@
 import type { BrowseResult, DlqRecord, DlqSession } from './dlq-types';
 
 /**
- * Browsing where the broker has no peek (RabbitMQ, SQS): a replay pass that reads up to `limit`
- * records plus one (to tell whether the DLQ holds more) and then closes, which hands every record
- * back to the queue.
+ * Browsing as a replay pass: reads up to `limit` records plus one (to tell whether the DLQ holds
+ * more), then closes the pass. Where the broker has no peek (RabbitMQ, SQS) closing hands every
+ * record back to the queue; where reading holds nothing (BullMQ, JetStream) it only ends the pass;
+ * on Kafka it deletes the pass's throw-away consumer group.
  */
 export async function browseWithSession(session: DlqSession, limit: number): Promise<BrowseResult> {
   const records: DlqRecord[] = [];

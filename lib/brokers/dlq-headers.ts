@@ -1,5 +1,21 @@
 import { createHash } from 'node:crypto';
+import { PATHWAY_HEADER, REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
 import type { HeaderValue } from './dlq-types';
+
+/**
+ * Headers that carry a message's context, not its content: W3C trace context and baggage, the
+ * pathway, the replay markers. Redis Streams keeps them among the payload's fields, and SQS's
+ * instrumentation folds them into one attribute when the 10-attribute budget is short; both
+ * adapters tell them apart from the payload by this list.
+ */
+export const CONTEXT_HEADERS: ReadonlySet<string> = new Set([
+  'traceparent',
+  'tracestate',
+  'baggage',
+  PATHWAY_HEADER,
+  REPLAY_HEADERS.id,
+  REPLAY_HEADERS.count,
+]);
 
 /**
  * Header values from broker clients (kafkajs Buffers and arrays, AMQP tables with numbers, dates and

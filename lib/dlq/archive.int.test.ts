@@ -4,10 +4,9 @@ import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
 import { DlqArchiveStore } from './archive-store';
 import { DlqArchiver } from './archiver';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService } from './service';
+import type { DlqService } from './service';
+import { openDlqService } from './testing/dlq-service';
 import { RABBIT_URL, rabbitSettings, tempDuckDb, testActor, unique, waitFor } from './testing/support';
-import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('rabbitmq');
 
@@ -39,13 +38,9 @@ describe.skipIf(gate.skip)('DLQ archive mode (real RabbitMQ, real DuckDB file)',
     }
     await waitFor(async () => ((await channel.checkQueue(dlq)).messageCount === 3 ? true : undefined), 'DLQ');
 
-    db = await tempDuckDb();
-    const adapter = new RabbitMqDlqAdapter(rabbitSettings([work]));
-    service = new DlqService([adapter], await DuckDbReplayStore.create(db.connection), {
-      masker: unmasked,
+    ({ service, db } = await openDlqService([new RabbitMqDlqAdapter(rabbitSettings([work]))], {
       maxReplays: 3,
-      browseLimit: 1000,
-    });
+    }));
     archive = await DlqArchiveStore.create(await db.connect());
     archiver = new DlqArchiver(service, archive, 60_000);
   });

@@ -5,8 +5,8 @@ import { DEFAULT_MASKING, Masker } from '@/lib/masking';
 import { brokerGate } from '@/lib/testing/brokers';
 import { DlqArchiveStore } from './archive-store';
 import { DlqArchiver } from './archiver';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService, type JobView } from './service';
+import type { DlqService, JobView } from './service';
+import { openDlqService } from './testing/dlq-service';
 import { RABBIT_URL, rabbitSettings, tempDuckDb, testActor, unique, waitFor } from './testing/support';
 
 const gate = await brokerGate('rabbitmq');
@@ -53,12 +53,10 @@ describe.skipIf(gate.skip)('masking on a real RabbitMQ DLQ (browse, archive, rep
     channel.nack(msg, false, false);
     await waitFor(async () => ((await channel.checkQueue(dlq)).messageCount === 1 ? true : undefined), 'DLQ');
 
-    db = await tempDuckDb();
-    service = new DlqService(
-      [new RabbitMqDlqAdapter(rabbitSettings([work]))],
-      await DuckDbReplayStore.create(db.connection),
-      { masker: new Masker(DEFAULT_MASKING), maxReplays: 3, browseLimit: 1000 },
-    );
+    ({ service, db } = await openDlqService([new RabbitMqDlqAdapter(rabbitSettings([work]))], {
+      masker: new Masker(DEFAULT_MASKING),
+      maxReplays: 3,
+    }));
     archive = await DlqArchiveStore.create(await db.connect());
     archiver = new DlqArchiver(service, archive, 60_000);
   });

@@ -3,20 +3,18 @@ import { type Consumer, Kafka, type KafkaMessage, logLevel, type Producer } from
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaDlqAdapter } from '@/lib/brokers/kafka/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService } from './service';
+import type { DlqService } from './service';
+import { openDlqService } from './testing/dlq-service';
 import {
   expectDryRunOfTwo,
   KAFKA_SETTINGS,
   refailedCopy,
   replayToEnd,
-  tempDuckDb,
   testActor,
   unique,
   waitFor,
 } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
-import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('kafka');
 
@@ -31,8 +29,8 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
   const telemetry = testTracer();
   let producer: Producer;
   let consumer: Consumer;
-  let db: Awaited<ReturnType<typeof tempDuckDb>>;
   let service: DlqService;
+  let closeService: () => Promise<void>;
   let fixed = false;
   const processed: KafkaMessage[] = [];
 
@@ -65,14 +63,9 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
         }
       },
     });
-    db = await tempDuckDb();
-    const store = await DuckDbReplayStore.create(db.connection);
-    service = new DlqService([new KafkaDlqAdapter(KAFKA_SETTINGS)], store, {
-      masker: unmasked,
-      maxReplays: 1,
-      browseLimit: 1000,
+    ({ service, close: closeService } = await openDlqService([new KafkaDlqAdapter(KAFKA_SETTINGS)], {
       tracer: telemetry.tracer,
-    });
+    }));
   });
 
   afterAll(async () => {
@@ -82,8 +75,7 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
     await admin.connect();
     await admin.deleteTopics({ topics: [topic, dlt] }).catch(() => undefined);
     await admin.disconnect();
-    await service?.close();
-    db?.close();
+    await closeService?.();
     await telemetry.shutdown();
   });
 
@@ -152,17 +144,12 @@ describe.skipIf(gate.skip)('DLQ replay on Kafka (real broker, real DuckDB file)'
       () => (replayedHere().length === 2 ? replayedHere() : undefined),
       'replayed orders',
     );
-    const spans = telemetry.spans().filter((s) => s.name === `send ${topic}`);
-    expect(spans).toHaveLength(2);
+    expect(telemetry.spans().filter((s) => s.name === `send ${topic}`)).toHaveLength(2);
     for (const message of replayed) {
       const headers = message.headers ?? {};
       expect(String(headers[REPLAY_HEADERS.count])).toBe('1');
       expect(headers['signalbox-dlq-error-type']).toBeUndefined();
-      const traceparent = String(headers.traceparent);
-      const traceId = traceparent.split('-')[1];
-      expect(traceId).not.toBe(ORIGINAL_TRACE);
-      const span = spans.find((s) => s.spanContext().traceId === traceId);
-      expect(span?.links.map((l) => l.context.traceId)).toEqual([ORIGINAL_TRACE]);
+      telemetry.expectReplayLinkedToOriginal(headers.traceparent, topic);
       expect(done.items.map((i) => i.replayId)).toContain(String(headers[REPLAY_HEADERS.id]));
     }
     // Replayed records stay in the topic (Kafka cannot delete one) but are no longer shown as pending.

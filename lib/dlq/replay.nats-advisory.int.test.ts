@@ -13,11 +13,10 @@ import { REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JetStreamDlqAdapter } from '@/lib/brokers/nats/dlq';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService } from './service';
-import { replayToEnd, tempDuckDb, testActor, waitFor } from './testing/support';
+import type { DlqService } from './service';
+import { openDlqService } from './testing/dlq-service';
+import { replayToEnd, testActor, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, testTracer } from './testing/telemetry';
-import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('nats');
 
@@ -41,8 +40,8 @@ describe.skipIf(gate.skip)('DLQ of JetStream failure advisories (real server, re
   let jsm: JetStreamManager;
   let js: JetStreamClient;
   let messages: ConsumerMessages;
-  let db: Awaited<ReturnType<typeof tempDuckDb>>;
   let service: DlqService;
+  let closeService: () => Promise<void>;
   let fixed = false;
   const processed: JsMsg[] = [];
   /** Stream sequence in the work stream of each order published, by order id. */
@@ -75,22 +74,17 @@ describe.skipIf(gate.skip)('DLQ of JetStream failure advisories (real server, re
         else m.nak();
       }
     })();
-    db = await tempDuckDb();
-    const store = await DuckDbReplayStore.create(db.connection);
-    service = new DlqService([new JetStreamDlqAdapter(settings)], store, {
-      masker: unmasked,
+    ({ service, close: closeService } = await openDlqService([new JetStreamDlqAdapter(settings)], {
       maxReplays: 3,
-      browseLimit: 1000,
       tracer: telemetry.tracer,
-    });
+    }));
   });
 
   afterAll(async () => {
     messages?.stop();
     for (const name of [workStream, dlqStream]) await jsm?.streams.delete(name).catch(() => undefined);
     await nc?.close();
-    await service?.close();
-    db?.close();
+    await closeService?.();
     await telemetry.shutdown();
   });
 
@@ -200,15 +194,11 @@ describe.skipIf(gate.skip)('DLQ of JetStream failure advisories (real server, re
       return copies.length === 3 ? copies : undefined;
     }, 'replayed orders processed');
     expect(replayed.map((m) => m.json<{ id: number }>().id).sort()).toEqual([41, 42, 50]);
-    const spans = telemetry.spans().filter((s) => s.name === `send ${subject}`);
     for (const m of replayed) {
       expect(m.headers?.get(REPLAY_HEADERS.count)).toBe('1');
       expect(m.headers?.get('Nats-Msg-Id')).toBe(m.headers?.get(REPLAY_HEADERS.id));
       expect(done.items.map((i) => i.replayId)).toContain(m.headers?.get(REPLAY_HEADERS.id));
-      const traceId = m.headers?.get('traceparent').split('-')[1];
-      expect(traceId).not.toBe(ORIGINAL_TRACE);
-      const span = spans.find((s) => s.spanContext().traceId === traceId);
-      expect(span?.links.map((l) => l.context.traceId)).toEqual([ORIGINAL_TRACE]);
+      telemetry.expectReplayLinkedToOriginal(m.headers?.get('traceparent'), subject);
     }
     // The originals are left where their stream keeps them; the copies are new messages.
     for (const orderId of [41, 42, 50])

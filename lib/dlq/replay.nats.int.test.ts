@@ -15,18 +15,16 @@ import { DlqBrokerError } from '@/lib/brokers/dlq-types';
 import { JetStreamDlqAdapter } from '@/lib/brokers/nats/dlq';
 import { replayId } from '@/lib/brokers/replay-id';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService } from './service';
+import type { DlqService } from './service';
+import { openDlqService } from './testing/dlq-service';
 import {
   expectDryRunOfTwo,
-  refailedCopy,
+  expectPoisonOnSecondReplay,
   replayToEnd,
-  tempDuckDb,
   testActor,
   waitFor,
 } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
-import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('nats');
 
@@ -45,8 +43,8 @@ describe.skipIf(gate.skip)('DLQ replay on NATS JetStream (real server, real Duck
   let jsm: JetStreamManager;
   let js: JetStreamClient;
   let messages: ConsumerMessages;
-  let db: Awaited<ReturnType<typeof tempDuckDb>>;
   let service: DlqService;
+  let closeService: () => Promise<void>;
   let fixed = false;
   const processed: JsMsg[] = [];
 
@@ -82,14 +80,9 @@ describe.skipIf(gate.skip)('DLQ replay on NATS JetStream (real server, real Duck
         }
       }
     })();
-    db = await tempDuckDb();
-    const store = await DuckDbReplayStore.create(db.connection);
-    service = new DlqService([new JetStreamDlqAdapter(settings)], store, {
-      masker: unmasked,
-      maxReplays: 1,
-      browseLimit: 1000,
+    ({ service, close: closeService } = await openDlqService([new JetStreamDlqAdapter(settings)], {
       tracer: telemetry.tracer,
-    });
+    }));
   });
 
   afterAll(async () => {
@@ -97,8 +90,7 @@ describe.skipIf(gate.skip)('DLQ replay on NATS JetStream (real server, real Duck
     for (const name of [stream, dlqStream, copiesStream])
       await jsm?.streams.delete(name).catch(() => undefined);
     await nc?.close();
-    await service?.close();
-    db?.close();
+    await closeService?.();
     await telemetry.shutdown();
   });
 
@@ -169,17 +161,13 @@ describe.skipIf(gate.skip)('DLQ replay on NATS JetStream (real server, real Duck
       () => (replayedHere().length === 2 ? replayedHere() : undefined),
       'replayed orders processed',
     );
-    const spans = telemetry.spans().filter((s) => s.name === `send ${subject}`);
     for (const m of replayed) {
       expect(m.headers?.get(REPLAY_HEADERS.count)).toBe('1');
       expect(m.headers?.has('signalbox-dlq-error-type')).toBe(false);
       // The replay id is also the copy's Nats-Msg-Id (JetStream's de-duplication key).
       expect(m.headers?.get('Nats-Msg-Id')).toBe(m.headers?.get(REPLAY_HEADERS.id));
       expect(done.items.map((i) => i.replayId)).toContain(m.headers?.get(REPLAY_HEADERS.id));
-      const traceId = m.headers?.get('traceparent').split('-')[1];
-      expect(traceId).not.toBe(ORIGINAL_TRACE);
-      const span = spans.find((s) => s.spanContext().traceId === traceId);
-      expect(span?.links.map((l) => l.context.traceId)).toEqual([ORIGINAL_TRACE]);
+      telemetry.expectReplayLinkedToOriginal(m.headers?.get('traceparent'), subject);
     }
   });
 
@@ -234,12 +222,12 @@ describe.skipIf(gate.skip)('DLQ replay on NATS JetStream (real server, real Duck
       async () => (await service.messages(id, { text: '"id":99' })).messages[0],
       'dead letter 99',
     );
-    await service.replay(id, { messageIds: [first.id] }, testActor('bob'));
-    await service.idle();
-    const again = await refailedCopy(service, id, { text: '"id":99' }, first.id);
-    const result = await replayToEnd(service, id, { messageIds: [again.id] }, 'bob');
-    expect(result).toMatchObject({ status: 'done', counts: { replayed: 0, poison: 1 } });
-    expect(result.items[0]?.detail).toMatch(/replayed 1 times/);
+    const { job } = await expectPoisonOnSecondReplay(service, id, {
+      request: { messageIds: [first.id] },
+      filter: { text: '"id":99' },
+      except: first.id,
+    });
+    expect(job.items[0]?.detail).toMatch(/replayed 1 times/);
     expect(await held()).toBe(1);
   });
 

@@ -3,20 +3,18 @@ import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage } fro
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RabbitMqDlqAdapter } from '@/lib/brokers/rabbitmq/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService } from './service';
+import type { DlqService } from './service';
+import { openDlqService } from './testing/dlq-service';
 import {
+  expectPoisonOnSecondReplay,
   RABBIT_URL,
   rabbitSettings,
-  refailedCopy,
   replayToEnd,
-  tempDuckDb,
   testActor,
   unique,
   waitFor,
 } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
-import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('rabbitmq');
 
@@ -27,8 +25,8 @@ describe.skipIf(gate.skip)('DLQ replay on RabbitMQ (real broker, real DuckDB fil
   const telemetry = testTracer();
   let connection: ChannelModel;
   let channel: ConfirmChannel;
-  let db: Awaited<ReturnType<typeof tempDuckDb>>;
   let service: DlqService;
+  let closeService: () => Promise<void>;
   let fixed = false;
   const processed: ConsumeMessage[] = [];
 
@@ -52,22 +50,17 @@ describe.skipIf(gate.skip)('DLQ replay on RabbitMQ (real broker, real DuckDB fil
         channel.ack(msg);
       })();
     });
-    db = await tempDuckDb();
-    const store = await DuckDbReplayStore.create(db.connection);
-    service = new DlqService([new RabbitMqDlqAdapter(rabbitSettings([queue]))], store, {
-      masker: unmasked,
-      maxReplays: 1,
-      browseLimit: 1000,
-      tracer: telemetry.tracer,
-    });
+    ({ service, close: closeService } = await openDlqService(
+      [new RabbitMqDlqAdapter(rabbitSettings([queue]))],
+      { tracer: telemetry.tracer },
+    ));
   });
 
   afterAll(async () => {
     await channel?.deleteQueue(queue).catch(() => undefined);
     await channel?.deleteQueue(dlq).catch(() => undefined);
     await connection?.close();
-    await service?.close();
-    db?.close();
+    await closeService?.();
     await telemetry.shutdown();
   });
 
@@ -117,17 +110,12 @@ describe.skipIf(gate.skip)('DLQ replay on RabbitMQ (real broker, real DuckDB fil
       () => (replayedHere().length === 2 ? replayedHere() : undefined),
       'replays processed',
     );
-    const spans = telemetry.spans().filter((s) => s.name === `send ${queue}`);
     for (const m of replayed) {
       const headers = m.properties.headers ?? {};
       expect(headers['x-death']).toBeUndefined();
       expect(headers['signalbox-dlq-reason']).toBeUndefined();
       expect(m.properties.contentType).toBe('application/json');
-      const traceId = String(headers.traceparent).split('-')[1];
-      expect(traceId).not.toBe(ORIGINAL_TRACE);
-      expect(spans.find((s) => s.spanContext().traceId === traceId)?.links[0]?.context.traceId).toBe(
-        ORIGINAL_TRACE,
-      );
+      telemetry.expectReplayLinkedToOriginal(headers.traceparent, queue);
     }
   });
 
@@ -138,13 +126,7 @@ describe.skipIf(gate.skip)('DLQ replay on RabbitMQ (real broker, real DuckDB fil
       async () => ((await channel.checkQueue(dlq)).messageCount === 1 ? true : undefined),
       'dead letter 7',
     );
-    await service.replay(id, { all: true }, testActor('bob'));
-    await service.idle();
-    const again = await refailedCopy(service, id);
-    expect(await replayToEnd(service, id, { messageIds: [again.id] }, 'bob')).toMatchObject({
-      status: 'done',
-      counts: { replayed: 0, poison: 1 },
-    });
+    await expectPoisonOnSecondReplay(service, id);
     expect((await channel.checkQueue(dlq)).messageCount).toBe(1);
   });
 

@@ -3,19 +3,17 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStreamsDlqAdapter } from '@/lib/brokers/redis/dlq';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService } from './service';
+import type { DlqService } from './service';
+import { openDlqService } from './testing/dlq-service';
 import {
   expectDryRunOfTwo,
-  refailedCopy,
+  expectPoisonOnSecondReplay,
   replayToEnd,
-  tempDuckDb,
   testActor,
   unique,
   waitFor,
 } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
-import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('redis');
 
@@ -40,9 +38,9 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
   const redis = new Redis(url, { lazyConnect: true });
   // XREADGROUP BLOCK holds its connection: the consumer reads on its own.
   const reader = new Redis(url, { lazyConnect: true });
-  let db: Awaited<ReturnType<typeof tempDuckDb>>;
   let adapter: RedisStreamsDlqAdapter;
   let service: DlqService;
+  let closeService: () => Promise<void>;
   let fixed = false;
   let running = true;
   let consumer: Promise<void> = Promise.resolve();
@@ -85,15 +83,8 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
     await redis.xgroup('CREATE', stream, 'notifier', '$', 'MKSTREAM');
     await redis.xadd(parked, '*', 'note', 'kept aside by hand');
     consumer = consume();
-    db = await tempDuckDb();
-    const store = await DuckDbReplayStore.create(db.connection);
     adapter = new RedisStreamsDlqAdapter({ url, tls: null }, [parked]);
-    service = new DlqService([adapter], store, {
-      masker: unmasked,
-      maxReplays: 1,
-      browseLimit: 1000,
-      tracer: telemetry.tracer,
-    });
+    ({ service, close: closeService } = await openDlqService([adapter], { tracer: telemetry.tracer }));
   });
 
   afterAll(async () => {
@@ -102,8 +93,7 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
     await redis.del(stream, dlq, parked).catch(() => undefined);
     redis.disconnect();
     reader.disconnect();
-    await service?.close();
-    db?.close();
+    await closeService?.();
     await telemetry.shutdown();
   });
 
@@ -166,17 +156,12 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
       () => (replayedHere().length === 2 ? replayedHere() : undefined),
       'replays processed',
     );
-    const spans = telemetry.spans().filter((s) => s.name === `send ${stream}`);
     for (const entry of replayed) {
       const { traceparent, ...rest } = entry.fields;
       expect(Object.keys(rest).sort()).toEqual(['cents', 'id', REPLAY_HEADERS.count, REPLAY_HEADERS.id]);
       expect(rest[REPLAY_HEADERS.count]).toBe('1');
       expect(done.items.map((i) => i.replayId)).toContain(rest[REPLAY_HEADERS.id]);
-      const traceId = String(traceparent).split('-')[1];
-      expect(traceId).not.toBe(ORIGINAL_TRACE);
-      expect(spans.find((s) => s.spanContext().traceId === traceId)?.links[0]?.context.traceId).toBe(
-        ORIGINAL_TRACE,
-      );
+      telemetry.expectReplayLinkedToOriginal(traceparent, stream);
     }
   });
 
@@ -184,14 +169,8 @@ describe.skipIf(gate.skip)('DLQ replay on Redis Streams (real Redis, real DuckDB
     fixed = false;
     await publish({ id: '7', cents: '70000' });
     await untilLength(1);
-    await service.replay(id, { all: true }, testActor('bob'));
-    await service.idle();
-    const again = await refailedCopy(service, id);
-    expect(await replayToEnd(service, id, { messageIds: [again.id] }, 'bob')).toMatchObject({
-      status: 'done',
-      counts: { replayed: 0, poison: 1 },
-    });
-    expect(await ids()).toEqual([again.id]);
+    const { copy } = await expectPoisonOnSecondReplay(service, id);
+    expect(await ids()).toEqual([copy.id]);
   });
 
   it('a pass ends at the last entry present when it began', async () => {

@@ -3,12 +3,11 @@ import { deadLetterSqs, REPLAY_HEADERS } from '@signalbox/instrumentation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqsDlqAdapter } from '@/lib/brokers/sqs/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService } from './service';
+import type { DlqService } from './service';
 import { SQS_CREDENTIALS, SQS_ENDPOINT, SQS_REGION, sqsTestQueues } from './testing/sqs';
-import { replayToEnd, tempDuckDb, unique, waitFor } from './testing/support';
+import { openDlqService } from './testing/dlq-service';
+import { replayToEnd, unique, waitFor } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
-import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('sqs');
 
@@ -25,8 +24,8 @@ describe.skipIf(gate.skip)('DLQ replay on SQS: redrive policies and FIFO queues 
   const orders = `${prefix}orders.fifo`;
   const ordersDlq = `${prefix}orders-dlq.fifo`;
   const telemetry = testTracer();
-  let db: Awaited<ReturnType<typeof tempDuckDb>>;
   let service: DlqService;
+  let closeService: () => Promise<void>;
 
   const redriveTo = async (dlq: string) =>
     JSON.stringify({ deadLetterTargetArn: await sqs.arn(dlq), maxReceiveCount: 1 });
@@ -38,36 +37,19 @@ describe.skipIf(gate.skip)('DLQ replay on SQS: redrive policies and FIFO queues 
     await sqs.create(billing, { RedrivePolicy: await redriveTo(billingParking) });
     await sqs.create(orders, { FifoQueue: 'true' });
     await sqs.create(ordersDlq, { FifoQueue: 'true' });
-    db = await tempDuckDb();
-    const store = await DuckDbReplayStore.create(db.connection);
     const adapter = new SqsDlqAdapter(
       { endpoint: SQS_ENDPOINT, region: SQS_REGION, queueNamePrefix: prefix },
       [],
       { credentials: SQS_CREDENTIALS },
     );
-    service = new DlqService([adapter], store, {
-      masker: unmasked,
-      maxReplays: 1,
-      browseLimit: 1000,
-      tracer: telemetry.tracer,
-    });
+    ({ service, close: closeService } = await openDlqService([adapter], { tracer: telemetry.tracer }));
   });
 
   afterAll(async () => {
     await sqs.removeAll();
-    await service?.close();
-    db?.close();
+    await closeService?.();
     await telemetry.shutdown();
   });
-
-  const linkedToOriginal = (traceparent: string | undefined, target: string) => {
-    const traceId = String(traceparent).split('-')[1];
-    expect(traceId).not.toBe(ORIGINAL_TRACE);
-    const span = telemetry
-      .spans()
-      .find((s) => s.name === `send ${target}` && s.spanContext().traceId === traceId);
-    expect(span?.links.map((l) => l.context.traceId)).toEqual([ORIGINAL_TRACE]);
-  };
 
   it('finds the queues a RedrivePolicy names (that source wins over the name) and FIFO DLQs by name', async () => {
     const { queues } = await service.queues();
@@ -122,7 +104,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS: redrive policies and FIFO queues 
     expect(copy?.Body).toBe('{"invoice":1}');
     expect(copy?.Attributes?.DeadLetterQueueSourceArn).toBeUndefined();
     expect(copy?.MessageAttributes?.[REPLAY_HEADERS.id]).toBeDefined();
-    linkedToOriginal(copy?.MessageAttributes?.traceparent?.StringValue, invoices);
+    telemetry.expectReplayLinkedToOriginal(copy?.MessageAttributes?.traceparent?.StringValue, invoices);
   });
 
   it('replays into a FIFO queue in the original message group, even within the deduplication window', async () => {
@@ -161,6 +143,6 @@ describe.skipIf(gate.skip)('DLQ replay on SQS: redrive policies and FIFO queues 
     expect(copy?.Attributes?.MessageDeduplicationId).toBe(
       copy?.MessageAttributes?.[REPLAY_HEADERS.id]?.StringValue,
     );
-    linkedToOriginal(copy?.MessageAttributes?.traceparent?.StringValue, orders);
+    telemetry.expectReplayLinkedToOriginal(copy?.MessageAttributes?.traceparent?.StringValue, orders);
   });
 });

@@ -9,20 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayId } from '@/lib/brokers/replay-id';
 import { SqsDlqAdapter } from '@/lib/brokers/sqs/dlq';
 import { brokerGate } from '@/lib/testing/brokers';
-import { DuckDbReplayStore } from './duckdb-replay-store';
-import { DlqService } from './service';
+import type { DlqService } from './service';
 import { SQS_CREDENTIALS, SQS_ENDPOINT, SQS_REGION, sqsTestQueues } from './testing/sqs';
+import { openDlqService } from './testing/dlq-service';
 import {
   expectDryRunOfTwo,
-  refailedCopy,
+  expectPoisonOnSecondReplay,
   replayToEnd,
-  tempDuckDb,
   testActor,
   unique,
   waitFor,
 } from './testing/support';
 import { ORIGINAL_TRACE, ORIGINAL_TRACEPARENT, OrderValidationError, testTracer } from './testing/telemetry';
-import { unmasked } from '@/lib/masking/testing';
 
 const gate = await brokerGate('sqs');
 
@@ -36,9 +34,9 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
   const parked = `${prefix}parked`;
   const id = `aws_sqs:${dlq}`;
   const telemetry = testTracer();
-  let db: Awaited<ReturnType<typeof tempDuckDb>>;
   let adapter: SqsDlqAdapter;
   let service: DlqService;
+  let closeService: () => Promise<void>;
   let fixed = false;
   let running = true;
   let consumer: Promise<void> = Promise.resolve();
@@ -73,27 +71,19 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
     await sqs.create(dlq);
     await sqs.create(parked);
     consumer = consume();
-    db = await tempDuckDb();
-    const store = await DuckDbReplayStore.create(db.connection);
     adapter = new SqsDlqAdapter(
       { endpoint: SQS_ENDPOINT, region: SQS_REGION, queueNamePrefix: prefix },
       [parked],
       { credentials: SQS_CREDENTIALS },
     );
-    service = new DlqService([adapter], store, {
-      masker: unmasked,
-      maxReplays: 1,
-      browseLimit: 1000,
-      tracer: telemetry.tracer,
-    });
+    ({ service, close: closeService } = await openDlqService([adapter], { tracer: telemetry.tracer }));
   });
 
   afterAll(async () => {
     running = false;
     await consumer.catch(() => undefined);
     await sqs.removeAll();
-    await service?.close();
-    db?.close();
+    await closeService?.();
     await telemetry.shutdown();
   });
 
@@ -110,14 +100,6 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
       }),
     );
   const replayedHere = () => processed.filter((m) => m.MessageAttributes?.[REPLAY_HEADERS.id] !== undefined);
-  const linkedToOriginal = (traceparent: string | undefined, target: string) => {
-    const traceId = String(traceparent).split('-')[1];
-    expect(traceId).not.toBe(ORIGINAL_TRACE);
-    const span = telemetry
-      .spans()
-      .find((s) => s.name === `send ${target}` && s.spanContext().traceId === traceId);
-    expect(span?.links.map((l) => l.context.traceId)).toEqual([ORIGINAL_TRACE]);
-  };
 
   it('finds DLQs by name and by configuration', async () => {
     const { queues } = await service.queues();
@@ -184,7 +166,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
       expect(a.tenant).toEqual({ DataType: 'String', StringValue: 'acme' });
       expect(a[REPLAY_HEADERS.count]?.StringValue).toBe('1');
       expect(done.items.map((i) => i.replayId)).toContain(a[REPLAY_HEADERS.id]?.StringValue);
-      linkedToOriginal(a.traceparent?.StringValue, queue);
+      telemetry.expectReplayLinkedToOriginal(a.traceparent?.StringValue, queue);
     }
   });
 
@@ -192,13 +174,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
     fixed = false;
     await publish({ id: 7, cents: 70_000 });
     await untilVisible(dlq, 1);
-    await service.replay(id, { all: true }, testActor('bob'));
-    await service.idle();
-    const again = await refailedCopy(service, id);
-    expect(await replayToEnd(service, id, { messageIds: [again.id] }, 'bob')).toMatchObject({
-      status: 'done',
-      counts: { replayed: 0, poison: 1 },
-    });
+    await expectPoisonOnSecondReplay(service, id);
     expect(await visible(dlq)).toBe(1);
   });
 
@@ -259,7 +235,7 @@ describe.skipIf(gate.skip)('DLQ replay on SQS (ElasticMQ, real DuckDB file)', ()
     expect(Object.keys(copy.MessageAttributes ?? {})).toHaveLength(9);
     const carrier = sqsAttributesCarrier(copy.MessageAttributes);
     expect(carrier.get(REPLAY_HEADERS.count)).toBe('1');
-    linkedToOriginal(carrier.get('traceparent'), queue);
+    telemetry.expectReplayLinkedToOriginal(carrier.get('traceparent'), queue);
 
     // A message with 10 attributes of its own: the dead letter carries no Signalbox set, and its copy
     // has no room for the replay markers. The job fails with the reason; the message stays.

@@ -7,7 +7,7 @@ import {
   type SpanLink,
   checkedTimeUs,
 } from '@/lib/model/telemetry';
-import { readKeyValue } from '../otlp/proto-attributes';
+import { keyValues, readKeyValue } from '../otlp/proto-attributes';
 import { ProtoReader } from '../otlp/proto-reader';
 
 /**
@@ -211,19 +211,7 @@ export function decodeTracesProtobuf(
       const tag = r.uint32();
       if (tag === 0x0a) {
         const [s, e] = r.len();
-        const after = r.pos;
-        r.pos = s;
-        r.end = e;
-        while (!r.done) {
-          const t = r.uint32();
-          if (t === 0x0a) {
-            const [ks, ke] = r.len();
-            readKeyValue(r, ks, ke, resource, 0, selection?.resource ?? null);
-            r.end = e;
-          } else r.skip(t & 7);
-        }
-        r.pos = after;
-        r.end = rsEnd;
+        keyValues(r, s, e, resource, 0, selection?.resource ?? null);
       } else if (tag === 0x12) scopes.push(r.len());
       else r.skip(tag & 7);
     }

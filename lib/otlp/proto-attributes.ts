@@ -72,13 +72,17 @@ function list(r: ProtoReader, [start, end]: [number, number], depth: number): At
   return out;
 }
 
-/** Reads KeyValue messages in [start, end) (repeated field 1) into `into`. */
+/**
+ * Reads KeyValue messages in [start, end) (repeated field 1: a KeyValueList, or a Resource's
+ * attributes) into `into`, with `selection` as readKeyValue takes it; leaves the reader as it was.
+ */
 export function keyValues(
   r: ProtoReader,
   start: number,
   end: number,
   into: Attributes,
   depth: number,
+  selection: AttributeSelection | null = null,
 ): Attributes {
   const saved = r.pos;
   const outer = r.end;
@@ -88,7 +92,7 @@ export function keyValues(
     const tag = r.uint32();
     if (tag === 0x0a) {
       const [s, e] = r.len();
-      readKeyValue(r, s, e, into, depth);
+      readKeyValue(r, s, e, into, depth, selection);
       r.end = end;
     } else r.skip(tag & 7);
   }

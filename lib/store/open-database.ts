@@ -7,7 +7,7 @@ import type { PendingDelivery } from './delivery-resolver';
 import { num, readRows, strOrNull } from './queries/read-helpers';
 import { dimsOf, pathways } from './queries/series-queries';
 import { LEGACY_DETECTION, SCHEMA_STATEMENTS, SCHEMA_VERSION } from './schema';
-import { type SpanShape, shapeKey } from './span-shapes';
+import { shapeKey, shapeOfRow } from './span-shapes';
 
 /** What the writer keeps in memory, loaded from the file at open. */
 export interface LoadedState {
@@ -92,22 +92,7 @@ async function refuseNewerSchema(db: DuckDBConnection, databasePath: string): Pr
 
 async function loadState(db: DuckDBConnection): Promise<LoadedState> {
   const shapes = (await readRows(db, 'SELECT * FROM span_shapes WHERE shape_id > 0')).map(
-    (r): [string, number] => {
-      const shape: SpanShape = {
-        service: r.service as string,
-        name: r.name as string,
-        kind: num(r.kind),
-        system: r.system as string,
-        operationType: strOrNull(r.operation_type),
-        operationName: strOrNull(r.operation_name),
-        destination: strOrNull(r.destination),
-        consumerGroup: strOrNull(r.consumer_group),
-        statusCode: num(r.status_code),
-        errorType: strOrNull(r.error_type),
-        deadLetter: r.dead_letter === true,
-      };
-      return [shapeKey(shape), num(r.shape_id)];
-    },
+    (r): [string, number] => [shapeKey(shapeOfRow(r)), num(r.shape_id)],
   );
   const series = (await readRows(db, 'SELECT * FROM series')).map((r): [string, number] => {
     const dims: SeriesDims = dimsOf(r);

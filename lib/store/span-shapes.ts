@@ -1,5 +1,6 @@
 import type { MessagingSpan } from '@/lib/model/span';
 import type { SeriesDims } from '@/lib/model/series';
+import { type Row, num, strOrNull } from './queries/read-helpers';
 
 /** The low-cardinality part of a span, stored once in span_shapes (see schema.ts). */
 export interface SpanShape {
@@ -29,6 +30,23 @@ export function shapeOf(s: MessagingSpan): SpanShape {
     statusCode: s.statusCode,
     errorType: s.errorType,
     deadLetter: s.deadLetter,
+  };
+}
+
+/** A shape read back from its columns: a span_shapes row, or a span joined to its shape. */
+export function shapeOfRow(r: Row): SpanShape {
+  return {
+    service: r.service as string,
+    name: r.name as string,
+    kind: num(r.kind),
+    system: r.system as string,
+    operationType: strOrNull(r.operation_type),
+    operationName: strOrNull(r.operation_name),
+    destination: strOrNull(r.destination),
+    consumerGroup: strOrNull(r.consumer_group),
+    statusCode: num(r.status_code),
+    errorType: strOrNull(r.error_type),
+    deadLetter: r.dead_letter === true,
   };
 }
 

@@ -1,17 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type Admin, Kafka, type KafkaConfig, type Producer } from 'kafkajs';
 import type { KafkaSettings } from '@/lib/config';
-import { KnownDlqNames } from '../dlq-known-names';
+import { DlqAdapterBase } from '../dlq-adapter-base';
+import type { KnownDlqNames } from '../dlq-known-names';
 import { looksLikeDlq } from '../dlq-names';
-import {
-  type BrowseResult,
-  type DlqAdapter,
-  type DlqQueueInfo,
-  type DlqRecord,
-  type DlqSession,
-  type OpenOptions,
-  DlqBrokerError,
-} from '../dlq-types';
+import { type DlqQueueInfo, type DlqSession, type OpenOptions, DlqBrokerError } from '../dlq-types';
 import { kafkaAddress, kafkaConnection } from './connection';
 import { KafkaSession } from './dlq-session';
 
@@ -25,21 +18,18 @@ import { KafkaSession } from './dlq-session';
  * highest checkpointed offset (records are checkpointed in offset order per partition). Purge deletes
  * every record up to the high watermark (DeleteRecords).
  */
-export class KafkaDlqAdapter implements DlqAdapter {
+export class KafkaDlqAdapter extends DlqAdapterBase {
   readonly system = 'kafka' as const;
-  readonly address: string;
   private readonly kafka: Kafka;
   private admin: Admin | null = null;
   private producer: Producer | null = null;
-  private readonly configured: KnownDlqNames;
 
   constructor(
     settings: KafkaSettings,
     configured: KnownDlqNames | readonly string[] = [],
     clientConfig: Partial<KafkaConfig> = {},
   ) {
-    this.configured = KnownDlqNames.of(configured);
-    this.address = kafkaAddress(settings);
+    super(kafkaAddress(settings), configured);
     this.kafka = new Kafka({
       ...kafkaConnection(settings),
       clientId: `${settings.clientId}-dlq`,
@@ -79,26 +69,6 @@ export class KafkaDlqAdapter implements DlqAdapter {
       found.push({ system: 'kafka', name, messages, source: known ?? 'name' });
     }
     return found;
-  }
-
-  async browse(queue: string, limit: number): Promise<BrowseResult> {
-    const session = await this.openSession(queue, 'browse', null, new Set());
-    const records: DlqRecord[] = [];
-    let truncated = false;
-    try {
-      for (;;) {
-        const record = await session.next();
-        if (!record) break;
-        if (records.length === limit) {
-          truncated = true;
-          break;
-        }
-        records.push(record);
-      }
-    } finally {
-      await session.close();
-    }
-    return { records, truncated };
   }
 
   open(queue: string, options: OpenOptions): Promise<DlqSession> {

@@ -1,15 +1,9 @@
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { BrokerSettings } from '@/lib/config';
-import { browseWithSession } from '../dlq-browse-session';
-import { KnownDlqNames } from '../dlq-known-names';
+import { DlqAdapterBase } from '../dlq-adapter-base';
+import type { KnownDlqNames } from '../dlq-known-names';
 import { looksLikeDlq } from '../dlq-names';
-import {
-  type BrowseResult,
-  type DlqAdapter,
-  type DlqQueueInfo,
-  type DlqSession,
-  DlqBrokerError,
-} from '../dlq-types';
+import { type DlqQueueInfo, type DlqSession, DlqBrokerError } from '../dlq-types';
 import { deadLetterTargets, targetKey } from './dlq-dlx';
 import { RabbitSession } from './dlq-session';
 import { fetchQueues } from './management-api';
@@ -32,20 +26,15 @@ type RabbitSettings = NonNullable<BrokerSettings['rabbitmq']>;
  * Replay holds each DLQ message unacked while its copy is published on a confirm channel, and acks it
  * only after RabbitMQ confirmed the copy and the job checkpointed it.
  */
-export class RabbitMqDlqAdapter implements DlqAdapter {
+export class RabbitMqDlqAdapter extends DlqAdapterBase {
   readonly system = 'rabbitmq' as const;
-  readonly address: string;
   private connection: ChannelModel | null = null;
-
-  private readonly configured: KnownDlqNames;
 
   constructor(
     private readonly settings: RabbitSettings,
     configured: KnownDlqNames | readonly string[] = [],
   ) {
-    this.configured = KnownDlqNames.of(configured);
-    const url = new URL(settings.url);
-    this.address = `${url.protocol}//${url.host}`;
+    super(rabbitAddress(settings.url), configured);
   }
 
   private async connect(): Promise<ChannelModel> {
@@ -125,10 +114,6 @@ export class RabbitMqDlqAdapter implements DlqAdapter {
     return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async browse(queue: string, limit: number): Promise<BrowseResult> {
-    return browseWithSession(await this.open(queue), limit);
-  }
-
   async open(queue: string): Promise<DlqSession> {
     const size = await this.count(queue);
     if (size === null) throw new DlqBrokerError(`RabbitMQ queue ${queue} does not exist`);
@@ -151,4 +136,10 @@ export class RabbitMqDlqAdapter implements DlqAdapter {
     this.connection = null;
     await connection?.close().catch(() => undefined);
   }
+}
+
+/** The broker's address without credentials: `amqp://host:port`. */
+function rabbitAddress(url: string): string {
+  const { protocol, host } = new URL(url);
+  return `${protocol}//${host}`;
 }

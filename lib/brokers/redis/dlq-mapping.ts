@@ -1,5 +1,5 @@
-import { isDeadLetterHeader, PATHWAY_HEADER, REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
-import { headerText } from '../dlq-headers';
+import { isDeadLetterHeader } from '@signalbox/instrumentation/protocol';
+import { CONTEXT_HEADERS, headerText } from '../dlq-headers';
 import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from '../dlq-types';
 
 /*
@@ -13,19 +13,10 @@ import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from '../dlq-typ
  * names kept), then the headers; only an edited body is rebuilt from its JSON.
  */
 
-/** Fields that are metadata rather than payload (besides `signalbox-dlq-*`). */
-const HEADER_FIELDS = new Set([
-  'traceparent',
-  'tracestate',
-  'baggage',
-  PATHWAY_HEADER,
-  REPLAY_HEADERS.id,
-  REPLAY_HEADERS.count,
-]);
-
+/** Whether a field is metadata rather than payload: a context header or a `signalbox-dlq-*` one. */
 export function isHeaderField(name: string): boolean {
   const lower = name.toLowerCase();
-  return HEADER_FIELDS.has(lower) || isDeadLetterHeader(lower);
+  return CONTEXT_HEADERS.has(lower) || isDeadLetterHeader(lower);
 }
 
 /** The payload fields, kept byte for byte for the copy; carried in DlqRecord.properties. */

@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { BrokerSettings } from '@/lib/config';
-import { KnownDlqNames } from '../dlq-known-names';
+import { DlqAdapterBase } from '../dlq-adapter-base';
+import type { KnownDlqNames } from '../dlq-known-names';
 import { looksLikeDlq } from '../dlq-names';
 import {
   type BrowseResult,
-  type DlqAdapter,
   type DlqQueueInfo,
   type DlqRecord,
   type DlqSession,
@@ -39,19 +39,15 @@ type Entry = [Buffer, Buffer[]];
  * writes from memory: how durable a confirmed copy is depends on the server's AOF/replication
  * settings. Purge = XTRIM MAXLEN 0 (the stream and its consumer groups stay).
  */
-export class RedisStreamsDlqAdapter implements DlqAdapter {
+export class RedisStreamsDlqAdapter extends DlqAdapterBase {
   readonly system = 'redis' as const;
-  readonly address: string;
   private redis: Redis | null = null;
-
-  private readonly configured: KnownDlqNames;
 
   constructor(
     private readonly settings: RedisSettings,
     configured: KnownDlqNames | readonly string[] = [],
   ) {
-    this.configured = KnownDlqNames.of(configured);
-    this.address = redisAddress(settings.url);
+    super(redisAddress(settings.url), configured);
   }
 
   private async connection(): Promise<Redis> {
@@ -98,7 +94,8 @@ export class RedisStreamsDlqAdapter implements DlqAdapter {
     });
   }
 
-  async browse(queue: string, limit: number): Promise<BrowseResult> {
+  /** XRANGE reads without a pass: nothing to hold or hand back. */
+  override async browse(queue: string, limit: number): Promise<BrowseResult> {
     const redis = await this.connection();
     await this.checkStream(redis, queue);
     const entries = (await redis.callBuffer('XRANGE', queue, '-', '+', 'COUNT', limit + 1)) as Entry[];

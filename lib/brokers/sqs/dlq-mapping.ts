@@ -1,12 +1,11 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import {
-  PATHWAY_HEADER,
   REPLAY_HEADERS,
   SQS_DLQ_ATTRIBUTE,
   SQS_MAX_MESSAGE_ATTRIBUTES,
   SQS_PACKED_CONTEXT_ATTRIBUTE,
 } from '@signalbox/instrumentation/protocol';
-import { headerText } from '../dlq-headers';
+import { CONTEXT_HEADERS, headerText } from '../dlq-headers';
 import { DlqBrokerError, type DlqRecord, type OutgoingMessage } from '../dlq-types';
 
 /*
@@ -72,20 +71,6 @@ export function unpackAttribute(value: string | undefined): Record<string, strin
     return null;
   }
 }
-
-/**
- * Fields the instrumentation itself folds into `signalbox-context` when the budget is short (its
- * consumers read them from there): counted as added by the replay even when the original carried
- * them as attributes of their own.
- */
-const FOLDABLE = new Set([
-  'traceparent',
-  'tracestate',
-  'baggage',
-  PATHWAY_HEADER,
-  REPLAY_HEADERS.id,
-  REPLAY_HEADERS.count,
-]);
 
 const isPacked = (name: string) => name === SQS_DLQ_ATTRIBUTE || name === SQS_PACKED_CONTEXT_ATTRIBUTE;
 
@@ -163,8 +148,11 @@ export function sqsCopyAttributes(message: OutgoingMessage): Record<string, Mess
   for (const [name, value] of Object.entries(message.headers)) {
     // The old dead-letter set: the copy is not a dead letter (deadLetterSqs drops it the same way).
     if (sqsSystem.includes(name) || name === SQS_DLQ_ATTRIBUTE) continue;
+    // Context headers count as added even where the original carried them as attributes of their
+    // own: the instrumentation folds them into signalbox-context when the budget is short (its
+    // consumers read them from there).
     const original =
-      Object.hasOwn(sqsAttributes, name) && !FOLDABLE.has(name) ? sqsAttributes[name] : undefined;
+      Object.hasOwn(sqsAttributes, name) && !CONTEXT_HEADERS.has(name) ? sqsAttributes[name] : undefined;
     if (!original) added[name] = value;
     else if (original.binaryBase64 !== undefined && original.stringValue === undefined) {
       own[name] = { DataType: original.dataType, BinaryValue: Buffer.from(original.binaryBase64, 'base64') };

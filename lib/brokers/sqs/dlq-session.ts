@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { REPLAY_HEADERS } from '@signalbox/instrumentation/protocol';
 import { DlqBrokerError, type DlqRecord, type DlqSession, type OutgoingMessage } from '../dlq-types';
+import { errorText } from '../error-text';
 import { replayId } from '../replay-id';
 import { sqsCopyAttributes, sqsMessageBytes, sqsMessageGroup, sqsRecord } from './dlq-mapping';
 
@@ -282,8 +283,4 @@ function batches(entries: SendMessageBatchRequestEntry[]): SendMessageBatchReque
   }
   if (current.length > 0) out.push(current);
   return out;
-}
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message || error.name : String(error);
 }

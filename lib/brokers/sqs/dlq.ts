@@ -9,19 +9,20 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { BrokerSettings } from '@/lib/config';
 import { browseWithSession } from '../dlq-browse-session';
-import { KnownDlqNames } from '../dlq-known-names';
+import { DlqAdapterBase } from '../dlq-adapter-base';
+import type { KnownDlqNames } from '../dlq-known-names';
 import { looksLikeDlq } from '../dlq-names';
 import {
   type BrowseResult,
-  type DlqAdapter,
   type DlqQueueInfo,
   type DlqSession,
   type OpenOptions,
   DlqBrokerError,
 } from '../dlq-types';
+import { errorText } from '../error-text';
 import { queueNameOf, sqsAddress } from './connection';
 import { redriveTarget } from './dlq-mapping';
-import { errorText, HOLD_SECONDS, SqsSession } from './dlq-session';
+import { HOLD_SECONDS, SqsSession } from './dlq-session';
 
 type SqsSettings = NonNullable<BrokerSettings['sqs']>;
 
@@ -47,13 +48,10 @@ const DISCOVER_CONCURRENCY = 8;
  * Replay deletes a message (DeleteMessageBatch with its receipt handle) only after SendMessageBatch
  * stored every copy and the job checkpointed it.
  */
-export class SqsDlqAdapter implements DlqAdapter {
+export class SqsDlqAdapter extends DlqAdapterBase {
   readonly system = 'aws_sqs' as const;
-  readonly address: string;
   private client: SQSClient | null = null;
   private readonly urls = new Map<string, string>();
-
-  private readonly configured: KnownDlqNames;
 
   constructor(
     private readonly settings: SqsSettings,
@@ -61,8 +59,7 @@ export class SqsDlqAdapter implements DlqAdapter {
     /** Extra client settings (tests pass static credentials; the dashboard uses the AWS default chain). */
     private readonly clientConfig: Partial<SQSClientConfig> = {},
   ) {
-    this.configured = KnownDlqNames.of(configured);
-    this.address = sqsAddress(settings);
+    super(sqsAddress(settings), configured);
   }
 
   private sqs(): SQSClient {
@@ -159,7 +156,8 @@ export class SqsDlqAdapter implements DlqAdapter {
     return found.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async browse(queue: string, limit: number): Promise<BrowseResult> {
+  /** A browse is no job (jobId null): it has no re-failed copies of its own to skip. */
+  override async browse(queue: string, limit: number): Promise<BrowseResult> {
     return browseWithSession(await this.openSession(queue, null, null, new Set()), limit);
   }
 

@@ -114,6 +114,28 @@ export function refailedCopy(service: DlqService, id: string, filter: DlqFilter 
 }
 
 /**
+ * A message that fails again after its one allowed replay is poison: replays `request` (all of `id`
+ * by default), waits for the copy that fails again (refailedCopy's `filter` and `except`), replays
+ * that copy and expects the job to send nothing and count it as poison. Returns the copy and the job.
+ */
+export async function expectPoisonOnSecondReplay(
+  service: DlqService,
+  id: string,
+  {
+    request = { all: true },
+    filter = {},
+    except,
+  }: { request?: object; filter?: DlqFilter; except?: string } = {},
+) {
+  await service.replay(id, request, testActor('bob'));
+  await service.idle();
+  const copy = await refailedCopy(service, id, filter, except);
+  const job = await replayToEnd(service, id, { messageIds: [copy.id] }, 'bob');
+  expect(job).toMatchObject({ status: 'done', counts: { replayed: 0, poison: 1 } });
+  return { copy, job };
+}
+
+/**
  * A dry run of replaying all of `id`: two messages to `target`, none poison or skipped, the
  * dead-letter error header and the old traceparent removed, the replay headers added; no job made.
  */

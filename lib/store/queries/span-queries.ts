@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { textKey, traceKey } from '@/lib/model/keys';
 import type { JourneyLookup, JourneySpans, StoredSpan } from '../types';
+import { shapeOfRow } from '../span-shapes';
 import { ParamBuilder, type Row, num, numOrNull, readRows, strOrNull } from './read-helpers';
 
 /**
@@ -47,18 +48,8 @@ export function spanOf(r: Row, details: Row | undefined, extraLinks: Link[] = []
     traceId: r.trace_id as string,
     spanId: r.span_id as string,
     parentSpanId: strOrNull(r.parent_span_id),
-    service: r.service as string,
-    name: r.name as string,
-    kind: num(r.kind),
-    system: r.system as string,
-    operationType: strOrNull(r.operation_type),
-    operationName: strOrNull(r.operation_name),
-    destination: strOrNull(r.destination),
-    consumerGroup: strOrNull(r.consumer_group),
-    statusCode: num(r.status_code),
+    ...shapeOfRow(r),
     statusMessage: strOrNull(details?.status_message),
-    errorType: strOrNull(r.error_type),
-    deadLetter: r.dead_letter === true,
     startUs: num(r.start_us),
     durationUs: num(r.duration_us),
     messageId: strOrNull(r.message_id),
