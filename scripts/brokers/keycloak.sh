@@ -192,34 +192,29 @@ prepare_data() {
   cp "$REALM_FILE" "$DATA/import/"
 }
 
-# The port is ours only if it serves the signalbox realm with our issuer.
-already_up() {
-  if port_open "$HOST" "$PORT"; then
-    issuer_answers && return 0
-    if running_pid >/dev/null; then
-      die "keycloak (pid $(running_pid)) listens on $HOST:$PORT but does not serve $ISSUER yet; wait, or run '$0 stop' then '$0 start'"
-    fi
-    die "something else listens on $HOST:$PORT and does not serve $ISSUER; stop it, then run '$0 start'"
-  fi
-  return 1
-}
-
 start() {
   command -v curl >/dev/null || die "curl not found: install it (apt-get install curl)"
-  if already_up; then
+  # Up = the port serves the signalbox realm with our issuer.
+  if issuer_answers; then
     say "keycloak already running on $HOST:$PORT (issuer $ISSUER)"
     return 0
   fi
   mkdir -p "$CACHE"
-  # Two starts at once (parallel CI steps) must not launch two servers.
+  # Two starts at once (parallel CI steps) must not launch two servers: a
+  # second one waits here while the first starts the server.
   exec 9>"$CACHE/keycloak.lock"
   flock -w 600 9 || die "another keycloak.sh holds $CACHE/keycloak.lock for too long"
-  if already_up; then
+  if issuer_answers; then
     say "keycloak already running on $HOST:$PORT (issuer $ISSUER)"
     return 0
   fi
+  # Ours but not serving yet (a start whose caller gave up): wait for it.
   if running_pid >/dev/null; then
-    die "a server (pid $(running_pid)) is running but not answering on $HOST:$PORT; run '$0 stop' then '$0 start'"
+    wait_ready "$SECONDS" "$START_TIMEOUT_S" issuer_answers "keycloak already running on $HOST:$PORT (it was still starting"
+    return 0
+  fi
+  if port_open "$HOST" "$PORT"; then
+    die "something else listens on $HOST:$PORT and does not serve $ISSUER; stop it, then run '$0 start'"
   fi
   if port_open "$HOST" "$MANAGEMENT_PORT"; then
     die "$HOST:$MANAGEMENT_PORT (Keycloak's management port here) is taken by another process; free it, then run '$0 start'"
