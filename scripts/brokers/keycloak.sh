@@ -50,8 +50,8 @@ PORT=8180
 MANAGEMENT_PORT=9190
 REALM=signalbox
 ISSUER="http://$HOST:$PORT/realms/$REALM"
-# Two cores: the first start of a built server takes ~20-40 s, more when the
-# other brokers boot at the same time.
+# A start of the built server took 15-30 s on two busy cores, over 60 s when
+# the machine was loaded further; the first run adds ~35 s to download and build.
 START_TIMEOUT_S=240
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -113,7 +113,7 @@ KC_JAVA_HOME=""
 need_java() {
   [[ -n "$KC_JAVA_HOME" ]] && return 0
   KC_JAVA_HOME="$(find_java_home)" ||
-    die "no JDK 21+ found (JAVA_HOME, /usr/lib/jvm): install one (apt-get install openjdk-21-jdk-headless, or Temurin 21/25) or set SIGNALBOX_KEYCLOAK_JAVA_HOME"
+    die "no JDK 21+ found (JAVA_HOME, /usr/lib/jvm): Debian bookworm packages only 17: install e.g. Temurin 21 or 25 under /usr/lib/jvm, or set SIGNALBOX_KEYCLOAK_JAVA_HOME to one"
 }
 
 # Ready = the realm's discovery document names the expected issuer: the
