@@ -3,7 +3,8 @@
 # ones that are down, so tests, CI and the demo can simply assume them:
 #   RabbitMQ 5672 (+ management API 15672), NATS (JetStream) 4222, Redis 6379, Mosquitto 1883 - system
 #   packages started with their own daemon flags (no systemd in containers/CI);
-#   Kafka 9092, ElasticMQ (SQS) 9324, Zipkin 9411 - via kafka.sh / elasticmq.sh / zipkin.sh beside this.
+#   Kafka 9092, ElasticMQ (SQS) 9324, Zipkin 9411, Keycloak (OIDC) 8180 - via kafka.sh / elasticmq.sh /
+#   zipkin.sh / keycloak.sh beside this.
 # Prints one line per broker; exits non-zero naming any broker that is not up.
 set -euo pipefail
 
@@ -55,7 +56,7 @@ launch() {
 }
 
 # Launch everything that is down first, then wait: the slow starters (RabbitMQ,
-# the two JVMs) boot side by side instead of one after another.
+# the JVMs) boot side by side instead of one after another.
 for name in "${names[@]}"; do
   if port_open "${port[$name]}"; then
     state[$name]=up
@@ -71,7 +72,8 @@ done
 jvm_out_kafka="$(mktemp)"
 jvm_out_emq="$(mktemp)"
 jvm_out_zipkin="$(mktemp)"
-trap 'rm -f "$jvm_out_kafka" "$jvm_out_emq" "$jvm_out_zipkin"' EXIT
+jvm_out_keycloak="$(mktemp)"
+trap 'rm -f "$jvm_out_kafka" "$jvm_out_emq" "$jvm_out_zipkin" "$jvm_out_keycloak"' EXIT
 bash "$HERE/kafka.sh" start >"$jvm_out_kafka" 2>&1 &
 kafka_pid=$!
 bash "$HERE/elasticmq.sh" start >"$jvm_out_emq" 2>&1 &
@@ -79,6 +81,9 @@ emq_pid=$!
 # Zipkin receives the instrumentation's Zipkin export in its integration test.
 bash "$HERE/zipkin.sh" start >"$jvm_out_zipkin" 2>&1 &
 zipkin_pid=$!
+# Keycloak is the OpenID Connect provider of the dashboard's sign-in tests.
+bash "$HERE/keycloak.sh" start >"$jvm_out_keycloak" 2>&1 &
+keycloak_pid=$!
 
 for name in "${names[@]}"; do
   if [[ "${state[$name]}" == starting ]]; then
@@ -116,7 +121,7 @@ if [[ "${state[rabbitmq]}" == up || "${state[rabbitmq]}" == started ]]; then
   fi
 fi
 
-# kafka.sh / elasticmq.sh say "already running" when there was nothing to do;
+# kafka.sh / elasticmq.sh / zipkin.sh / keycloak.sh say "already running" when there was nothing to do;
 # on failure their own output (log tail and advice) is passed on to stderr.
 jvm_result() {
   local name=$1 addr_port=$2 pid=$3 out=$4
@@ -135,6 +140,7 @@ jvm_result() {
 jvm_result kafka 9092 "$kafka_pid" "$jvm_out_kafka"
 jvm_result elasticmq 9324 "$emq_pid" "$jvm_out_emq"
 jvm_result zipkin 9411 "$zipkin_pid" "$jvm_out_zipkin"
+jvm_result keycloak 8180 "$keycloak_pid" "$jvm_out_keycloak"
 
 if ((${#failed[@]})); then
   echo "brokers not up: ${failed[*]}" >&2
