@@ -160,6 +160,7 @@ describe.skipIf(gate.skip)('sign-in with a real Keycloak: roles, scopes, tokens,
       SIGNALBOX_OIDC_ROLE_MAP: TEST_ROLE_MAP,
       SIGNALBOX_SESSION_CHECK_SECONDS: '5',
       SIGNALBOX_DLQ_QUEUES: paymentsId,
+      SIGNALBOX_RABBITMQ_URL: RABBIT_URL,
       SIGNALBOX_OTLP_PORT: 'off',
     });
     delete process.env.SIGNALBOX_OPERATOR_TOKEN;
