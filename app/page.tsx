@@ -1,9 +1,7 @@
-import { Forbidden } from '@/components/layout/forbidden';
-import { pageAccess } from '@/lib/auth/page-access';
+import { openRangePage } from '@/components/range-page';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
-import { BadTimeRange } from '@/components/bad-time-range';
 import { PanelSkeleton } from '@/components/panel-skeleton';
 import { EmptyFlows } from '@/components/flows/empty-flows';
 import { DeadLetterCounts } from '@/components/overview/dead-letter-counts';
@@ -14,19 +12,16 @@ import { busiestEdges, failingEdges, slowestDeliveries } from '@/lib/analytics/o
 import { formatCount, formatMs, formatPercent, formatRate } from '@/lib/format';
 import { flowSources } from '@/lib/runtime';
 import { latestLag } from '@/lib/ui/lag-snapshot';
-import { pageRange } from '@/lib/ui/page-range';
-import { type SearchParams, firstValues } from '@/lib/ui/search-params';
+import type { SearchParams } from '@/lib/ui/search-params';
 
 export const metadata: Metadata = { title: 'Overview' };
 export const dynamic = 'force-dynamic';
 
 export default async function OverviewPage({ searchParams }: { searchParams: SearchParams }) {
-  const { denied } = await pageAccess('/');
-  if (denied) return <Forbidden title="Overview" reason={denied} />;
-  const params = await firstValues(searchParams);
-  const parsed = pageRange(params);
-  if ('error' in parsed) return <BadTimeRange title="Overview" message={parsed.error} href="/" />;
-  const [graph, lag] = await Promise.all([getFlowGraph(await flowSources(), parsed.range), latestLag()]);
+  const page = await openRangePage('Overview', '/', searchParams);
+  if ('refusal' in page) return page.refusal;
+  const { params, range } = page;
+  const [graph, lag] = await Promise.all([getFlowGraph(await flowSources(), range), latestLag()]);
   const totals = graph.edges
     .filter((e) => e.latencyKind === 'delivery')
     .reduce((sum, e) => ({ messages: sum.messages + e.messages, errors: sum.errors + e.errors }), {
@@ -39,16 +34,14 @@ export default async function OverviewPage({ searchParams }: { searchParams: Sea
       <div className="page-head">
         <div>
           <h1>Overview</h1>
-          <p className="muted">
-            What is busy, what is slow and what is failing, in the last {parsed.range.from}.
-          </p>
+          <p className="muted">What is busy, what is slow and what is failing, in the last {range.from}.</p>
         </div>
         <Link className="button" href={`/flows?${new URLSearchParams(params).toString()}`}>
           Open the flow graph
         </Link>
       </div>
       {graph.edges.length === 0 ? (
-        <EmptyFlows range={parsed.range.from} />
+        <EmptyFlows range={range.from} />
       ) : (
         <>
           <dl className="figures overview-figures" aria-label="Totals">

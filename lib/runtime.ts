@@ -128,8 +128,11 @@ function openStore({ store }: SignalboxConfig): Promise<TelemetryStore> {
  * file once.
  */
 async function sideTableConnection(): Promise<DuckDBConnection> {
-  const store = await getStore();
-  if (!(store instanceof DuckDbStore)) throw new Error('side tables need the embedded DuckDB store');
+  const store: TelemetryStore & Partial<Pick<DuckDbStore, 'connectSideTables'>> = await getStore();
+  // Not `instanceof`: Next bundles the start-up hook and each route apart, each with its own copy of
+  // the class, and the store on globalThis may have been made by another bundle's copy.
+  if (typeof store.connectSideTables !== 'function')
+    throw new Error('side tables need the embedded DuckDB store');
   return store.connectSideTables();
 }
 

@@ -1,27 +1,22 @@
-import { Forbidden } from '@/components/layout/forbidden';
-import { pageAccess } from '@/lib/auth/page-access';
+import { openRangePage } from '@/components/range-page';
 import type { Metadata } from 'next';
 import { DuplicatesTable } from '@/components/anomalies/duplicates-table';
 import { OutOfOrderTable } from '@/components/anomalies/out-of-order-table';
 import { RetriesTable } from '@/components/anomalies/retries-table';
 import { TimeoutsTable } from '@/components/anomalies/timeouts-table';
-import { BadTimeRange } from '@/components/bad-time-range';
 import { getAnomalies } from '@/lib/analytics/anomalies';
 import { formatCount } from '@/lib/format';
 import { getStore } from '@/lib/runtime';
-import { pageRange } from '@/lib/ui/page-range';
-import { type SearchParams, firstValues } from '@/lib/ui/search-params';
+import type { SearchParams } from '@/lib/ui/search-params';
 
 export const metadata: Metadata = { title: 'Anomalies' };
 export const dynamic = 'force-dynamic';
 
 export default async function AnomaliesPage({ searchParams }: { searchParams: SearchParams }) {
-  const { denied } = await pageAccess('/anomalies');
-  if (denied) return <Forbidden title="Anomalies" reason={denied} />;
-  const params = await firstValues(searchParams);
-  const parsed = pageRange(params);
-  if ('error' in parsed) return <BadTimeRange title="Anomalies" message={parsed.error} href="/anomalies" />;
-  const report = await getAnomalies(await getStore(), parsed.range);
+  const page = await openRangePage('Anomalies', '/anomalies', searchParams);
+  if ('refusal' in page) return page.refusal;
+  const { range } = page;
+  const report = await getAnomalies(await getStore(), range);
 
   return (
     <>

@@ -1,8 +1,6 @@
-import { Forbidden } from '@/components/layout/forbidden';
-import { pageAccess } from '@/lib/auth/page-access';
+import { openRangePage } from '@/components/range-page';
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
-import { BadTimeRange } from '@/components/bad-time-range';
 import { EdgeDetailPanel } from '@/components/flows/edge-detail-panel';
 import { EdgeTable } from '@/components/flows/edge-table';
 import { EmptyFlows } from '@/components/flows/empty-flows';
@@ -13,19 +11,15 @@ import { getFlowGraph } from '@/lib/analytics/flows';
 import { lagByFlowEdge } from '@/lib/lag/flows';
 import { flowSources } from '@/lib/runtime';
 import { latestLag } from '@/lib/ui/lag-snapshot';
-import { pageRange } from '@/lib/ui/page-range';
-import { type SearchParams, firstValues } from '@/lib/ui/search-params';
+import type { SearchParams } from '@/lib/ui/search-params';
 
 export const metadata: Metadata = { title: 'Flows' };
 export const dynamic = 'force-dynamic';
 
 export default async function FlowsPage({ searchParams }: { searchParams: SearchParams }) {
-  const { denied } = await pageAccess('/flows');
-  if (denied) return <Forbidden title="Flows" reason={denied} />;
-  const params = await firstValues(searchParams);
-  const parsed = pageRange(params);
-  if ('error' in parsed) return <BadTimeRange title="Flows" message={parsed.error} href="/flows" />;
-  const { range } = parsed;
+  const page = await openRangePage('Flows', '/flows', searchParams);
+  if ('refusal' in page) return page.refusal;
+  const { params, range } = page;
   const [graph, lagSnapshot] = await Promise.all([getFlowGraph(await flowSources(), range), latestLag()]);
   const lag = lagSnapshot ? Object.fromEntries(lagByFlowEdge(graph, lagSnapshot)) : {};
   const selected = graph.edges.find((edge) => edge.id === params.edge) ?? null;

@@ -1,9 +1,7 @@
-import { Forbidden } from '@/components/layout/forbidden';
-import { pageAccess } from '@/lib/auth/page-access';
+import { openRangePage } from '@/components/range-page';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Suspense } from 'react';
-import { BadTimeRange } from '@/components/bad-time-range';
 import { BrokerList } from '@/components/lag/broker-list';
 import { EmptyLag } from '@/components/lag/empty-lag';
 import { GroupDetail } from '@/components/lag/group-detail';
@@ -15,8 +13,7 @@ import { groupKeyId } from '@/lib/lag/history';
 import type { LagPoller } from '@/lib/lag/poller';
 import type { GroupKey, GroupSeriesPoint } from '@/lib/lag/types';
 import { LagQueryError, historyView, parseGroupKey, stepFor } from '@/lib/lag/views';
-import { pageRange } from '@/lib/ui/page-range';
-import { type SearchParams, firstValues } from '@/lib/ui/search-params';
+import type { SearchParams } from '@/lib/ui/search-params';
 
 export const metadata: Metadata = { title: 'Lag' };
 export const dynamic = 'force-dynamic';
@@ -116,12 +113,9 @@ async function DetailPanel({
 }
 
 export default async function LagPage({ searchParams }: { searchParams: SearchParams }) {
-  const { denied } = await pageAccess('/lag');
-  if (denied) return <Forbidden title="Lag" reason={denied} />;
-  const params = await firstValues(searchParams);
-  const parsed = pageRange(params);
-  if ('error' in parsed) return <BadTimeRange title="Lag" message={parsed.error} href="/lag" />;
-  const { range } = parsed;
+  const page = await openRangePage('Lag', '/lag', searchParams);
+  if ('refusal' in page) return page.refusal;
+  const { params, range } = page;
   let selected: GroupKey | null;
   try {
     selected = parseGroupKey(params);

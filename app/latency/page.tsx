@@ -1,8 +1,7 @@
-import { Forbidden } from '@/components/layout/forbidden';
-import { pageAccess } from '@/lib/auth/page-access';
+import { openRangePage } from '@/components/range-page';
+import { BadTimeRange } from '@/components/bad-time-range';
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
-import { BadTimeRange } from '@/components/bad-time-range';
 import { ComparePicker } from '@/components/latency/compare-picker';
 import { EdgeLatencyTable } from '@/components/latency/edge-latency-table';
 import { PathwayDetail } from '@/components/latency/pathway-detail';
@@ -11,19 +10,15 @@ import { PanelSkeleton } from '@/components/panel-skeleton';
 import { getLatencyReport } from '@/lib/analytics/latency';
 import { TimeRangeError, parseCompareTo } from '@/lib/analytics/time-range';
 import { getStore } from '@/lib/runtime';
-import { pageRange } from '@/lib/ui/page-range';
-import { type SearchParams, firstValues } from '@/lib/ui/search-params';
+import type { SearchParams } from '@/lib/ui/search-params';
 
 export const metadata: Metadata = { title: 'Latency' };
 export const dynamic = 'force-dynamic';
 
 export default async function LatencyPage({ searchParams }: { searchParams: SearchParams }) {
-  const { denied } = await pageAccess('/latency');
-  if (denied) return <Forbidden title="Latency" reason={denied} />;
-  const params = await firstValues(searchParams);
-  const parsed = pageRange(params);
-  if ('error' in parsed) return <BadTimeRange title="Latency" message={parsed.error} href="/latency" />;
-  const { range } = parsed;
+  const page = await openRangePage('Latency', '/latency', searchParams);
+  if ('refusal' in page) return page.refusal;
+  const { params, range } = page;
   let compare;
   try {
     compare = parseCompareTo(params.compareTo, range);

@@ -1,25 +1,17 @@
-import { getDlqServices } from '@/lib/runtime';
 import { actorOf } from '@/lib/auth/principal';
-import { authorizeRequest, dlqResource } from '@/lib/auth/guard';
 import { decodeSegment } from '@/lib/http/path';
-import { errorResponse } from '@/lib/http/respond';
+import { queueRoute } from '@/lib/dlq/queue-route';
 
 export const dynamic = 'force-dynamic';
 
-/** DELETE /api/dlq/{id}/messages/{messageId} (operator token): deletes one message; audited. 409 on Kafka. */
-export async function DELETE(
-  request: Request,
-  { params }: { params: Promise<{ id: string; messageId: string }> },
-): Promise<Response> {
-  try {
-    const segments = await params;
-    const id = decodeSegment(segments.id, 'id');
+/** DELETE /api/dlq/{id}/messages/{messageId} (operator role on the queue): deletes one message; audited. 409 on Kafka. */
+export const DELETE = queueRoute<{ id: string; messageId: string }>(
+  'change',
+  'deleting the message',
+  async ({ id, segments, principal, dlq }) => {
     const messageId = decodeSegment(segments.messageId, 'messageId');
-    const actor = actorOf(await authorizeRequest(request, 'change', dlqResource(id)));
-    const { service } = await getDlqServices();
-    await service.deleteMessage(id, messageId, actor);
+    const { service } = await dlq();
+    await service.deleteMessage(id, messageId, actorOf(principal));
     return new Response(null, { status: 204 });
-  } catch (error) {
-    return errorResponse(error, 'deleting the message');
-  }
-}
+  },
+);
