@@ -43,6 +43,7 @@ test.beforeAll(async ({ request }) => {
     SIGNALBOX_PUBLIC_URL: base,
     SIGNALBOX_OIDC_ROLE_MAP: TEST_ROLE_MAP,
     SIGNALBOX_DLQ_QUEUES: queueId,
+    SIGNALBOX_RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
   });
   await expect
     .poll(async () => (await request.get(`${base}/api/ready`).catch(() => null))?.status() ?? 0, {
@@ -72,7 +73,7 @@ async function signedIn(browser: Browser, person: Person, start: string): Promis
   await page.locator('#password').fill(`${person}-pass`);
   await page.locator('#kc-login').click();
   await expect(page).toHaveURL(`${base}${start}`);
-  await expect(page.getByText(PEOPLE[person])).toBeVisible();
+  await expect(page.locator('.user-menu')).toContainText(PEOPLE[person]);
   return page;
 }
 
