@@ -12,7 +12,7 @@ export type Role = (typeof ROLES)[number];
 /** What each role adds, in the words the UI and denials use. */
 export const ROLE_ADDS: Record<Role, string> = {
   viewer: 'flows, latency, lag and journeys, without payloads',
-  reader: 'message payloads and attributes (browsing a DLQ can mark messages on the broker)',
+  reader: 'message payloads and attributes; browsing a DLQ can mark messages on the broker',
   operator: 'replay, delete and purge dead letters',
   admin: 'API tokens, the audit export and backups',
 };
