@@ -103,8 +103,10 @@ stop() {
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.5
   done
+  # A server that ignores TERM is killed with its whole process group (a
+  # launcher script and its java child), which setsid made its own.
   if kill -0 "$pid" 2>/dev/null; then
-    kill -9 "$pid" 2>/dev/null || true
+    kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
   fi
   rm -f "$PID_FILE"
   say "$NAME stopped"

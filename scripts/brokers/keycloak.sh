@@ -239,29 +239,4 @@ start() {
   wait_ready "$started" "$START_TIMEOUT_S" issuer_answers "keycloak started on $HOST:$PORT (Keycloak $KEYCLOAK_VERSION, issuer $ISSUER"
 }
 
-# common.sh's stop, except that a server that ignores TERM is killed with its
-# whole process group (kc.sh and its java child), which setsid made its own.
-stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "$PID_FILE"
-    if port_open "$HOST" "$PORT"; then
-      die "something else listens on $HOST:$PORT (no server started by this script); stop it yourself"
-    fi
-    say "keycloak not running"
-    return 0
-  fi
-  kill "$pid"
-  local i
-  for ((i = 0; i < STOP_TICKS; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.5
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PID_FILE"
-  say "keycloak stopped"
-}
-
 main "$@"
