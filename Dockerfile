@@ -41,12 +41,14 @@ ENV NODE_ENV=production \
 # Owned by root and not writable by the server's user: only /data is (and /tmp, as a tmpfs).
 COPY --from=build /app/.next/standalone ./
 COPY --from=build /app/.next/static ./.next/static
+# serve.mjs runs server.js, or serves HTTPS itself with SIGNALBOX_TLS_CERT_FILE and _KEY_FILE (mount them).
+COPY --from=build /app/scripts/serve.mjs /app/scripts/healthcheck.mjs ./
 RUN mkdir /data && chown node:node /data
 USER node
 VOLUME /data
 EXPOSE 3000 4318
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/api/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "healthcheck.mjs"]
 # `docker stop` sends SIGTERM and waits 10 s by default; give the drain time: `docker stop -t 30`.
 STOPSIGNAL SIGTERM
-CMD ["node", "server.js"]
+CMD ["node", "serve.mjs"]

@@ -37,6 +37,7 @@ export default tseslint.config(
         URL: 'readonly',
         setTimeout: 'readonly',
         clearTimeout: 'readonly',
+        setInterval: 'readonly',
         fetch: 'readonly',
         AbortSignal: 'readonly',
       },

@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 /*
  * The standalone server straight from the build output (.next/standalone,
- * which `npm test` builds before e2e), started as the Dockerfile starts it,
- * with only the settings a test gives: no SIGNALBOX_* key of the shell leaks in.
+ * which `npm test` builds before e2e), started as the Dockerfile starts it
+ * (scripts/serve.mjs beside server.js), with only the settings a test gives:
+ * no SIGNALBOX_* key of the shell leaks in.
  */
-const server = path.resolve('.next/standalone/server.js');
+const server = path.resolve('.next/standalone/serve.mjs');
 
 export interface StandaloneServer {
   child: ChildProcess;
@@ -16,6 +18,7 @@ export interface StandaloneServer {
 }
 
 export function startStandalone(env: Record<string, string>): StandaloneServer {
+  fs.copyFileSync(path.resolve('scripts/serve.mjs'), server);
   const base: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(base)) if (key.startsWith('SIGNALBOX_') || key === 'PORT') delete base[key];
   const child = spawn(process.execPath, [server], {

@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,9 +54,16 @@ test('with SIGNALBOX_AUTH=none: ready, healthy, secure headers, clean exit on SI
   expect(await health.json()).toMatchObject({ status: 'ok', store: { engine: 'duckdb' } });
   expect(health.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
   expect(health.headers()['x-content-type-options']).toBe('nosniff');
+  // The image's HEALTHCHECK command agrees.
+  const probe = () =>
+    spawnSync(process.execPath, ['scripts/healthcheck.mjs'], {
+      env: { ...process.env, PORT: String(port), SIGNALBOX_TLS_CERT_FILE: '' },
+    }).status;
+  expect(probe()).toBe(0);
 
   child.kill('SIGTERM');
   expect(await exited).toBe(0);
+  expect(probe()).toBe(1);
   expect(output()).toContain('signalbox: stopped');
   expect(fs.existsSync(path.join(dataDir, 'signalbox.duckdb'))).toBe(true);
 });

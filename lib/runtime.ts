@@ -15,6 +15,7 @@ import { createSelfTracer } from '@/lib/ingest/self-tracer';
 import { DuckDbLagHistory, type LagPoller, startLagPolling } from '@/lib/lag';
 import { Masker } from '@/lib/masking';
 import type { TelemetryStore } from '@/lib/store';
+import { type BackupSource, StoreBackups } from '@/lib/store/backups';
 import { DuckDbStore } from '@/lib/store/duckdb-store';
 import { SerialConnection } from '@/lib/store/serial-connection';
 
@@ -37,7 +38,13 @@ import { SerialConnection } from '@/lib/store/serial-connection';
  * jobs stop, and the store drains its write queue before it closes, so every
  * batch answered 2xx is on disk when the process exits.
  */
-type Opened = { store: TelemetryStore; lagPoller: LagPoller; dlq: DlqServices; signIn: SignIn };
+type Opened = {
+  store: TelemetryStore;
+  lagPoller: LagPoller;
+  dlq: DlqServices;
+  signIn: SignIn;
+  backups: StoreBackups;
+};
 
 /** With sign-in configured: the IdP sessions and the API tokens, kept beside the telemetry. */
 export interface SignIn {
@@ -134,6 +141,15 @@ async function sideTableConnection(): Promise<DuckDBConnection> {
   if (typeof store.connectSideTables !== 'function')
     throw new Error('side tables need the embedded DuckDB store');
   return store.connectSideTables();
+}
+
+/** Backups of the running store into SIGNALBOX_BACKUP_DIR, one at a time (the guard is process-wide). */
+export function getBackups(): Promise<StoreBackups> {
+  return once('backups', async () => {
+    const store: TelemetryStore & Partial<BackupSource> = await getStore();
+    if (typeof store.backupTo !== 'function') throw new Error('backups need the embedded DuckDB store');
+    return new StoreBackups(config().store.backupDir, store as BackupSource);
+  });
 }
 
 /** Lag polling of the configured brokers, its history kept beside the telemetry. */

@@ -9,10 +9,12 @@
 // .env.example).
 //
 // The dashboard runs as Next's standalone server (.next/standalone/server.js,
-// `output: 'standalone'` in next.config.js), the same server the Docker image
-// runs; `next start` would warn that it does not go with standalone output.
+// `output: 'standalone'` in next.config.js) through scripts/serve.mjs, which
+// adds direct HTTPS: the same server the Docker image runs; `next start` would
+// warn that it does not go with standalone output.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +27,9 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.SIGNALBOX_HOST || '127.0.0.1';
 // Where this machine reaches the dashboard: a wildcard address listens on loopback too.
 const localHost = ['0.0.0.0', '::', '[::]'].includes(host) ? '127.0.0.1' : host;
-const dashboardUrl = `http://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`;
+// SIGNALBOX_TLS_CERT_FILE and _KEY_FILE: the dashboard serves HTTPS itself (scripts/serve.mjs).
+const tlsCert = process.env.SIGNALBOX_TLS_CERT_FILE && path.resolve(process.env.SIGNALBOX_TLS_CERT_FILE);
+const dashboardUrl = `${tlsCert ? 'https' : 'http'}://${localHost.includes(':') ? `[${localHost}]` : localHost}:${port}`;
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 const children = [];
 
@@ -96,12 +100,25 @@ function shutdown(code = 0) {
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
+/** Whether /api/health answers 200. Over HTTPS the certificate is not checked: this asks our own child. */
+function healthy() {
+  const url = `${dashboardUrl}/api/health`;
+  if (!tlsCert) return fetch(url).then((response) => response.ok);
+  return new Promise((resolve, reject) =>
+    https
+      .get(url, { rejectUnauthorized: false }, (response) => {
+        response.resume();
+        resolve(response.statusCode === 200);
+      })
+      .on('error', reject),
+  );
+}
+
 async function waitForDashboard(timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(`${dashboardUrl}/api/health`);
-      if (response.ok) return true;
+      if (await healthy()) return true;
     } catch {
       // not listening yet
     }
@@ -147,6 +164,8 @@ async function startDemo() {
     // Export spans every second and metrics every 5 s so the demo shows up quickly.
     OTEL_BSP_SCHEDULE_DELAY: '1000',
     OTEL_METRIC_EXPORT_INTERVAL: '5000',
+    // Over HTTPS the demo trusts the dashboard's certificate, as a service of yours would be told to.
+    ...(tlsCert && { NODE_EXTRA_CA_CERTS: tlsCert }),
   };
   const service = (name) =>
     startChild(name, process.execPath, [`examples/demo-pipeline/dist/${name}.js`], demoEnv);
@@ -186,7 +205,9 @@ function prepareStandalone() {
   fs.cpSync(path.join(root, '.next/static'), path.join(standalone, '.next/static'), { recursive: true });
   if (fs.existsSync(path.join(root, 'public')))
     fs.cpSync(path.join(root, 'public'), path.join(standalone, 'public'), { recursive: true });
-  return path.join(standalone, 'server.js');
+  // The entry that adds direct HTTPS to server.js, as the Docker image has it.
+  fs.copyFileSync(path.join(root, 'scripts/serve.mjs'), path.join(standalone, 'serve.mjs'));
+  return path.join(standalone, 'serve.mjs');
 }
 
 /**

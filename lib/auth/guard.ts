@@ -18,7 +18,7 @@ export async function authorizeRequest(
   action: Action,
   resource?: Resource,
 ): Promise<Principal> {
-  if (request.method !== 'GET' && request.method !== 'HEAD') requireSameOrigin(request);
+  if (request.method !== 'GET' && request.method !== 'HEAD') requireOwnOrigin(request);
   const principal = await requestPrincipal(request);
   if (principal?.kind === 'local' && (action === 'change' || action === 'administer')) {
     if (config().dlq.operatorToken === null)
@@ -33,6 +33,12 @@ export async function authorizeRequest(
     );
   }
   return authorize(principal, action, resource);
+}
+
+/** Refuses a change from any origin but this dashboard's (see requireSameOrigin). */
+export function requireOwnOrigin(request: Request): void {
+  const { trustProxy, oidc } = config().auth;
+  requireSameOrigin(request, { trustProxy, publicHost: oidc?.publicUrl.host ?? null });
 }
 
 /**

@@ -13,7 +13,7 @@ const req = (headers: Record<string, string>) =>
 function refusal(headers: Record<string, string>, token: string | null = TOKEN): number | null {
   try {
     const request = req(headers);
-    requireSameOrigin(request);
+    requireSameOrigin(request, { trustProxy: false, publicHost: null });
     const presented = bearerOf(request);
     if (presented === null) return 401;
     operatorTokenPrincipal(request, presented, token);
@@ -44,6 +44,32 @@ describe('operator token (no sign-in) and CSRF', () => {
     expect(refusal({ authorization: `Bearer ${TOKEN}`, origin: 'null' })).toBe(403);
     expect(refusal({ authorization: `Bearer ${TOKEN}`, 'sec-fetch-site': 'cross-site' })).toBe(403);
     expect(refusal({ authorization: `Bearer ${TOKEN}` }, null)).toBe(503);
+  });
+
+  it('takes the forwarded host only from a trusted proxy, and the public URL always', () => {
+    // The proxy reached as dash.example.com passes the request on to the dashboard's own address.
+    const proxied = (headers: Record<string, string>) =>
+      new Request('http://10.0.0.5:3000/api/dlq/x/replay', {
+        method: 'POST',
+        headers: { host: '10.0.0.5:3000', origin: 'https://dash.example.com', ...headers },
+      });
+    const status = (request: Request, policy: { trustProxy: boolean; publicHost: string | null }) => {
+      try {
+        requireSameOrigin(request, policy);
+        return null;
+      } catch (error) {
+        return error instanceof AccessError ? `${error.status} ${error.message}` : String(error);
+      }
+    };
+    const forwarded = proxied({ 'x-forwarded-host': 'dash.example.com, 10.0.0.1' });
+    expect(status(forwarded, { trustProxy: true, publicHost: null })).toBeNull();
+    expect(status(forwarded, { trustProxy: false, publicHost: null })).toMatch(
+      /^403 .*set SIGNALBOX_TRUST_PROXY=true/,
+    );
+    expect(status(proxied({}), { trustProxy: false, publicHost: 'dash.example.com' })).toBeNull();
+    // A forged header does not make another site this dashboard, trusted proxy or not.
+    const forged = proxied({ origin: 'https://evil.example', 'x-forwarded-host': 'dash.example.com' });
+    expect(status(forged, { trustProxy: true, publicHost: 'dash.example.com' })).toMatch(/^403 /);
   });
 
   it('compares tokens of any length', () => {

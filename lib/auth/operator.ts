@@ -63,24 +63,40 @@ export function operatorTokenPrincipal(request: Request, presented: string, toke
   };
 }
 
+/** Which hosts a change may come from, besides the request's own Host. */
+export interface OriginPolicy {
+  /** Honour X-Forwarded-Host (SIGNALBOX_TRUST_PROXY): the proxy in front sets it to what browsers reached. */
+  trustProxy: boolean;
+  /** The host of SIGNALBOX_PUBLIC_URL, the dashboard's address as configured; null without one. */
+  publicHost: string | null;
+}
+
 /**
  * Refuses what a browser marks as cross-site, for every request that changes
  * something. With cookie sessions this is the CSRF defence (with SameSite=Lax
  * cookies); with bearer tokens it costs nothing.
  */
-export function requireSameOrigin(request: Request): void {
+export function requireSameOrigin(request: Request, policy: OriginPolicy): void {
   const site = request.headers.get('sec-fetch-site');
   if (site === 'cross-site') throw new AccessError('cross-site requests are refused', 403);
   const origin = request.headers.get('origin');
   if (origin === null) return;
   if (origin === 'null') throw new AccessError('requests from an opaque origin are refused', 403);
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
   let originHost: string | null;
   try {
     originHost = new URL(origin).host;
   } catch {
     originHost = null;
   }
-  if (originHost === null || originHost !== host)
-    throw new AccessError(`requests from ${origin} are refused (not this dashboard's origin)`, 403);
+  const host = request.headers.get('host');
+  // A proxy appends to the header: the first value is what the browser reached.
+  const forwarded = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() || null;
+  const ours = [host, policy.publicHost, policy.trustProxy ? forwarded : null];
+  if (originHost !== null && ours.includes(originHost)) return;
+  const hint =
+    forwarded === originHost && !policy.trustProxy
+      ? ' Behind a reverse proxy that sets X-Forwarded-Host, set SIGNALBOX_TRUST_PROXY=true ' +
+        '(or SIGNALBOX_PUBLIC_URL, or have the proxy pass the Host header on).'
+      : '';
+  throw new AccessError(`requests from ${origin} are refused (not this dashboard's origin).${hint}`, 403);
 }

@@ -7,7 +7,7 @@ const parseConfig = (env: Record<string, string>) => loadConfig(env, () => '');
 describe('access control and where the dashboard listens', () => {
   it('listens on loopback only by default, with no access control configured', () => {
     const config = parseConfig({});
-    expect(config.auth).toEqual({ mode: null, dashboardHosts: ['127.0.0.1'], oidc: null });
+    expect(config.auth).toEqual({ mode: null, dashboardHosts: ['127.0.0.1'], trustProxy: false, oidc: null });
     expect(config.ingest.otlpHost).toBe('127.0.0.1');
   });
 
@@ -32,8 +32,14 @@ describe('access control and where the dashboard listens', () => {
       SIGNALBOX_AUTH: 'none',
       HOSTNAME: '0.0.0.0',
       SIGNALBOX_OTLP_HOST: '0.0.0.0',
+      SIGNALBOX_TRUST_PROXY: 'true',
     });
-    expect(config.auth).toEqual({ mode: 'none', dashboardHosts: ['127.0.0.1', '0.0.0.0'], oidc: null });
+    expect(config.auth).toEqual({
+      mode: 'none',
+      dashboardHosts: ['127.0.0.1', '0.0.0.0'],
+      trustProxy: true,
+      oidc: null,
+    });
   });
 
   it('ignores the OTLP host when the listener is off', () => {

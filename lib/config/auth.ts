@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Grant, ROLES, isRole } from '@/lib/model/access';
 import type { IngestConfig } from './dashboard';
-import { int, list, url } from './fields';
+import { bool, int, list, url } from './fields';
 import { section } from './section';
 
 /*
@@ -46,6 +46,12 @@ export interface AuthConfig {
    * Next's standalone server.js binds, as in a container).
    */
   dashboardHosts: string[];
+  /**
+   * Take X-Forwarded-Host from the request (behind a reverse proxy that sets it) as the host
+   * browsers reached, for the same-origin check of changes. Off by default: only a proxy that
+   * overwrites the header may be trusted with it.
+   */
+  trustProxy: boolean;
   oidc: OidcConfig | null;
 }
 
@@ -98,6 +104,7 @@ export const authSection = section(
         .optional(),
       SIGNALBOX_HOST: z.string().trim().min(1).default('127.0.0.1'),
       HOSTNAME: z.string().trim().optional(),
+      SIGNALBOX_TRUST_PROXY: bool.default(false),
       SIGNALBOX_OIDC_ISSUER: url(['https', 'http']).optional(),
       SIGNALBOX_OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
       SIGNALBOX_OIDC_CLIENT_SECRET: z.string().trim().min(1).optional(),
@@ -131,12 +138,15 @@ export const authSection = section(
     }),
   (d): AuthConfig => {
     const dashboardHosts = [...new Set([d.SIGNALBOX_HOST, ...(d.HOSTNAME ? [d.HOSTNAME] : [])])];
-    if (d.SIGNALBOX_AUTH !== 'oidc') return { mode: d.SIGNALBOX_AUTH ?? null, dashboardHosts, oidc: null };
+    const trustProxy = d.SIGNALBOX_TRUST_PROXY;
+    if (d.SIGNALBOX_AUTH !== 'oidc')
+      return { mode: d.SIGNALBOX_AUTH ?? null, dashboardHosts, trustProxy, oidc: null };
     const issuer = new URL(d.SIGNALBOX_OIDC_ISSUER!);
     const publicUrl = new URL(d.SIGNALBOX_PUBLIC_URL!);
     return {
       mode: 'oidc',
       dashboardHosts,
+      trustProxy,
       oidc: {
         issuer,
         clientId: d.SIGNALBOX_OIDC_CLIENT_ID!,

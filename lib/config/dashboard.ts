@@ -12,6 +12,8 @@ export interface StoreConfig {
   dataDir: string;
   /** Path of the DuckDB file inside dataDir. */
   databasePath: string;
+  /** Folder the backups taken while running go to (POST /api/backups). */
+  backupDir: string;
   /** DuckDB's memory_limit: bounds the store's memory, spilling to disk beyond it. */
   duckdbMemoryLimit: string;
   /** Telemetry older than this is deleted. */
@@ -47,6 +49,7 @@ export interface UiConfig {
 export const storeSection = section(
   z.object({
     SIGNALBOX_DATA_DIR: z.string().min(1).default('data'),
+    SIGNALBOX_BACKUP_DIR: z.string().trim().min(1).optional(),
     SIGNALBOX_DUCKDB_MEMORY_LIMIT: z
       .string()
       .trim()
@@ -66,6 +69,7 @@ export const storeSection = section(
     return {
       dataDir,
       databasePath: path.join(dataDir, 'signalbox.duckdb'),
+      backupDir: path.resolve(d.SIGNALBOX_BACKUP_DIR ?? path.join(dataDir, 'backups')),
       duckdbMemoryLimit: d.SIGNALBOX_DUCKDB_MEMORY_LIMIT,
       retentionHours: d.SIGNALBOX_RETENTION_HOURS,
       retentionMaxBytes: d.SIGNALBOX_RETENTION_MAX_BYTES,

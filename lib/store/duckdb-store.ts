@@ -3,6 +3,7 @@ import type { MessagingSpan } from '@/lib/model/span';
 import { classifyMetric } from '@/lib/model/messaging-metric';
 import type { MetricPoint } from '@/lib/model/metric';
 import type { SeriesDims } from '@/lib/model/series';
+import { type BackupCopy, copyDatabase } from './backup';
 import { DeliveryResolver } from './delivery-resolver';
 import { Dictionary } from './dictionary';
 import { HOUR_GRACE_US, HOUR_US, hourOf, missingHours, rollUpHours } from './hour-rollups';
@@ -105,6 +106,11 @@ export class DuckDbStore implements TelemetryStore {
     const connection = await this.instance.connect();
     this.sideConnections.push(connection);
     return connection;
+  }
+
+  /** Copies the store, side tables included, to a new DuckDB file while it keeps serving (backup.ts). */
+  backupTo(target: string): Promise<BackupCopy> {
+    return copyDatabase(this.instance, target);
   }
 
   static async open(databasePath: string, options: DuckDbStoreOptions): Promise<DuckDbStore> {

@@ -1,6 +1,6 @@
 import { NextResponse } from 'next/server';
 import { cookieValue, sessionCookie } from '@/lib/auth/cookies';
-import { requireSameOrigin } from '@/lib/auth/operator';
+import { requireOwnOrigin } from '@/lib/auth/guard';
 import { errorResponse } from '@/lib/http/respond';
 import { config, getSignIn } from '@/lib/runtime';
 
@@ -29,7 +29,7 @@ function continueAt(url: URL): NextResponse {
  */
 export async function POST(request: Request): Promise<Response> {
   try {
-    requireSameOrigin(request);
+    requireOwnOrigin(request);
     const { oidc } = config().auth;
     const signIn = await getSignIn();
     if (!oidc || !signIn) return NextResponse.redirect(new URL('/', request.url), 303);
