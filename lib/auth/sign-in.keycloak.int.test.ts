@@ -278,6 +278,7 @@ describe.skipIf(gate.skip)('sign-in with a real Keycloak: roles, scopes, tokens,
           'messaging.message.id': messageId,
           'customer.email': 'jane@example.com',
           'order.note': 'leave at the back door',
+          'payment.summary': 'charged 4111 1111 1111 1111 for 12 EUR',
         },
       });
       span.setStatus({ code: SpanStatusCode.ERROR, message: 'declined for order 42 of jane' });
@@ -310,6 +311,26 @@ describe.skipIf(gate.skip)('sign-in with a real Keycloak: roles, scopes, tokens,
     const search = await call('api/search', 'GET', sessions.vera, { query: `?q=${messageId}` });
     expect(search.status).toBe(200);
     expect(await search.text()).not.toContain('back door');
+  });
+
+  it('a reader sees the card number of a real dead letter masked on every view that carries it', async () => {
+    const params = { id: paymentsId };
+    const views = {
+      'DLQ messages': await call('api/dlq/[id]/messages', 'GET', sessions.rita, { params }),
+      'DLQ messages (API token)': await call('api/dlq/[id]/messages', 'GET', tokens.reader, { params }),
+      journey: await call('api/journeys', 'GET', sessions.rita, { query: `?messageId=${messageId}` }),
+      search: await call('api/search', 'GET', sessions.rita, { query: `?q=${messageId}` }),
+    };
+    const bodies: Record<string, string> = {};
+    for (const [view, response] of Object.entries(views)) {
+      bodies[view] = await response.text();
+      expect(response.status, `${view}: ${bodies[view]}`).toBe(200);
+      expect(bodies[view], view).not.toMatch(/4111[ -]?1111[ -]?1111[ -]?1111/);
+    }
+    // Masked, not dropped: the reader sees where the card was, and what is around it.
+    expect(bodies['DLQ messages']).toContain('[masked:card]');
+    expect(bodies['DLQ messages']).toContain('\\"amount\\":12');
+    expect(bodies.journey).toContain('charged [masked:card] for 12 EUR');
   });
 
   it('an operator limited to payments.* replays payments, not orders, and the audit row names them', async () => {
