@@ -3,7 +3,6 @@ import {
   type Grant,
   type Resource,
   type Role,
-  ROLE_ADDS,
   describeGrant,
   grantCovers,
   roleAtLeast,
@@ -70,7 +69,8 @@ export function denialReason(principal: Principal, action: Action, resource?: Re
   const has = principal.grants.length
     ? `${principal.name} has ${principal.grants.map(describeGrant).join('; ')}`
     : `${principal.name} has no Signalbox role: ask an admin to add you to a group the dashboard maps to a role`;
-  return `To ${ACTION_WORDS[action]}${where} you need the ${need} role (${ROLE_ADDS[need]}); ${has}.`;
+  // The action's words already say what the role is for; repeating them in brackets read as a stutter.
+  return `To ${ACTION_WORDS[action]}${where} you need the ${need} role; ${has}.`;
 }
 
 /** The principal when allowed; otherwise an AccessError: 401 with nobody signed in, 403 with the reason. */

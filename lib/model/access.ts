@@ -9,14 +9,6 @@
 export const ROLES = ['viewer', 'reader', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** What each role adds, in the words the UI and denials use. */
-export const ROLE_ADDS: Record<Role, string> = {
-  viewer: 'flows, latency, lag and journeys, without payloads',
-  reader: 'message payloads and attributes; browsing a DLQ can mark messages on the broker',
-  operator: 'replay, delete and purge dead letters',
-  admin: 'API tokens, the audit export and backups',
-};
-
 export const roleAtLeast = (have: Role, need: Role): boolean => ROLES.indexOf(have) >= ROLES.indexOf(need);
 
 export const isRole = (value: unknown): value is Role => ROLES.includes(value as Role);
