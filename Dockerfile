@@ -46,7 +46,7 @@ COPY --from=build /app/scripts/serve.mjs /app/scripts/healthcheck.mjs ./
 RUN mkdir /data && chown node:node /data
 USER node
 VOLUME /data
-EXPOSE 3000 4318
+EXPOSE 3000 4317 4318
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "healthcheck.mjs"]
 # `docker stop` sends SIGTERM and waits 10 s by default; give the drain time: `docker stop -t 30`.

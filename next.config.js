@@ -37,8 +37,9 @@ const nextConfig = {
   output: 'standalone',
   // This folder, not a parent with its own lockfile: server.js lands at .next/standalone/server.js.
   outputFileTracingRoot: import.meta.dirname,
-  // DuckDB is a native addon: load it from node_modules at run time, never bundle it.
-  serverExternalPackages: ['@duckdb/node-api', '@duckdb/node-bindings'],
+  // DuckDB is a native addon: load it from node_modules at run time, never bundle it; nor
+  // grpc-js (the OTLP/gRPC listener), which loads its own files at run time.
+  serverExternalPackages: ['@duckdb/node-api', '@duckdb/node-bindings', '@grpc/grpc-js'],
   // The addon loads libduckdb at run time, which the file tracer cannot see: copy the
   // platform package (only the one installed for this machine exists) whole.
   outputFileTracingIncludes: { '/*': ['node_modules/@duckdb/node-bindings-*/*'] },

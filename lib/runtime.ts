@@ -9,6 +9,7 @@ import { SessionStore } from '@/lib/auth/session-store';
 import { Sessions } from '@/lib/auth/sessions';
 import type { AuditLog } from '@/lib/audit/audit-entry';
 import { type DlqServices, createDlqServices } from '@/lib/dlq';
+import { startOtlpGrpcServer } from '@/lib/ingest/otlp-grpc-server';
 import { type OtlpServer, startOtlpServer } from '@/lib/ingest/otlp-server';
 import type { ReceiverOptions } from '@/lib/ingest/receiver';
 import { createSelfTracer } from '@/lib/ingest/self-tracer';
@@ -57,6 +58,7 @@ interface Parts {
   masker?: Masker;
   opened: Map<keyof Opened, Promise<unknown>>;
   otlpServer?: Promise<OtlpServer | null>;
+  otlpGrpcServer?: Promise<OtlpServer | null>;
   /** Set once the store has opened: the process can serve (readiness). */
   storeOpen?: boolean;
   /** Set when shutdown begins; resolves when everything is closed. */
@@ -219,16 +221,22 @@ export function receiverOptions(): ReceiverOptions {
   };
 }
 
-/** The :4318 listener, once per process; null when SIGNALBOX_OTLP_PORT is off. */
-function startOtlpListener(): Promise<OtlpServer | null> {
-  const { otlpHost: host, otlpPort: port } = config().ingest;
-  if (port === null) return Promise.resolve(null);
-  parts.otlpServer ??= startOtlpServer({ ...receiverOptions(), host, port }).then((server) => {
-    if (server)
-      console.log(`signalbox: receiving OTLP/HTTP on ${host}:${server.port} (/v1/traces, /v1/metrics)`);
+/** The :4318 (HTTP) and :4317 (gRPC) listeners, once per process; each null when its port is off. */
+async function startOtlpListeners(): Promise<void> {
+  const { otlpHost: host, otlpPort, otlpGrpcPort } = config().ingest;
+  const announce = (what: string) => (server: OtlpServer | null) => {
+    if (server) console.log(`signalbox: receiving ${what} on ${host}:${server.port}`);
     return server;
-  });
-  return parts.otlpServer;
+  };
+  if (otlpPort !== null)
+    parts.otlpServer ??= startOtlpServer({ ...receiverOptions(), host, port: otlpPort }).then(
+      announce('OTLP/HTTP (/v1/traces, /v1/metrics)'),
+    );
+  if (otlpGrpcPort !== null)
+    parts.otlpGrpcServer ??= startOtlpGrpcServer({ ...receiverOptions(), host, port: otlpGrpcPort }).then(
+      announce('OTLP/gRPC'),
+    );
+  await Promise.all([parts.otlpServer, parts.otlpGrpcServer]);
 }
 
 /**
@@ -249,7 +257,7 @@ export async function startRuntime(): Promise<void> {
   await getStore().catch((error: unknown) => {
     console.error('signalbox: the store could not be opened; ingest will answer 503 until it can', error);
   });
-  await startOtlpListener();
+  await startOtlpListeners();
   stopOnSignals();
   getLagPoller().catch((error: unknown) => console.error('signalbox: lag polling did not start', error));
   getDlqServices().catch((error: unknown) =>
@@ -265,13 +273,13 @@ async function ifOpened<K extends keyof Opened>(key: K): Promise<Opened[K] | und
 /**
  * Shuts down in the order that loses nothing: readiness false first (load
  * balancers stop sending), then the OTLP listener answers what is in flight
- * and stops, lag polling and replay jobs stop (interrupted jobs resume at the
+ * and stops (HTTP and gRPC), lag polling and replay jobs stop (interrupted jobs resume at the
  * next start), and last the store writes everything queued and closes.
  * Calling it again returns the same shutdown.
  */
 export function stopRuntime(): Promise<void> {
   parts.stopping ??= (async () => {
-    await (await parts.otlpServer)?.close(5000);
+    await Promise.all([parts.otlpServer, parts.otlpGrpcServer].map(async (s) => (await s)?.close(5000)));
     await (await ifOpened('lagPoller'))?.stop();
     const dlq = await ifOpened('dlq');
     await dlq?.archiver.stop();

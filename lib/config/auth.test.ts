@@ -42,8 +42,10 @@ describe('access control and where the dashboard listens', () => {
     });
   });
 
-  it('ignores the OTLP host when the listener is off', () => {
-    expect(() => parseConfig({ SIGNALBOX_OTLP_HOST: '0.0.0.0', SIGNALBOX_OTLP_PORT: 'off' })).not.toThrow();
+  it('ignores the OTLP host when both listeners are off, and only then', () => {
+    const exposed = { SIGNALBOX_OTLP_HOST: '0.0.0.0', SIGNALBOX_OTLP_PORT: 'off' };
+    expect(() => parseConfig(exposed)).toThrow(/the OTLP listeners on 0\.0\.0\.0/);
+    expect(() => parseConfig({ ...exposed, SIGNALBOX_OTLP_GRPC_PORT: 'off' })).not.toThrow();
   });
 
   it('takes oidc or none', () => {

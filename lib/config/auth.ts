@@ -178,8 +178,8 @@ export function exposureProblem(auth: AuthConfig, ingest: IngestConfig): string 
   if (auth.mode !== null) return null;
   const exposed = [
     ...auth.dashboardHosts.filter((host) => !isLoopback(host)).map((host) => `the dashboard on ${host}`),
-    ...(ingest.otlpPort !== null && !isLoopback(ingest.otlpHost)
-      ? [`the OTLP listener on ${ingest.otlpHost} (SIGNALBOX_OTLP_HOST)`]
+    ...((ingest.otlpPort !== null || ingest.otlpGrpcPort !== null) && !isLoopback(ingest.otlpHost)
+      ? [`the OTLP listeners on ${ingest.otlpHost} (SIGNALBOX_OTLP_HOST)`]
       : []),
   ];
   if (exposed.length === 0) return null;

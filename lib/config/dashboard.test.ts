@@ -40,6 +40,9 @@ describe('the store, ingest and UI settings', () => {
     expect(parseConfig({ SIGNALBOX_OTLP_PORT: 'off' }).ingest.otlpPort).toBeNull();
     expect(parseConfig({ SIGNALBOX_OTLP_PORT: '0' }).ingest.otlpPort).toBeNull();
     expect(parseConfig({ SIGNALBOX_OTLP_PORT: '14318' }).ingest.otlpPort).toBe(14318);
+    expect(parseConfig({}).ingest).toMatchObject({ otlpPort: 4318, otlpGrpcPort: 4317 });
+    expect(parseConfig({ SIGNALBOX_OTLP_GRPC_PORT: 'off' }).ingest.otlpGrpcPort).toBeNull();
+    expect(() => parseConfig({ SIGNALBOX_OTLP_GRPC_PORT: '-1' })).toThrow(/SIGNALBOX_OTLP_GRPC_PORT="-1"/);
   });
 
   it('wants a real ingest token and never echoes it', () => {

@@ -31,6 +31,8 @@ export interface IngestConfig {
   maxBodyBytes: number;
   /** Port of the standalone OTLP/HTTP listener (4318 by default); null when disabled. */
   otlpPort: number | null;
+  /** Port of the OTLP/gRPC listener (4317 by default), on otlpHost too; null when disabled. */
+  otlpGrpcPort: number | null;
   otlpHost: string;
   /** When set, ingest requires `Authorization: Bearer <token>`. */
   token: string | null;
@@ -79,20 +81,25 @@ export const storeSection = section(
   },
 );
 
+/** A listener's port, or null for 0/off (the listener is not started). */
+const listenerPort = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .transform((value, ctx) => {
+      if (value === 'off' || value === '0' || value === '') return null;
+      const port = Number(value);
+      if (Number.isInteger(port) && port > 0 && port < 65536) return port;
+      ctx.addIssue({ code: 'custom', message: 'expected a port 1-65535, or 0/off to disable' });
+      return z.NEVER;
+    });
+
 export const ingestSection = section(
   z.object({
     SIGNALBOX_OTLP_MAX_BODY_BYTES: int(1024, 256 * MIB, 16 * MIB),
-    SIGNALBOX_OTLP_PORT: z
-      .string()
-      .trim()
-      .default('4318')
-      .transform((value, ctx) => {
-        if (value === 'off' || value === '0' || value === '') return null;
-        const port = Number(value);
-        if (Number.isInteger(port) && port > 0 && port < 65536) return port;
-        ctx.addIssue({ code: 'custom', message: 'expected a port 1-65535, or 0/off to disable' });
-        return z.NEVER;
-      }),
+    SIGNALBOX_OTLP_PORT: listenerPort('4318'),
+    SIGNALBOX_OTLP_GRPC_PORT: listenerPort('4317'),
     // Loopback unless access control is settled (lib/config/auth.ts): the listener takes anyone's telemetry.
     SIGNALBOX_OTLP_HOST: z.string().trim().min(1).default('127.0.0.1'),
     SIGNALBOX_INGEST_TOKEN: secret('to accept telemetry without a token'),
@@ -101,6 +108,7 @@ export const ingestSection = section(
   (d): IngestConfig => ({
     maxBodyBytes: d.SIGNALBOX_OTLP_MAX_BODY_BYTES,
     otlpPort: d.SIGNALBOX_OTLP_PORT,
+    otlpGrpcPort: d.SIGNALBOX_OTLP_GRPC_PORT,
     otlpHost: d.SIGNALBOX_OTLP_HOST,
     token: d.SIGNALBOX_INGEST_TOKEN,
     maxInflightBytes: d.SIGNALBOX_INGEST_MAX_INFLIGHT_BYTES,

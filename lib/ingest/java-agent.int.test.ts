@@ -10,6 +10,7 @@ import type { TelemetryStore } from '@/lib/store/types';
 import { brokerGate } from '@/lib/testing/brokers';
 import { toProtobuf } from '@/lib/testing/otlp-fixtures';
 import type { MessagingSpan } from '@/lib/model/span';
+import { startOtlpGrpcServer } from './otlp-grpc-server';
 import type { OtlpServer } from './otlp-server';
 import { consumeKafkaInNode, publishFromNode } from './testing/node-broker-peers';
 import { startLoopbackListener } from './testing/listener';
@@ -42,13 +43,17 @@ const java = gate.skip ? { skip: gate.reason } : javaClients();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-javaagent-'));
 process.env.SIGNALBOX_DATA_DIR = dataDir;
 
-/** The two agent settings every scenario runs under. */
+/**
+ * The two agent settings every scenario runs under. The second also exports over OTLP/gRPC, gzip
+ * on (the agent's own gRPC exporter, to the :4317 listener); the first over OTLP/HTTP.
+ */
 const MODES = [
-  { label: 'defaults', service: 'java-defaults', flags: [] as string[] },
+  { label: 'defaults', service: 'java-defaults', grpc: false, flags: [] as string[] },
   {
-    label: 'otel.semconv-stability.opt-in=messaging',
+    label: 'otel.semconv-stability.opt-in=messaging, over OTLP/gRPC',
     service: 'java-messaging-optin',
-    flags: ['-Dotel.semconv-stability.opt-in=messaging'],
+    grpc: true,
+    flags: ['-Dotel.semconv-stability.opt-in=messaging', '-Dotel.exporter.otlp.compression=gzip'],
   },
 ] as const;
 const run = randomUUID().slice(0, 8);
@@ -61,6 +66,7 @@ const nodeToJavaQueue = (service: string) => `node-to-java-${runOf(service)}`;
 describe.skipIf('skip' in java)('OpenTelemetry Java agent → real brokers → OTLP → APIs', () => {
   const received: MessagingSpan[] = [];
   let server: OtlpServer;
+  let grpcServer: OtlpServer;
   let flows: typeof import('@/app/api/flows/route');
   let store: TelemetryStore;
 
@@ -78,6 +84,14 @@ describe.skipIf('skip' in java)('OpenTelemetry Java agent → real brokers → O
         key === 'appendSpans' ? appendSpans : (Reflect.get(target, key, target) as unknown),
     });
     server = await startLoopbackListener(recording, { maxBodyBytes: 16 * 1024 * 1024 });
+    grpcServer = (await startOtlpGrpcServer({
+      store: () => Promise.resolve(recording),
+      maxBodyBytes: 16 * 1024 * 1024,
+      maxInflightBytes: 64 * 1024 * 1024,
+      token: null,
+      host: '127.0.0.1',
+      port: 0,
+    }))!;
     const exportFromNode = async (spans: Parameters<typeof toProtobuf>[0]) => {
       const response = await fetch(`http://127.0.0.1:${server.port}/v1/traces`, {
         method: 'POST',
@@ -97,8 +111,8 @@ describe.skipIf('skip' in java)('OpenTelemetry Java agent → real brokers → O
             `-javaagent:${agent}`,
             '-XX:TieredStopAtLevel=1',
             `-Dotel.service.name=${mode.service}`,
-            '-Dotel.exporter.otlp.protocol=http/protobuf',
-            `-Dotel.exporter.otlp.endpoint=http://127.0.0.1:${server.port}`,
+            `-Dotel.exporter.otlp.protocol=${mode.grpc ? 'grpc' : 'http/protobuf'}`,
+            `-Dotel.exporter.otlp.endpoint=http://127.0.0.1:${(mode.grpc ? grpcServer : server).port}`,
             '-Dotel.metrics.exporter=none',
             '-Dotel.logs.exporter=none',
             '-Dotel.bsp.schedule.delay=200',
@@ -130,6 +144,7 @@ describe.skipIf('skip' in java)('OpenTelemetry Java agent → real brokers → O
 
   afterAll(async () => {
     await server?.close();
+    await grpcServer?.close();
     await store?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });

@@ -82,10 +82,23 @@ const descriptor = {
     ExportTraceServiceRequest: {
       fields: { resourceSpans: { rule: 'repeated', type: 'ResourceSpans', id: 1 } },
     },
-    /** google.rpc.Status: the body of an OTLP/HTTP error response for protobuf requests. */
+    /**
+     * google.rpc.Status: the body of an OTLP/HTTP error response for protobuf requests, and the
+     * `grpc-status-details-bin` trailer of an OTLP/gRPC one (with a RetryInfo detail for overload).
+     */
     RpcStatus: {
-      fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 } },
+      fields: {
+        code: { type: 'int32', id: 1 },
+        message: { type: 'string', id: 2 },
+        details: { rule: 'repeated', type: 'ProtoAny', id: 3 },
+      },
     },
+    /** google.protobuf.Any */
+    ProtoAny: { fields: { typeUrl: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 } } },
+    /** google.rpc.RetryInfo: when a client may retry. */
+    RetryInfo: { fields: { retryDelay: { type: 'Duration', id: 1 } } },
+    /** google.protobuf.Duration */
+    Duration: { fields: { seconds: { type: 'int64', id: 1 }, nanos: { type: 'int32', id: 2 } } },
     ExportPartialSuccess: {
       fields: { rejectedSpans: { type: 'int64', id: 1 }, errorMessage: { type: 'string', id: 2 } },
     },
@@ -101,5 +114,6 @@ const root = protobuf.Root.fromJSON(descriptor);
 export const ExportTraceServiceRequest = root.lookupType('ExportTraceServiceRequest');
 export const ExportTraceServiceResponse = root.lookupType('ExportTraceServiceResponse');
 export const RpcStatus = root.lookupType('RpcStatus');
+export const RetryInfo = root.lookupType('RetryInfo');
 export const ExportMetricsServiceRequest = root.lookupType('ExportMetricsServiceRequest');
 export const ExportMetricsServiceResponse = root.lookupType('ExportMetricsServiceResponse');

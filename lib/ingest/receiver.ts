@@ -1,8 +1,6 @@
 import type { TelemetryStore } from '@/lib/store/types';
-import { QueueClosedError, QueueFullError } from '@/lib/store/write-queue';
-import { OtlpDecodeError } from '@/lib/model/telemetry';
 import { checkBearer } from './auth';
-import { IngestError } from './errors';
+import { exportFailure } from './export-failure';
 import { BodyBudget, decodeContentEncoding, readBody } from './http-body';
 import { decodeMetrics } from './ingest-metrics';
 import { countRequest, ingestStats } from './ingest-stats';
@@ -57,7 +55,7 @@ export async function receiveOtlp(
     encoding = encodingOf(request.contentType);
     const raw = await readBody(request.body, request.contentLength, options.maxBodyBytes, budget);
     const body = await decodeContentEncoding(raw, request.contentEncoding, options.maxBodyBytes, budget);
-    await store(signal, body, encoding, options);
+    await storeExport(signal, body, encoding, options);
     response = exportResponse(signal, encoding);
   } catch (error) {
     response = failure(error, encoding);
@@ -68,7 +66,13 @@ export async function receiveOtlp(
   return response;
 }
 
-async function store(signal: OtlpSignal, body: Uint8Array, encoding: OtlpEncoding, options: ReceiverOptions) {
+/** Decodes one export body and stores what Signalbox keeps; resolves once that is durable. */
+export async function storeExport(
+  signal: OtlpSignal,
+  body: Uint8Array,
+  encoding: OtlpEncoding,
+  options: ReceiverOptions,
+): Promise<void> {
   const stats = ingestStats();
   if (signal === 'traces') {
     const decoded = decodeTraces(body, encoding);
@@ -85,29 +89,12 @@ async function store(signal: OtlpSignal, body: Uint8Array, encoding: OtlpEncodin
 }
 
 function failure(error: unknown, encoding: OtlpEncoding | null): OtlpHttpResponse {
-  if (error instanceof IngestError) {
-    const headers: Record<string, string> =
-      error.status === 429
-        ? { 'retry-after': '1' }
-        : error.status === 401
-          ? { 'www-authenticate': 'Bearer' }
-          : {};
-    return errorResponse(encoding, error.status, error.message, headers);
-  }
-  if (error instanceof OtlpDecodeError) return errorResponse(encoding, 400, error.message);
-  // Deeply nested attribute values exhaust the stack while decoding: malformed input, not our failure.
-  if (error instanceof RangeError)
-    return errorResponse(encoding, 400, `body is too deeply nested: ${error.message}`);
-  if (error instanceof QueueFullError) {
-    return errorResponse(encoding, 429, error.message, { 'retry-after': String(error.retryAfterSeconds) });
-  }
-  // Shutting down (lib/runtime.ts stopRuntime): the exporter retries, against this instance or the next.
-  if (error instanceof QueueClosedError)
-    return errorResponse(encoding, 503, 'the dashboard is shutting down; retry later', {
-      'retry-after': '5',
-    });
-  console.error('signalbox: OTLP ingest failed', error);
-  return errorResponse(encoding, 503, 'the store could not accept this batch; retry later', {
-    'retry-after': '5',
-  });
+  const { status, message, retryAfterSeconds } = exportFailure(error);
+  const headers: Record<string, string> =
+    retryAfterSeconds !== null
+      ? { 'retry-after': String(retryAfterSeconds) }
+      : status === 401
+        ? { 'www-authenticate': 'Bearer' }
+        : {};
+  return errorResponse(encoding, status, message, headers);
 }
