@@ -1,6 +1,8 @@
 import 'server-only';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FlowSources } from '@/lib/analytics/flows';
+import { AlertEvaluator } from '@/lib/alerts/evaluator';
+import { AlertStore } from '@/lib/alerts/alert-store';
 import { rabbitTopology } from '@/lib/brokers/rabbitmq/topology-cache';
 import { type SignalboxConfig, loadConfig } from '@/lib/config';
 import { ApiTokenStore } from '@/lib/auth/api-tokens';
@@ -40,12 +42,19 @@ import { SerialConnection } from '@/lib/store/serial-connection';
  * batch answered 2xx is on disk when the process exits.
  */
 type Opened = {
+  alerts: Alerts;
   store: TelemetryStore;
   lagPoller: LagPoller;
   dlq: DlqServices;
   signIn: SignIn;
   backups: StoreBackups;
 };
+
+/** Alert rules being evaluated, their state and notifications. */
+export interface Alerts {
+  evaluator: AlertEvaluator;
+  store: AlertStore;
+}
 
 /** With sign-in configured: the IdP sessions and the API tokens, kept beside the telemetry. */
 export interface SignIn {
@@ -151,6 +160,27 @@ export function getBackups(): Promise<StoreBackups> {
     const store: TelemetryStore & Partial<BackupSource> = await getStore();
     if (typeof store.backupTo !== 'function') throw new Error('backups need the embedded DuckDB store');
     return new StoreBackups(config().store.backupDir, store as BackupSource);
+  });
+}
+
+/**
+ * Alert evaluation on the figures the dashboard holds: the lag poller's latest
+ * snapshot, and the DLQ depths when a rule watches them.
+ */
+export function getAlerts(): Promise<Alerts> {
+  return once('alerts', async () => {
+    const { alerts } = config();
+    const store = await AlertStore.create(new SerialConnection(await sideTableConnection()));
+    const watchesDlq = alerts.rules.some((r) => r.kind === 'dlq-depth');
+    const evaluator = new AlertEvaluator({
+      ...alerts,
+      store,
+      inputs: async () => ({
+        lag: (await getLagPoller()).latest(),
+        dlq: watchesDlq ? (await (await getDlqServices()).service.queues()).queues : null,
+      }),
+    });
+    return { evaluator, store };
   });
 }
 
@@ -263,6 +293,8 @@ export async function startRuntime(): Promise<void> {
   getDlqServices().catch((error: unknown) =>
     console.error('signalbox: dead-letter services did not start', error),
   );
+  if (config().alerts.rules.length > 0)
+    getAlerts().catch((error: unknown) => console.error('signalbox: alert evaluation did not start', error));
 }
 
 /** A part if it was opened (or is opening), without opening it; undefined if it failed. */
@@ -280,6 +312,7 @@ async function ifOpened<K extends keyof Opened>(key: K): Promise<Opened[K] | und
 export function stopRuntime(): Promise<void> {
   parts.stopping ??= (async () => {
     await Promise.all([parts.otlpServer, parts.otlpGrpcServer].map(async (s) => (await s)?.close(5000)));
+    await (await ifOpened('alerts'))?.evaluator.stop();
     await (await ifOpened('lagPoller'))?.stop();
     const dlq = await ifOpened('dlq');
     await dlq?.archiver.stop();

@@ -44,6 +44,7 @@ type Rule = Action | 'public';
  * this table does not name, so a new route cannot ship unauthorized.
  */
 const RULES: Record<string, Partial<Record<Method, Rule>>> = {
+  'api/alerts': { GET: 'view' },
   'api/anomalies': { GET: 'view' },
   'api/audit': { GET: 'administer' },
   'api/audit/verify': { GET: 'administer' },

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { z } from 'zod';
+import { type AlertsConfig, alertsSection } from './alerts';
 import { type AuthConfig, authSection, exposureProblem } from './auth';
 import { type BrokerSettings, brokersSection } from './brokers';
 import {
@@ -17,6 +18,7 @@ import { type MaskingConfig, maskingSection } from './masking';
 import type { Section } from './section';
 import { type ConfigSource, type MergedSource, mergeSources } from './source';
 
+export type { AlertsConfig } from './alerts';
 export type { AuthConfig, OidcConfig } from './auth';
 export type { BrokerSettings, KafkaSettings } from './brokers';
 export { redactUrl } from './brokers';
@@ -40,6 +42,7 @@ export interface SignalboxConfig {
   dlq: DlqConfig;
   masking: MaskingConfig;
   auth: AuthConfig;
+  alerts: AlertsConfig;
 }
 
 const sections = {
@@ -50,6 +53,7 @@ const sections = {
   dlq: dlqSection,
   masking: maskingSection,
   auth: authSection,
+  alerts: alertsSection,
 };
 
 /**
@@ -82,6 +86,7 @@ export function loadConfig(
     dlq: build('dlq', sections.dlq),
     masking: build('masking', sections.masking),
     auth: build('auth', sections.auth),
+    alerts: build('alerts', sections.alerts),
   };
   const exposure = exposureProblem(config.auth, config.ingest);
   if (exposure) throw new ConfigError(exposure);

@@ -1,0 +1,167 @@
+import type { Row, SerialConnection } from '@/lib/store/serial-connection';
+import { numberOrNull, stringOrNull } from '@/lib/store/serial-connection';
+import type { AlertEvent, AlertState } from './alert-state';
+
+/*
+ * Alert state and the notification outbox, beside the telemetry in DuckDB.
+ * One evaluation round's state changes and the notifications its events
+ * cause are written in one transaction: after a crash or restart an alert is
+ * neither notified again nor forgotten, and the sender finds every
+ * notification not yet delivered.
+ */
+
+const TABLES = [
+  `CREATE TABLE IF NOT EXISTS alert_states (
+    rule_id VARCHAR NOT NULL, subject VARCHAR NOT NULL, phase VARCHAR NOT NULL, breach_since_ms BIGINT NOT NULL,
+    fired_at_ms BIGINT, clear_since_ms BIGINT, value VARCHAR NOT NULL, href VARCHAR NOT NULL,
+    PRIMARY KEY (rule_id, subject))`,
+  `CREATE SEQUENCE IF NOT EXISTS alert_notification_ids START 1`,
+  `CREATE TABLE IF NOT EXISTS alert_notifications (
+    id BIGINT PRIMARY KEY DEFAULT nextval('alert_notification_ids'), rule_id VARCHAR NOT NULL,
+    subject VARCHAR NOT NULL, event VARCHAR NOT NULL, channel VARCHAR NOT NULL, body VARCHAR NOT NULL,
+    created_ms BIGINT NOT NULL, attempts INTEGER NOT NULL, next_attempt_ms BIGINT, delivered_ms BIGINT,
+    last_status VARCHAR)`,
+];
+
+/** A notification for one channel, as queued and as its delivery went. */
+export interface AlertNotification {
+  id: number;
+  ruleId: string;
+  subject: string;
+  event: AlertEvent['type'];
+  channel: string;
+  /** The JSON body sent, fixed when the event happened (a retry sends the same). */
+  body: string;
+  createdMs: number;
+  attempts: number;
+  /** Null once delivered or given up. */
+  nextAttemptMs: number | null;
+  deliveredMs: number | null;
+  /** The last attempt's outcome: `HTTP 200`, `connection refused`, … */
+  lastStatus: string | null;
+}
+
+/** What one evaluation round changes. */
+export interface RoundChanges {
+  upsert: AlertState[];
+  remove: { ruleId: string; subject: string }[];
+  /** A notification per event and channel: the channel's name and the body it gets. */
+  notify: { event: AlertEvent; channel: string; body: string }[];
+}
+
+const toState = (r: Row): AlertState => ({
+  ruleId: String(r.rule_id),
+  subject: String(r.subject),
+  phase: r.phase as AlertState['phase'],
+  breachSinceMs: Number(r.breach_since_ms),
+  firedAtMs: numberOrNull(r.fired_at_ms),
+  clearSinceMs: numberOrNull(r.clear_since_ms),
+  value: String(r.value),
+  href: String(r.href),
+});
+
+const toNotification = (r: Row): AlertNotification => ({
+  id: Number(r.id),
+  ruleId: String(r.rule_id),
+  subject: String(r.subject),
+  event: r.event as AlertNotification['event'],
+  channel: String(r.channel),
+  body: String(r.body),
+  createdMs: Number(r.created_ms),
+  attempts: Number(r.attempts),
+  nextAttemptMs: numberOrNull(r.next_attempt_ms),
+  deliveredMs: numberOrNull(r.delivered_ms),
+  lastStatus: stringOrNull(r.last_status),
+});
+
+export class AlertStore {
+  private constructor(private readonly db: SerialConnection) {}
+
+  static async create(db: SerialConnection): Promise<AlertStore> {
+    for (const statement of TABLES) await db.run(statement);
+    return new AlertStore(db);
+  }
+
+  async states(): Promise<AlertState[]> {
+    return (await this.db.rows('SELECT * FROM alert_states ORDER BY breach_since_ms')).map(toState);
+  }
+
+  /** Applies one round in one transaction (see the file comment). */
+  apply(changes: RoundChanges): Promise<void> {
+    if (!changes.upsert.length && !changes.remove.length && !changes.notify.length) return Promise.resolve();
+    return this.db.serial(async (c) => {
+      await c.run('BEGIN TRANSACTION');
+      try {
+        for (const s of changes.upsert)
+          await c.run(
+            `INSERT OR REPLACE INTO alert_states VALUES ($rule, $subject, $phase, $since, $fired, $clear, $value, $href)`,
+            {
+              rule: s.ruleId,
+              subject: s.subject,
+              phase: s.phase,
+              since: BigInt(s.breachSinceMs),
+              fired: s.firedAtMs === null ? null : BigInt(s.firedAtMs),
+              clear: s.clearSinceMs === null ? null : BigInt(s.clearSinceMs),
+              value: s.value,
+              href: s.href,
+            },
+          );
+        for (const r of changes.remove)
+          await c.run('DELETE FROM alert_states WHERE rule_id = $rule AND subject = $subject', {
+            rule: r.ruleId,
+            subject: r.subject,
+          });
+        for (const n of changes.notify)
+          await c.run(
+            `INSERT INTO alert_notifications (rule_id, subject, event, channel, body, created_ms, attempts, next_attempt_ms)
+             VALUES ($rule, $subject, $event, $channel, $body, $at, 0, $at)`,
+            {
+              rule: n.event.state.ruleId,
+              subject: n.event.state.subject,
+              event: n.event.type,
+              channel: n.channel,
+              body: n.body,
+              at: BigInt(n.event.atMs),
+            },
+          );
+        await c.run('COMMIT');
+      } catch (error) {
+        await c.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /** Notifications waiting whose next attempt is due, oldest first. */
+  async due(nowMs: number, limit = 50): Promise<AlertNotification[]> {
+    const rows = await this.db.rows(
+      `SELECT * FROM alert_notifications WHERE next_attempt_ms IS NOT NULL AND next_attempt_ms <= $now
+       ORDER BY id LIMIT $limit`,
+      { now: BigInt(nowMs), limit },
+    );
+    return rows.map(toNotification);
+  }
+
+  /** Records one delivery attempt: delivered, retried at `nextAttemptMs`, or given up (both null). */
+  recordAttempt(
+    id: number,
+    outcome: { status: string; deliveredMs: number | null; nextAttemptMs: number | null },
+  ): Promise<void> {
+    return this.db.run(
+      `UPDATE alert_notifications SET attempts = attempts + 1, last_status = $status, delivered_ms = $delivered,
+         next_attempt_ms = $next WHERE id = $id`,
+      {
+        id: BigInt(id),
+        status: outcome.status,
+        delivered: outcome.deliveredMs === null ? null : BigInt(outcome.deliveredMs),
+        next: outcome.nextAttemptMs === null ? null : BigInt(outcome.nextAttemptMs),
+      },
+    );
+  }
+
+  async recent(limit: number): Promise<AlertNotification[]> {
+    return (
+      await this.db.rows('SELECT * FROM alert_notifications ORDER BY id DESC LIMIT $limit', { limit })
+    ).map(toNotification);
+  }
+}

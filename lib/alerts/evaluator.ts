@@ -1,0 +1,102 @@
+import { type AlertState, step } from './alert-state';
+import type { AlertStore, RoundChanges } from './alert-store';
+import { type AlertChannel, channelBody } from './channels';
+import { type AlertInputs, observe } from './observe';
+import type { AlertRule } from './rule';
+import { deliverDue } from './sender';
+
+export interface AlertEvaluatorOptions {
+  rules: readonly AlertRule[];
+  store: AlertStore;
+  channels: readonly AlertChannel[];
+  /** The figures of this round (lag snapshot, DLQ depths); read once per round. */
+  inputs: () => Promise<AlertInputs>;
+  publicUrl: string | null;
+  intervalMs: number;
+  now?: () => number;
+  /** Evaluates on a timer (default); false = only when evaluateNow() is called (tests). */
+  schedule?: boolean;
+}
+
+const key = (ruleId: string, subject: string) => `${ruleId}\u0000${subject}`;
+
+/**
+ * Evaluates every rule on a timer, in the dashboard process, on what it
+ * already holds: each round reads the inputs once, steps every alert
+ * (alert-state.ts), stores the round's changes and notifications together
+ * (alert-store.ts), then sends what is due (sender.ts). A round that fails is
+ * logged; the next one starts from the stored state.
+ */
+export class AlertEvaluator {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(private readonly options: AlertEvaluatorOptions) {
+    this.now = options.now ?? Date.now;
+    if (options.schedule !== false && options.rules.length > 0) this.schedule(0);
+  }
+
+  get rules(): readonly AlertRule[] {
+    return this.options.rules;
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      void this.evaluateNow()
+        .catch((error: unknown) => console.error('signalbox: alert evaluation failed', error))
+        .finally(() => {
+          if (!this.stopped) this.schedule(this.options.intervalMs);
+        });
+    }, delayMs);
+    this.timer.unref?.();
+  }
+
+  /** One round now (rounds never overlap: a second call waits for the first and runs after it). */
+  evaluateNow(): Promise<void> {
+    const previous = this.running ?? Promise.resolve();
+    const round = previous.catch(() => undefined).then(() => this.round());
+    this.running = round;
+    return round;
+  }
+
+  private async round(): Promise<void> {
+    const { rules, store, channels, publicUrl } = this.options;
+    const nowMs = this.now();
+    const inputs = await this.options.inputs();
+    const existing = new Map((await store.states()).map((s) => [key(s.ruleId, s.subject), s]));
+    const changes: RoundChanges = { upsert: [], remove: [], notify: [] };
+    for (const rule of rules) {
+      const observations = new Map(observe(rule, inputs).map((o) => [o.subject, o]));
+      const subjects = new Set([
+        ...observations.keys(),
+        ...[...existing.values()].filter((s) => s.ruleId === rule.id).map((s) => s.subject),
+      ]);
+      for (const subject of subjects) {
+        const previous: AlertState | null = existing.get(key(rule.id, subject)) ?? null;
+        existing.delete(key(rule.id, subject));
+        const { next, event } = step(rule, previous, observations.get(subject), subject, nowMs);
+        if (next) changes.upsert.push(next);
+        else if (previous) changes.remove.push(previous);
+        if (event)
+          for (const channel of channels)
+            changes.notify.push({
+              event,
+              channel: channel.name,
+              body: channelBody(channel, event, rule, publicUrl),
+            });
+      }
+    }
+    // State of rules no longer configured goes without a word: nobody asked to be told about them.
+    for (const orphan of existing.values()) changes.remove.push(orphan);
+    await store.apply(changes);
+    await deliverDue(store, channels, this.now);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+}
