@@ -236,6 +236,9 @@ const demoBrokers = demo
         process.env.SIGNALBOX_RABBITMQ_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672',
       // Archive mode, so the demo's DLQ page shows dead letters kept after a replay or purge.
       SIGNALBOX_DLQ_ARCHIVE_INTERVAL_SECONDS: process.env.SIGNALBOX_DLQ_ARCHIVE_INTERVAL_SECONDS ?? '30',
+      // Example alert rules, so the Alerts page shows the demo's dead letters and any lag.
+      SIGNALBOX_ALERT_RULES_FILE:
+        process.env.SIGNALBOX_ALERT_RULES_FILE ?? path.join(root, 'examples/alert-rules.yaml'),
     }
   : {};
 startChild('dashboard', process.execPath, [prepareStandalone()], {

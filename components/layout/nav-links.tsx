@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { Suspense } from 'react';
+import { AlertCount } from './alert-count';
 
 const PAGES = [
   { href: '/', label: 'Overview' },
@@ -12,6 +13,7 @@ const PAGES = [
   { href: '/dlq', label: 'Dead letters' },
   { href: '/anomalies', label: 'Anomalies' },
   { href: '/search', label: 'Search' },
+  { href: '/alerts', label: 'Alerts' },
 ] as const;
 
 function Links() {
@@ -29,6 +31,7 @@ function Links() {
     return (
       <Link key={href} href={`${href}${suffix}`} aria-current={active ? 'page' : undefined}>
         {label}
+        {href === '/alerts' ? <AlertCount /> : null}
       </Link>
     );
   });

@@ -18,16 +18,19 @@ export interface AlertsConfig {
 const LAG_STATUSES = ['WARN', 'STALL', 'STOP', 'REWIND', 'ERR'] as const;
 
 /** Seconds, as a number or `30s`, `5m`, `2h`. */
-const duration = z.union([
-  z.number().min(0),
-  z
-    .string()
-    .regex(/^\d+(\.\d+)?\s*(s|m|h)$/, 'expected seconds, or a duration like 30s, 5m or 2h')
-    .transform((text) => {
-      const value = Number.parseFloat(text);
-      return value * { s: 1, m: 60, h: 3600 }[text.trim().slice(-1) as 's' | 'm' | 'h'];
-    }),
-]);
+const duration = z.union(
+  [
+    z.number().min(0),
+    z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(s|m|h)$/, 'expected seconds, or a duration like 30s, 5m or 2h')
+      .transform((text) => {
+        const value = Number.parseFloat(text);
+        return value * { s: 1, m: 60, h: 3600 }[text.trim().slice(-1) as 's' | 'm' | 'h'];
+      }),
+  ],
+  { error: 'expected seconds, or a duration like 30s, 5m or 2h' },
+);
 
 const ruleSchema = z
   .object({

@@ -1,0 +1,68 @@
+import type { Metadata } from 'next';
+import { AlertTable } from '@/components/alerts/alert-table';
+import { NotificationTable } from '@/components/alerts/notification-table';
+import { RuleTable } from '@/components/alerts/rule-table';
+import { Forbidden } from '@/components/layout/forbidden';
+import { pageAccess } from '@/lib/auth/page-access';
+import { config, getAlerts } from '@/lib/runtime';
+
+export const metadata: Metadata = { title: 'Alerts' };
+export const dynamic = 'force-dynamic';
+
+/** Alerts firing and pending, the rules behind them, and what was sent where. */
+export default async function AlertsPage() {
+  const { denied } = await pageAccess('/alerts', 'view');
+  if (denied) return <Forbidden title="Alerts" reason={denied} />;
+  const { evaluator, store } = await getAlerts();
+  const [states, notifications] = await Promise.all([store.states(), store.recent(50)]);
+  const { channels, intervalMs } = config().alerts;
+  const rules = evaluator.rules;
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Alerts</h1>
+          <p className="muted">
+            {rules.length === 0
+              ? 'No alert rules yet.'
+              : `${rules.length} rule${rules.length === 1 ? '' : 's'}, evaluated every ${intervalMs / 1000} s on the lag and dead-letter figures the dashboard reads. `}
+            {channels.length === 0
+              ? 'No notification channel is configured: alerts show here only.'
+              : `Notifications go to ${channels.map((c) => c.name).join(' and ')}.`}
+          </p>
+        </div>
+      </div>
+      <section className="panel" aria-labelledby="active-title">
+        <h2 id="active-title">Firing and pending</h2>
+        {states.length === 0 ? (
+          <p className="muted">
+            {rules.length === 0 ? (
+              <>
+                Set <code>SIGNALBOX_ALERT_RULES_FILE</code> to a YAML file of rules: see “Alerts” in the
+                README, and <code>examples/alert-rules.yaml</code>.
+              </>
+            ) : (
+              'Nothing is firing or pending.'
+            )}
+          </p>
+        ) : (
+          <AlertTable states={states} rules={rules} />
+        )}
+      </section>
+      {rules.length > 0 ? (
+        <section className="panel" aria-labelledby="rules-title">
+          <h2 id="rules-title">Rules</h2>
+          <RuleTable rules={rules} />
+        </section>
+      ) : null}
+      <section className="panel" aria-labelledby="sent-title">
+        <h2 id="sent-title">Notifications</h2>
+        {notifications.length === 0 ? (
+          <p className="muted">Nothing has been sent yet.</p>
+        ) : (
+          <NotificationTable notifications={notifications} rules={rules} />
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,54 @@
+import Link from 'next/link';
+import type { AlertState } from '@/lib/alerts/alert-state';
+import type { AlertRule } from '@/lib/alerts/rule';
+import { utc } from './format';
+
+/** Alerts now: firing first, each linked to the page that explains it. */
+export function AlertTable({ states, rules }: { states: AlertState[]; rules: readonly AlertRule[] }) {
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const sorted = [...states].sort((a, b) =>
+    a.phase === b.phase ? a.breachSinceMs - b.breachSinceMs : a.phase === 'firing' ? -1 : 1,
+  );
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">State</th>
+            <th scope="col">Rule</th>
+            <th scope="col">Where</th>
+            <th scope="col">Now</th>
+            <th scope="col">Breaching since (UTC)</th>
+            <th scope="col">Fired (UTC)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((s) => {
+            const rule = byId.get(s.ruleId);
+            return (
+              <tr key={`${s.ruleId} ${s.subject}`}>
+                <td>
+                  <span
+                    className={`badge alert-${s.phase === 'firing' ? (rule?.severity ?? 'warning') : 'pending'}`}
+                  >
+                    {s.phase === 'firing' ? `firing · ${rule?.severity ?? 'warning'}` : 'pending'}
+                  </span>
+                  {s.clearSinceMs !== null ? <span className="muted"> recovering</span> : null}
+                </td>
+                <td>{rule?.name ?? s.ruleId}</td>
+                <td>
+                  <Link href={s.href} className="mono">
+                    {s.subject}
+                  </Link>
+                </td>
+                <td>{s.value}</td>
+                <td className="mono">{utc(s.breachSinceMs)}</td>
+                <td className="mono">{utc(s.firedAtMs)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
