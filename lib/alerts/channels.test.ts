@@ -44,7 +44,7 @@ describe('alert channels', () => {
   });
 
   it('keeps the link a path without a public URL', () => {
-    const body = JSON.parse(
+    const body: unknown = JSON.parse(
       channelBody({ name: 'webhook', url: 'https://x', secret: null }, event, rule, null),
     );
     expect(body).toMatchObject({
