@@ -23,13 +23,16 @@ export function RuleTable({ rules }: { rules: readonly AlertRule[] }) {
           {rules.map((r) => (
             <tr key={r.id}>
               <td>
-                {r.name} <span className="muted mono">{r.id}</span>
+                {r.name}
+                <div className="muted mono">{r.id}</div>
               </td>
               <td>{describeCondition(r)}</td>
               <td>{scopeOf(r)}</td>
               <td>{r.forSeconds} s</td>
               <td>{r.resolveAfterSeconds} s</td>
-              <td>{r.severity}</td>
+              <td>
+                <span className={`badge alert-${r.severity}`}>{r.severity}</span>
+              </td>
             </tr>
           ))}
         </tbody>
