@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 
 // Every page renders under the Content-Security-Policy of next.config.js: no
 // violation reported by the browser, and the headers are on the documents.
-const PAGES = ['/', '/flows', '/latency', '/lag', '/dlq', '/anomalies', '/search'];
+const PAGES = ['/', '/flows', '/latency', '/lag', '/dlq', '/anomalies', '/search', '/alerts'];
 
 test('pages load under the Content-Security-Policy without violations', async ({ page }) => {
   const violations: string[] = [];

@@ -45,6 +45,7 @@ type Rule = Action | 'public';
  */
 const RULES: Record<string, Partial<Record<Method, Rule>>> = {
   'api/alerts': { GET: 'view' },
+  'api/alerts/prometheus-rules': { GET: 'view' },
   'api/anomalies': { GET: 'view' },
   'api/audit': { GET: 'administer' },
   'api/audit/verify': { GET: 'administer' },

@@ -1,0 +1,38 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, keepScreenshot } from './support';
+
+// The demo runs with examples/alert-rules.yaml (scripts/start.mjs): its rejected payments fill
+// payments.dlq, so the dead-letter rule fires 30 s after the first one, on the next 15 s round.
+test('the Alerts page lists the rules and shows the demo’s dead letters firing, counted in the nav', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(150_000);
+  await page.goto('/alerts');
+  await expect(page.getByRole('heading', { name: 'Alerts', level: 1 })).toBeVisible();
+  const rules = page.getByRole('region', { name: 'Rules' });
+  for (const id of ['consumer-stuck', 'billing-behind', 'payments-dlq'])
+    await expect(rules.getByText(id, { exact: true })).toBeVisible();
+
+  const firing = page
+    .getByRole('region', { name: 'Firing and pending' })
+    .getByRole('row')
+    .filter({ hasText: 'Payments are being dead-lettered' });
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        return (await firing.count()) > 0 ? await firing.first().innerText() : '';
+      },
+      { timeout: 120_000, intervals: [5000] },
+    )
+    .toMatch(/firing · warning/);
+  await expect(firing.getByRole('link', { name: 'rabbitmq:payments.dlq' })).toHaveAttribute(
+    'href',
+    '/dlq?queue=rabbitmq%3Apayments.dlq',
+  );
+  await expect(page.getByRole('link', { name: /^Alerts/ }).locator('.nav-count')).toHaveText(/^[1-9]\d*$/);
+  await expectAccessible(page);
+  await keepScreenshot(page, testInfo, 'alerts-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await keepScreenshot(page, testInfo, 'alerts-dark');
+});
