@@ -33,6 +33,9 @@ test('the Alerts page lists the rules and shows the demo’s dead letters firing
   await expect(page.getByRole('link', { name: /^Alerts/ }).locator('.nav-count')).toHaveText(/^[1-9]\d*$/);
   await expectAccessible(page);
   await keepScreenshot(page, testInfo, 'alerts-light');
+  // The theme follows the system's preference when the page loads.
   await page.emulateMedia({ colorScheme: 'dark' });
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await keepScreenshot(page, testInfo, 'alerts-dark');
 });
