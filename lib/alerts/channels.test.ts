@@ -34,7 +34,9 @@ const event: AlertEvent = {
 describe('alert channels', () => {
   it('writes a Slack line that links to the DLQ', () => {
     expect(
-      JSON.parse(channelBody({ name: 'slack', url: 'https://x' }, event, rule, 'https://sb.example.com')),
+      JSON.parse(
+        channelBody({ name: 'slack', url: 'https://x' }, event, rule, 'https://sb.example.com', 15_000),
+      ),
     ).toEqual({
       text:
         '*FIRING* [warning] Payments DLQ filling: rabbitmq:payments.dlq is 42 messages ' +
@@ -45,7 +47,7 @@ describe('alert channels', () => {
 
   it('keeps the link a path without a public URL', () => {
     const body: unknown = JSON.parse(
-      channelBody({ name: 'webhook', url: 'https://x', secret: null }, event, rule, null),
+      channelBody({ name: 'webhook', url: 'https://x', secret: null }, event, rule, null, 15_000),
     );
     expect(body).toMatchObject({
       url: '/dlq?queue=rabbitmq%3Apayments.dlq',

@@ -1,10 +1,16 @@
 import { createHmac } from 'node:crypto';
 import type { AlertEvent } from './alert-state';
+import { alertmanagerBody } from './alertmanager';
 import { type AlertRule, describeCondition } from './rule';
 
-/** Where notifications go (SIGNALBOX_ALERT_WEBHOOK_URL, SIGNALBOX_ALERT_SLACK_URL). */
+/**
+ * Where notifications go (SIGNALBOX_ALERT_WEBHOOK_URL, SIGNALBOX_ALERT_SLACK_URL,
+ * SIGNALBOX_ALERTMANAGER_URL: the Alertmanager's base address, alertmanager.ts).
+ */
 export type AlertChannel =
-  { name: 'webhook'; url: string; secret: string | null } | { name: 'slack'; url: string };
+  | { name: 'webhook'; url: string; secret: string | null }
+  | { name: 'slack'; url: string }
+  | { name: 'alertmanager'; url: string };
 
 /** The webhook's JSON body (README, "Alerts"): version 1. */
 export interface WebhookBody {
@@ -58,7 +64,9 @@ export function channelBody(
   event: AlertEvent,
   rule: AlertRule,
   publicUrl: string | null,
+  intervalMs: number,
 ): string {
+  if (channel.name === 'alertmanager') return alertmanagerBody(event, rule, publicUrl, intervalMs);
   const body = webhookBody(event, rule, publicUrl);
   if (channel.name === 'webhook') return JSON.stringify(body);
   // Slack-compatible incoming webhook (Mattermost and Rocket.Chat take the same): one line of mrkdwn.

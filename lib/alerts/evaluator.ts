@@ -1,6 +1,7 @@
 import { type AlertState, step } from './alert-state';
 import type { AlertStore, RoundChanges } from './alert-store';
 import { type AlertChannel, channelBody } from './channels';
+import { resendFiring } from './alertmanager';
 import { type AlertInputs, observe } from './observe';
 import type { AlertRule } from './rule';
 import { deliverDue } from './sender';
@@ -84,7 +85,7 @@ export class AlertEvaluator {
             changes.notify.push({
               event,
               channel: channel.name,
-              body: channelBody(channel, event, rule, publicUrl),
+              body: channelBody(channel, event, rule, publicUrl, this.options.intervalMs),
             });
       }
     }
@@ -92,6 +93,31 @@ export class AlertEvaluator {
     for (const orphan of existing.values()) changes.remove.push(orphan);
     await store.apply(changes);
     await deliverDue(store, channels, this.now);
+    await this.resendToAlertmanager(changes.upsert, nowMs);
+  }
+
+  /** Alertmanager forgets a firing alert not sent again (alertmanager.ts): every round re-sends them. */
+  private async resendToAlertmanager(current: readonly AlertState[], nowMs: number): Promise<void> {
+    const alertmanager = this.options.channels.find((c) => c.name === 'alertmanager');
+    if (!alertmanager) return;
+    const rules = new Map(this.options.rules.map((r) => [r.id, r]));
+    const firing = current
+      .filter((s) => s.phase === 'firing' && rules.has(s.ruleId))
+      .map((state) => ({ state, rule: rules.get(state.ruleId)! }));
+    if (firing.length === 0) return;
+    try {
+      const status = await resendFiring(
+        alertmanager.url,
+        firing,
+        this.options.publicUrl,
+        nowMs,
+        this.options.intervalMs,
+      );
+      if (status >= 300)
+        console.warn(`signalbox: Alertmanager answered ${status} to the firing alerts; next round retries`);
+    } catch (error) {
+      console.warn(`signalbox: Alertmanager not reachable (${(error as Error).message}); next round retries`);
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { AlertNotification, AlertStore } from './alert-store';
+import { alertsEndpoint } from './alertmanager';
 import { type AlertChannel, signature } from './channels';
 
 /** Attempts before a notification is given up (the last about an hour and a half after the first). */
@@ -17,7 +18,7 @@ async function post(channel: AlertChannel, notification: AlertNotification, nowM
   };
   if (channel.name === 'webhook' && channel.secret)
     headers['x-signalbox-signature'] = signature(channel.secret, notification.body, Math.floor(nowMs / 1000));
-  const response = await fetch(channel.url, {
+  const response = await fetch(channel.name === 'alertmanager' ? alertsEndpoint(channel.url) : channel.url, {
     method: 'POST',
     headers,
     body: notification.body,

@@ -116,6 +116,7 @@ export const alertsSection = section(
     SIGNALBOX_ALERT_WEBHOOK_URL: url(['https', 'http']).optional(),
     SIGNALBOX_ALERT_WEBHOOK_SECRET: secret('to send webhooks unsigned'),
     SIGNALBOX_ALERT_SLACK_URL: url(['https', 'http']).optional(),
+    SIGNALBOX_ALERTMANAGER_URL: url(['https', 'http']).optional(),
     SIGNALBOX_PUBLIC_URL: url(['https', 'http']).optional(),
   }),
   (d, source): AlertsConfig => {
@@ -140,6 +141,8 @@ export const alertsSection = section(
         secret: d.SIGNALBOX_ALERT_WEBHOOK_SECRET,
       });
     if (d.SIGNALBOX_ALERT_SLACK_URL) channels.push({ name: 'slack', url: d.SIGNALBOX_ALERT_SLACK_URL });
+    if (d.SIGNALBOX_ALERTMANAGER_URL)
+      channels.push({ name: 'alertmanager', url: d.SIGNALBOX_ALERTMANAGER_URL });
     return {
       rules,
       intervalMs: d.SIGNALBOX_ALERT_INTERVAL_SECONDS * 1000,
