@@ -1,6 +1,7 @@
 import 'server-only';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { FlowSources } from '@/lib/analytics/flows';
+import { type FlowSources, getFlowGraph } from '@/lib/analytics/flows';
+import { getLatencyReport } from '@/lib/analytics/latency';
 import { AlertEvaluator } from '@/lib/alerts/evaluator';
 import { AlertStore } from '@/lib/alerts/alert-store';
 import { rabbitTopology } from '@/lib/brokers/rabbitmq/topology-cache';
@@ -178,6 +179,10 @@ export function getAlerts(): Promise<Alerts> {
       inputs: async () => ({
         lag: (await getLagPoller()).latest(),
         dlq: watchesDlq ? (await (await getDlqServices()).service.queues()).queues : null,
+        telemetry: {
+          latency: async (range) => getLatencyReport(await getStore(), range, null),
+          flows: async (range) => getFlowGraph(await flowSources(), range),
+        },
       }),
     });
     return { evaluator, store };

@@ -1,20 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { type AlertState, step } from './alert-state';
 import type { Observation } from './observe';
-import type { AlertRule } from './rule';
+import { alertRule } from './rule';
 
-const rule: AlertRule = {
+const rule = alertRule({
   id: 'billing-behind',
   name: 'Billing is behind',
   kind: 'lag-seconds',
   scope: { system: 'kafka', destination: 'orders', group: 'billing' },
   threshold: 60,
-  statuses: [],
   forSeconds: 30,
   resolveAfterSeconds: 20,
   severity: 'critical',
   labels: {},
-};
+});
 const subject = 'kafka:orders#billing';
 const seen = (breaching: boolean, value = breaching ? '90 s' : '10 s'): Observation => ({
   subject,

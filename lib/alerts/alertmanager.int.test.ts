@@ -9,6 +9,7 @@ import { SerialConnection } from '@/lib/store/serial-connection';
 import { freePort } from '@/lib/testing/free-port';
 import { AlertStore } from './alert-store';
 import { AlertEvaluator } from './evaluator';
+import { alertRule } from './rule';
 
 // Alerts sent to a real Prometheus Alertmanager (0.25, Debian's prometheus-alertmanager; CI installs
 // it): firing shows there as active, re-sent every round, and resolved leaves its list. The lag
@@ -81,22 +82,21 @@ describe('alerts to a real Alertmanager', () => {
     });
     const evaluator = new AlertEvaluator({
       rules: [
-        {
+        alertRule({
           id: 'orders-behind',
           name: 'Orders backlog',
           kind: 'lag-messages',
           scope: { system: 'kafka', destination: 'orders', group: null },
           threshold: 10,
-          statuses: [],
           forSeconds: 0,
           resolveAfterSeconds: 0,
           severity: 'critical',
           labels: { team: 'payments' },
-        },
+        }),
       ],
       store: await AlertStore.create(new SerialConnection(db.connection)),
       channels: [{ name: 'alertmanager', url: base }],
-      inputs: () => Promise.resolve({ lag: snapshot(), dlq: null }),
+      inputs: () => Promise.resolve({ lag: snapshot(), dlq: null, telemetry: null }),
       publicUrl: 'https://signalbox.example.com',
       intervalMs: 15_000,
       schedule: false,

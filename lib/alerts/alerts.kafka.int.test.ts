@@ -15,7 +15,7 @@ import { brokerGate } from '@/lib/testing/brokers';
 import { AlertStore } from './alert-store';
 import type { WebhookBody } from './channels';
 import { AlertEvaluator } from './evaluator';
-import type { AlertRule } from './rule';
+import { alertRule } from './rule';
 
 // A consumer group falls behind on a real Kafka, read by the real lag poller; a lag rule fires and
 // resolves; a real HTTP receiver verifies each webhook's signature. The receiver refuses the first
@@ -34,18 +34,17 @@ const admin = kafka.admin();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signalbox-alerts-'));
 const file = path.join(dir, 'signalbox.duckdb');
 
-const rule: AlertRule = {
+const rule = alertRule({
   id: 'billing-behind',
   name: 'Billing is behind',
   kind: 'lag-messages',
   scope: { system: 'kafka', destination: topic, group },
   threshold: 5,
-  statuses: [],
   forSeconds: 20,
   resolveAfterSeconds: 30,
   severity: 'critical',
   labels: { team: 'payments' },
-};
+});
 
 interface Received {
   delivery: string;
@@ -114,7 +113,7 @@ async function startDashboard(poller: LagPoller, clock: () => number) {
         secret: SECRET,
       },
     ],
-    inputs: () => Promise.resolve({ lag: poller.latest(), dlq: null }),
+    inputs: () => Promise.resolve({ lag: poller.latest(), dlq: null, telemetry: null }),
     publicUrl: 'https://signalbox.example.com',
     intervalMs: 15_000,
     now: clock,

@@ -10,6 +10,7 @@ import { SerialConnection } from '@/lib/store/serial-connection';
 import { brokerGate } from '@/lib/testing/brokers';
 import { AlertStore } from './alert-store';
 import { AlertEvaluator } from './evaluator';
+import { alertRule } from './rule';
 
 // A dlq-depth rule on a real RabbitMQ: a consumer rejects payments, RabbitMQ dead-letters them, the
 // DLQ service finds the DLQ and its depth as the DLQ page does, and the rule fires to a Slack-style
@@ -65,24 +66,23 @@ describe.skipIf(gate.skip)('a dead-letter rule on real RabbitMQ dead-lettering',
     const store = await AlertStore.create(new SerialConnection(await db.connect()));
     const evaluator = new AlertEvaluator({
       rules: [
-        {
+        alertRule({
           id: 'payments-dlq',
           name: 'Payments are being dead-lettered',
           kind: 'dlq-depth',
           scope: { system: 'rabbitmq', destination: `${work}*`, group: null },
           threshold: 2,
-          statuses: [],
           forSeconds: 0,
           resolveAfterSeconds: 10,
           severity: 'warning',
           labels: {},
-        },
+        }),
       ],
       store,
       channels: [
         { name: 'slack', url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/slack` },
       ],
-      inputs: async () => ({ lag: null, dlq: (await service.queues()).queues }),
+      inputs: async () => ({ lag: null, dlq: (await service.queues()).queues, telemetry: null }),
       publicUrl: null,
       intervalMs: 15_000,
       now: () => now,

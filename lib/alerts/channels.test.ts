@@ -2,20 +2,19 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AlertEvent } from './alert-state';
 import { channelBody, signature } from './channels';
-import type { AlertRule } from './rule';
+import { alertRule } from './rule';
 
-const rule: AlertRule = {
+const rule = alertRule({
   id: 'dlq-filling',
   name: 'Payments DLQ filling',
   kind: 'dlq-depth',
   scope: { system: 'rabbitmq', destination: 'payments.*', group: null },
   threshold: 10,
-  statuses: [],
   forSeconds: 60,
   resolveAfterSeconds: 60,
   severity: 'warning',
   labels: {},
-};
+});
 const event: AlertEvent = {
   type: 'firing',
   atMs: Date.UTC(2026, 11, 5, 4, 0, 0),

@@ -69,7 +69,7 @@ export class AlertEvaluator {
     const existing = new Map((await store.states()).map((s) => [key(s.ruleId, s.subject), s]));
     const changes: RoundChanges = { upsert: [], remove: [], notify: [] };
     for (const rule of rules) {
-      const observations = new Map(observe(rule, inputs).map((o) => [o.subject, o]));
+      const observations = new Map((await observe(rule, inputs, nowMs)).map((o) => [o.subject, o]));
       const subjects = new Set([
         ...observations.keys(),
         ...[...existing.values()].filter((s) => s.ruleId === rule.id).map((s) => s.subject),

@@ -2,6 +2,7 @@ import type { QueueView } from '@/lib/dlq/service';
 import { lagHref } from '@/lib/lag/flows';
 import type { GroupLag, LagSnapshot } from '@/lib/lag/types';
 import { destinationMatches } from '@/lib/model/access';
+import { type TelemetryReader, observeTelemetry } from './observe-telemetry';
 import type { AlertRule, AlertScope } from './rule';
 
 /** What the evaluator reads each round: the figures the dashboard already holds. */
@@ -10,6 +11,8 @@ export interface AlertInputs {
   lag: LagSnapshot | null;
   /** Dead-letter queues and their depths; null without DLQ services. */
   dlq: readonly QueueView[] | null;
+  /** The store's latency, error and traffic figures over a window; null without a store (tests). */
+  telemetry: TelemetryReader | null;
 }
 
 /** One subject (a consumer group, a DLQ) a rule looked at this round. */
@@ -54,8 +57,12 @@ function lagObservation(rule: AlertRule, g: GroupLag): Observation {
   }
 }
 
+const TELEMETRY_KINDS = new Set(['latency', 'error-ratio', 'no-traffic']);
+
 /** Every subject in the rule's scope, and whether it breaches now. */
-export function observe(rule: AlertRule, inputs: AlertInputs): Observation[] {
+export async function observe(rule: AlertRule, inputs: AlertInputs, nowMs: number): Promise<Observation[]> {
+  if (TELEMETRY_KINDS.has(rule.kind))
+    return inputs.telemetry ? observeTelemetry(rule, inputs.telemetry, nowMs) : [];
   if (rule.kind === 'dlq-depth') {
     return (inputs.dlq ?? [])
       .filter((q) => q.messages !== null && covers(rule.scope, q.system, q.name, null))

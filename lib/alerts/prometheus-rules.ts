@@ -44,7 +44,13 @@ export function promql(rule: AlertRule): string | null {
         `signalbox_consumer_group_eta_seconds${m} > ${rule.threshold} or ` +
         `(signalbox_consumer_group_lag_messages${m} > 0 unless signalbox_consumer_group_eta_seconds${m})`
       );
+    // No /metrics series: the DLQ depth is read from the brokers; latency, errors and traffic are
+    // exported per edge and pathway, but as histograms and counters these rules would need their own
+    // PromQL (histogram_quantile over rate) — not generated yet.
     case 'dlq-depth':
+    case 'latency':
+    case 'error-ratio':
+    case 'no-traffic':
       return null;
   }
 }

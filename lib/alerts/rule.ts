@@ -2,8 +2,9 @@ import type { LagStatus } from '@/lib/lag/types';
 
 /*
  * What an alert rule watches. Every kind is evaluated on figures the dashboard
- * already holds (the lag poller's latest snapshot, the DLQ depths), so a rule
- * costs no extra broker call and no second copy of the data.
+ * already holds (the lag poller's latest snapshot, the DLQ depths, the store's
+ * rollups for latency, errors and traffic), so a rule costs no extra broker
+ * call and no second copy of the data.
  */
 export const ALERT_KINDS = [
   'lag-status',
@@ -11,6 +12,9 @@ export const ALERT_KINDS = [
   'lag-messages',
   'time-to-drain',
   'dlq-depth',
+  'latency',
+  'error-ratio',
+  'no-traffic',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -34,6 +38,16 @@ export interface AlertRule {
   threshold: number | null;
   /** lag-status: the statuses that breach. */
   statuses: LagStatus[];
+  /**
+   * latency, error-ratio, no-traffic: the window the figures are taken over (latency, error ratio), or
+   * how long an edge that had traffic must be silent (no-traffic).
+   */
+  windowSeconds: number;
+  /** latency: which percentile, of end-to-end pathways or of single edges. */
+  percentile: 95 | 99;
+  of: 'pathway' | 'edge';
+  /** error-ratio: fewer messages than this in the window never breach (1 failure in 2 is not 50 %). */
+  minMessages: number;
   /** How long a breach must last before the alert fires (pending until then). */
   forSeconds: number;
   /**
@@ -43,6 +57,24 @@ export interface AlertRule {
   resolveAfterSeconds: number;
   severity: Severity;
   labels: Record<string, string>;
+}
+
+/** A rule with the defaults for what `fields` leave out (the rules file's defaults too). */
+export function alertRule(fields: Pick<AlertRule, 'id' | 'name' | 'kind'> & Partial<AlertRule>): AlertRule {
+  return {
+    scope: { system: null, destination: null, group: null },
+    threshold: null,
+    statuses: fields.kind === 'lag-status' ? ['WARN', 'STALL', 'STOP'] : [],
+    windowSeconds: 300,
+    percentile: 95,
+    of: 'pathway',
+    minMessages: 10,
+    forSeconds: 0,
+    resolveAfterSeconds: 60,
+    severity: 'warning',
+    labels: {},
+    ...fields,
+  };
 }
 
 /** What the rule measures, in words, for pages and notifications. */
@@ -58,5 +90,11 @@ export function describeCondition(rule: AlertRule): string {
       return `time to drain above ${rule.threshold} s (or not draining)`;
     case 'dlq-depth':
       return `dead-letter queue holds more than ${rule.threshold} messages`;
+    case 'latency':
+      return `${rule.of} p${rule.percentile} above ${rule.threshold} s over ${rule.windowSeconds} s`;
+    case 'error-ratio':
+      return `errors above ${(rule.threshold ?? 0) * 100} % over ${rule.windowSeconds} s`;
+    case 'no-traffic':
+      return `no messages for ${rule.windowSeconds} s on an edge that had traffic`;
   }
 }

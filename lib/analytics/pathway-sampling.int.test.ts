@@ -9,7 +9,10 @@ import {
 import amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LatencyReport, PathwayLatency } from '@/lib/analytics/latency';
+import { type LatencyReport, type PathwayLatency, getLatencyReport } from '@/lib/analytics/latency';
+import type { TimeRange } from '@/lib/analytics/time-range';
+import { observe } from '@/lib/alerts/observe';
+import { alertRule } from '@/lib/alerts/rule';
 import { BROKERS, brokerGate } from '@/lib/testing/brokers';
 import {
   type InProcessRoutes,
@@ -180,6 +183,29 @@ describe.skipIf(gate.skip)('pathway latency survives trace sampling (Kafka → R
           `p${p}: reported ${reported} ms, measured ${truth} ms`,
         ).toBeLessThan(Math.max(0.1 * truth, 5));
       }
+
+      // A latency alert on this pathway sees the same p95, so it fires although the traces are gone.
+      const { getStore } = await import('@/lib/runtime');
+      const telemetry = {
+        latency: async (range: TimeRange) => getLatencyReport(await getStore(), range, null),
+        flows: () => Promise.reject(new Error('not read by latency rules')),
+      };
+      const truth95 = percentile(latencies, 95) / 1000;
+      const latencyRule = (threshold: number) =>
+        alertRule({
+          id: 'archive-slow',
+          name: 'Archiving is slow',
+          kind: 'latency',
+          scope: { system: 'kafka', destination: archive, group: `archiver-${id}` },
+          threshold,
+          windowSeconds: 900,
+        });
+      const seen = async (threshold: number) =>
+        observe(latencyRule(threshold), { lag: null, dlq: null, telemetry }, Date.now());
+      const over = await seen(truth95 / 2);
+      expect(over.map((o) => [o.subject, o.breaching])).toEqual([[`pathway:${pathway!.id}`, true]]);
+      expect(over[0]!.value).toMatch(/^p95 .* s \(metrics\)$/);
+      expect((await seen(truth95 * 2)).map((o) => o.breaching)).toEqual([false]);
     },
     120_000,
   );

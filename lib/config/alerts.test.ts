@@ -30,6 +30,10 @@ describe('alert rules file', () => {
         scope: { system: 'kafka', destination: 'orders', group: 'billing' },
         threshold: 120,
         statuses: [],
+        windowSeconds: 300,
+        percentile: 95,
+        of: 'pathway',
+        minMessages: 10,
         forSeconds: 120,
         resolveAfterSeconds: 90,
         severity: 'critical',
@@ -42,12 +46,36 @@ describe('alert rules file', () => {
         scope: { system: null, destination: null, group: null },
         threshold: null,
         statuses: ['WARN', 'STALL', 'STOP'],
+        windowSeconds: 300,
+        percentile: 95,
+        of: 'pathway',
+        minMessages: 10,
         forSeconds: 0,
         resolveAfterSeconds: 60,
         severity: 'warning',
         labels: {},
       },
     ]);
+  });
+
+  it('reads latency, error-ratio and no-traffic rules with their windows', () => {
+    const text = `
+rules:
+  - { id: slow, name: Slow, kind: latency, of: edge, percentile: 99, threshold: 2.5, window: 10m }
+  - { id: failing, name: Failing, kind: error-ratio, threshold: 0.05, minMessages: 50 }
+  - { id: quiet, name: Quiet, kind: no-traffic, window: 15m }
+`;
+    expect(parseRulesFile(text, 'r.yaml')).toMatchObject([
+      { kind: 'latency', of: 'edge', percentile: 99, threshold: 2.5, windowSeconds: 600 },
+      { kind: 'error-ratio', threshold: 0.05, minMessages: 50, windowSeconds: 300 },
+      { kind: 'no-traffic', windowSeconds: 900 },
+    ]);
+    expect(() =>
+      parseRulesFile('rules: [{ id: q, name: Q, kind: lag-seconds, threshold: 1, window: 5m }]', 'r.yaml'),
+    ).toThrow(/rule 1 \(q\), window: not used by lag-seconds/);
+    expect(() =>
+      parseRulesFile('rules: [{ id: e, name: E, kind: error-ratio, threshold: 5 }]', 'r.yaml'),
+    ).toThrow(/threshold: a ratio: 0.05 is 5 %/);
   });
 
   it('reads JSON too', () => {

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { AlertChannel } from '@/lib/alerts/channels';
-import { ALERT_KINDS, type AlertRule, SEVERITIES } from '@/lib/alerts/rule';
+import { ALERT_KINDS, type AlertRule, SEVERITIES, alertRule } from '@/lib/alerts/rule';
 import { ConfigError } from './errors';
 import { int, secret, url } from './fields';
 import { section } from './section';
@@ -32,6 +32,12 @@ const duration = z.union(
   { error: 'expected seconds, or a duration like 30s, 5m or 2h' },
 );
 
+/** The kind that reads each of these keys (window: every windowed kind). */
+const KEY_KIND = { percentile: 'latency', of: 'latency', minMessages: 'error-ratio' } as Record<
+  string,
+  string
+>;
+
 const ruleSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected lower-case letters, digits and dashes'),
@@ -42,6 +48,10 @@ const ruleSchema = z
     group: z.string().min(1).optional(),
     threshold: z.number().min(0).optional(),
     statuses: z.array(z.enum(LAG_STATUSES)).min(1).optional(),
+    window: duration.optional(),
+    percentile: z.union([z.literal(95), z.literal(99)]).optional(),
+    of: z.enum(['pathway', 'edge']).optional(),
+    minMessages: z.number().int().min(1).optional(),
     for: duration.default(0),
     resolveAfter: duration.default(60),
     severity: z.enum(SEVERITIES).default('warning'),
@@ -55,10 +65,22 @@ const ruleSchema = z
         path: ['threshold'],
         message: 'lag-status takes statuses, not a threshold',
       });
-    if (r.kind !== 'lag-status' && r.threshold === undefined)
+    if (r.kind === 'no-traffic' && r.threshold !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['threshold'],
+        message: 'no-traffic takes a window, not a threshold',
+      });
+    if (r.kind !== 'lag-status' && r.kind !== 'no-traffic' && r.threshold === undefined)
       ctx.addIssue({ code: 'custom', path: ['threshold'], message: `required for ${r.kind}` });
     if (r.kind === 'dlq-depth' && r.group !== undefined)
       ctx.addIssue({ code: 'custom', path: ['group'], message: 'a dead-letter queue has no consumer group' });
+    if (r.kind === 'error-ratio' && r.threshold !== undefined && r.threshold > 1)
+      ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'a ratio: 0.05 is 5 %' });
+    const windowed = ['latency', 'error-ratio', 'no-traffic'].includes(r.kind);
+    for (const key of ['window', 'percentile', 'of', 'minMessages'] as const)
+      if (r[key] !== undefined && !(windowed && (key === 'window' || r.kind === KEY_KIND[key])))
+        ctx.addIssue({ code: 'custom', path: [key], message: `not used by ${r.kind}` });
   });
 
 const fileSchema = z
@@ -95,18 +117,24 @@ export function parseRulesFile(text: string, where: string): AlertRule[] {
       `${where}: ${problems.join('; ')}. Expected { rules: [{ id, name, kind, … }] } (README, "Alerts").`,
     );
   }
-  return result.data.rules.map((r) => ({
-    id: r.id,
-    name: r.name,
-    kind: r.kind,
-    scope: { system: r.system ?? null, destination: r.destination ?? null, group: r.group ?? null },
-    threshold: r.threshold ?? null,
-    statuses: r.kind === 'lag-status' ? (r.statuses ?? ['WARN', 'STALL', 'STOP']) : [],
-    forSeconds: r.for,
-    resolveAfterSeconds: r.resolveAfter,
-    severity: r.severity,
-    labels: r.labels,
-  }));
+  return result.data.rules.map((r) =>
+    alertRule({
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      scope: { system: r.system ?? null, destination: r.destination ?? null, group: r.group ?? null },
+      threshold: r.threshold ?? null,
+      ...(r.statuses && { statuses: r.statuses }),
+      ...(r.window !== undefined && { windowSeconds: r.window }),
+      ...(r.percentile && { percentile: r.percentile }),
+      ...(r.of && { of: r.of }),
+      ...(r.minMessages && { minMessages: r.minMessages }),
+      forSeconds: r.for,
+      resolveAfterSeconds: r.resolveAfter,
+      severity: r.severity,
+      labels: r.labels,
+    }),
+  );
 }
 
 export const alertsSection = section(
