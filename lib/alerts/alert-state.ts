@@ -22,6 +22,9 @@ export interface AlertState {
   clearSinceMs: number | null;
   value: string;
   href: string;
+  /** Who acknowledged the firing alert (someone is on it), and when; cleared when it resolves. */
+  ackedBy: string | null;
+  ackedMs: number | null;
 }
 
 export interface AlertEvent {
@@ -46,7 +49,14 @@ export function step(
 ): Step {
   if (observation?.breaching) {
     const since = previous?.breachSinceMs ?? nowMs;
-    const base = { ruleId: rule.id, subject, value: observation.value, href: observation.href };
+    const base = {
+      ruleId: rule.id,
+      subject,
+      value: observation.value,
+      href: observation.href,
+      ackedBy: previous?.ackedBy ?? null,
+      ackedMs: previous?.ackedMs ?? null,
+    };
     if (previous?.phase === 'firing')
       return { next: { ...previous, ...base, clearSinceMs: null }, event: null };
     if (nowMs - since >= rule.forSeconds * 1000) {

@@ -14,7 +14,10 @@ const TABLES = [
   `CREATE TABLE IF NOT EXISTS alert_states (
     rule_id VARCHAR NOT NULL, subject VARCHAR NOT NULL, phase VARCHAR NOT NULL, breach_since_ms BIGINT NOT NULL,
     fired_at_ms BIGINT, clear_since_ms BIGINT, value VARCHAR NOT NULL, href VARCHAR NOT NULL,
-    PRIMARY KEY (rule_id, subject))`,
+    acked_by VARCHAR, acked_ms BIGINT, PRIMARY KEY (rule_id, subject))`,
+  `CREATE TABLE IF NOT EXISTS alert_silences (
+    id VARCHAR PRIMARY KEY, rule_id VARCHAR, subject VARCHAR, reason VARCHAR NOT NULL, created_by VARCHAR NOT NULL,
+    created_ms BIGINT NOT NULL, ends_ms BIGINT NOT NULL, expired_by VARCHAR)`,
   `CREATE SEQUENCE IF NOT EXISTS alert_notification_ids START 1`,
   `CREATE TABLE IF NOT EXISTS alert_notifications (
     id BIGINT PRIMARY KEY DEFAULT nextval('alert_notification_ids'), rule_id VARCHAR NOT NULL,
@@ -45,8 +48,11 @@ export interface AlertNotification {
 export interface RoundChanges {
   upsert: AlertState[];
   remove: { ruleId: string; subject: string }[];
-  /** A notification per event and channel: the channel's name and the body it gets. */
-  notify: { event: AlertEvent; channel: string; body: string }[];
+  /**
+   * A notification per event and channel: the channel's name and the body it gets; a silenced one
+   * is recorded as such and never sent.
+   */
+  notify: { event: AlertEvent; channel: string; body: string; silencedBy: AlertSilence | null }[];
 }
 
 const toState = (r: Row): AlertState => ({
@@ -58,6 +64,32 @@ const toState = (r: Row): AlertState => ({
   clearSinceMs: numberOrNull(r.clear_since_ms),
   value: String(r.value),
   href: String(r.href),
+  ackedBy: stringOrNull(r.acked_by),
+  ackedMs: numberOrNull(r.acked_ms),
+});
+
+/** Notifications held back while it lasts: for one rule or all, one subject (glob) or all. */
+export interface AlertSilence {
+  id: string;
+  ruleId: string | null;
+  subject: string | null;
+  reason: string;
+  createdBy: string;
+  createdMs: number;
+  endsMs: number;
+  /** Who ended it early; null while it runs or once it ran out. */
+  expiredBy: string | null;
+}
+
+const toSilence = (r: Row): AlertSilence => ({
+  id: String(r.id),
+  ruleId: stringOrNull(r.rule_id),
+  subject: stringOrNull(r.subject),
+  reason: String(r.reason),
+  createdBy: String(r.created_by),
+  createdMs: Number(r.created_ms),
+  endsMs: Number(r.ends_ms),
+  expiredBy: stringOrNull(r.expired_by),
 });
 
 const toNotification = (r: Row): AlertNotification => ({
@@ -93,8 +125,12 @@ export class AlertStore {
       await c.run('BEGIN TRANSACTION');
       try {
         for (const s of changes.upsert)
+          // Everything but the acknowledgement, which the API writes between rounds.
           await c.run(
-            `INSERT OR REPLACE INTO alert_states VALUES ($rule, $subject, $phase, $since, $fired, $clear, $value, $href)`,
+            `INSERT INTO alert_states VALUES ($rule, $subject, $phase, $since, $fired, $clear, $value, $href, NULL, NULL)
+             ON CONFLICT (rule_id, subject) DO UPDATE SET phase = excluded.phase,
+               breach_since_ms = excluded.breach_since_ms, fired_at_ms = excluded.fired_at_ms,
+               clear_since_ms = excluded.clear_since_ms, value = excluded.value, href = excluded.href`,
             {
               rule: s.ruleId,
               subject: s.subject,
@@ -113,8 +149,9 @@ export class AlertStore {
           });
         for (const n of changes.notify)
           await c.run(
-            `INSERT INTO alert_notifications (rule_id, subject, event, channel, body, created_ms, attempts, next_attempt_ms)
-             VALUES ($rule, $subject, $event, $channel, $body, $at, 0, $at)`,
+            `INSERT INTO alert_notifications (rule_id, subject, event, channel, body, created_ms, attempts,
+               next_attempt_ms, last_status)
+             VALUES ($rule, $subject, $event, $channel, $body, $at, 0, $next, $status)`,
             {
               rule: n.event.state.ruleId,
               subject: n.event.state.subject,
@@ -122,6 +159,10 @@ export class AlertStore {
               channel: n.channel,
               body: n.body,
               at: BigInt(n.event.atMs),
+              next: n.silencedBy ? null : BigInt(n.event.atMs),
+              status: n.silencedBy
+                ? `not sent: silenced by ${n.silencedBy.createdBy} until ${new Date(n.silencedBy.endsMs).toISOString()}`
+                : null,
             },
           );
         await c.run('COMMIT');
@@ -157,6 +198,49 @@ export class AlertStore {
         next: outcome.nextAttemptMs === null ? null : BigInt(outcome.nextAttemptMs),
       },
     );
+  }
+
+  /** Marks a firing alert as being handled; false when there is no such alert. */
+  async acknowledge(ruleId: string, subject: string, by: string, atMs: number): Promise<boolean> {
+    const rows = await this.db.rows(
+      `UPDATE alert_states SET acked_by = $by, acked_ms = $at WHERE rule_id = $rule AND subject = $subject
+       AND phase = 'firing' RETURNING rule_id`,
+      { by, at: BigInt(atMs), rule: ruleId, subject },
+    );
+    return rows.length > 0;
+  }
+
+  async addSilence(silence: AlertSilence): Promise<void> {
+    await this.db.run(
+      `INSERT INTO alert_silences VALUES ($id, $rule, $subject, $reason, $by, $created, $ends, NULL)`,
+      {
+        id: silence.id,
+        rule: silence.ruleId,
+        subject: silence.subject,
+        reason: silence.reason,
+        by: silence.createdBy,
+        created: BigInt(silence.createdMs),
+        ends: BigInt(silence.endsMs),
+      },
+    );
+  }
+
+  /** Ends a silence now; null when there is no such silence still running. */
+  async expireSilence(id: string, by: string, nowMs: number): Promise<AlertSilence | null> {
+    const rows = await this.db.rows(
+      `UPDATE alert_silences SET ends_ms = $now, expired_by = $by WHERE id = $id AND ends_ms > $now RETURNING *`,
+      { id, by, now: BigInt(nowMs) },
+    );
+    return rows[0] ? toSilence(rows[0]) : null;
+  }
+
+  /** Silences still running at `nowMs`, the soonest to end first. */
+  async activeSilences(nowMs: number): Promise<AlertSilence[]> {
+    return (
+      await this.db.rows('SELECT * FROM alert_silences WHERE ends_ms > $now ORDER BY ends_ms', {
+        now: BigInt(nowMs),
+      })
+    ).map(toSilence);
   }
 
   async recent(limit: number): Promise<AlertNotification[]> {

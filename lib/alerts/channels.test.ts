@@ -27,6 +27,8 @@ const event: AlertEvent = {
     clearSinceMs: null,
     value: '42 messages',
     href: '/dlq?queue=rabbitmq%3Apayments.dlq',
+    ackedBy: null,
+    ackedMs: null,
   },
 };
 

@@ -5,6 +5,7 @@ import { resendFiring } from './alertmanager';
 import { type AlertInputs, observe } from './observe';
 import type { AlertRule } from './rule';
 import { deliverDue } from './sender';
+import { silenceOf } from './silences';
 
 export interface AlertEvaluatorOptions {
   rules: readonly AlertRule[];
@@ -67,6 +68,7 @@ export class AlertEvaluator {
     const nowMs = this.now();
     const inputs = await this.options.inputs();
     const existing = new Map((await store.states()).map((s) => [key(s.ruleId, s.subject), s]));
+    const silences = await store.activeSilences(nowMs);
     const changes: RoundChanges = { upsert: [], remove: [], notify: [] };
     for (const rule of rules) {
       const observations = new Map((await observe(rule, inputs, nowMs)).map((o) => [o.subject, o]));
@@ -86,6 +88,7 @@ export class AlertEvaluator {
               event,
               channel: channel.name,
               body: channelBody(channel, event, rule, publicUrl, this.options.intervalMs),
+              silencedBy: silenceOf(silences, rule.id, subject, nowMs),
             });
       }
     }
@@ -93,7 +96,10 @@ export class AlertEvaluator {
     for (const orphan of existing.values()) changes.remove.push(orphan);
     await store.apply(changes);
     await deliverDue(store, channels, this.now);
-    await this.resendToAlertmanager(changes.upsert, nowMs);
+    await this.resendToAlertmanager(
+      changes.upsert.filter((s) => !silenceOf(silences, s.ruleId, s.subject, nowMs)),
+      nowMs,
+    );
   }
 
   /** Alertmanager forgets a firing alert not sent again (alertmanager.ts): every round re-sends them. */

@@ -28,13 +28,16 @@ export type AuditAction =
   | 'cancel'
   | 'token-create'
   | 'token-revoke'
-  | 'backup';
+  | 'backup'
+  | 'alert-silence'
+  | 'alert-unsilence'
+  | 'alert-acknowledge';
 
 export interface AuditEntry {
   atMs: number;
   actor: Actor;
   action: AuditAction;
-  /** The dead-letter queue acted on; empty for changes that concern no queue (tokens, backups). */
+  /** The dead-letter queue acted on; empty for changes that concern no queue (tokens, backups, alerts). */
   queueId: string;
   jobId: string | null;
   detail: Record<string, unknown>;

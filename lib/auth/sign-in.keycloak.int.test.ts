@@ -45,7 +45,10 @@ type Rule = Action | 'public';
  */
 const RULES: Record<string, Partial<Record<Method, Rule>>> = {
   'api/alerts': { GET: 'view' },
+  'api/alerts/acknowledgements': { POST: 'change' },
   'api/alerts/prometheus-rules': { GET: 'view' },
+  'api/alerts/silences': { POST: 'change' },
+  'api/alerts/silences/[id]': { DELETE: 'change' },
   'api/anomalies': { GET: 'view' },
   'api/audit': { GET: 'administer' },
   'api/audit/verify': { GET: 'administer' },

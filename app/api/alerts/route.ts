@@ -6,8 +6,9 @@ import { getAlerts } from '@/lib/runtime';
 export const dynamic = 'force-dynamic';
 
 /**
- * GET /api/alerts → `{ rules, alerts, notifications }`: the configured rules (with their condition in
- * words), alerts pending or firing now, and the latest 50 notifications with how their delivery went.
+ * GET /api/alerts → `{ rules, alerts, silences, notifications }`: the configured rules (with their condition in
+ * words), alerts pending or firing now (with who acknowledged them), the silences running, and the
+ * latest 50 notifications with how their delivery went.
  */
 export async function GET(request: Request): Promise<Response> {
   try {
@@ -21,7 +22,8 @@ export async function GET(request: Request): Promise<Response> {
       severity: byId.get(state.ruleId)?.severity ?? 'warning',
     }));
     const notifications = (await store.recent(50)).map(({ body: _body, ...rest }) => rest);
-    return Response.json({ rules, alerts, notifications });
+    const silences = await store.activeSilences(Date.now());
+    return Response.json({ rules, alerts, silences, notifications });
   } catch (error) {
     return errorResponse(error, 'reading alerts');
   }

@@ -1,0 +1,120 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDuckDb } from '@/lib/dlq/testing/support';
+import type { GroupLag, LagSnapshot } from '@/lib/lag/types';
+import { SerialConnection } from '@/lib/store/serial-connection';
+import { AlertStore } from './alert-store';
+import { AlertEvaluator } from './evaluator';
+import { alertRule } from './rule';
+
+// Silences and acknowledgements in a real DuckDB file, with a real HTTP receiver: a silenced alert
+// is recorded but not sent; an acknowledgement survives the rounds that follow; once the silence
+// ends, the resolution is sent. The lag figures are given directly (broker reads are covered in
+// alerts.kafka.int.test.ts); the evaluator's clock is the test's.
+describe('silences and acknowledgements', () => {
+  let db: Awaited<ReturnType<typeof tempDuckDb>>;
+  const received: string[] = [];
+  const receiver = http.createServer((req, res) => {
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    req.on('end', () => {
+      received.push((JSON.parse(text) as { status: string }).status);
+      res.writeHead(200).end();
+    });
+  });
+
+  beforeAll(async () => {
+    db = await tempDuckDb();
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(() => {
+    db?.close();
+    receiver.close();
+  });
+
+  it('holds back a silenced alert, keeps who acknowledged it, and sends the resolution after the silence', async () => {
+    let now = 10_000_000;
+    let lagMessages = 500;
+    const store = await AlertStore.create(new SerialConnection(db.connection));
+    const evaluator = new AlertEvaluator({
+      rules: [
+        alertRule({
+          id: 'behind',
+          name: 'Behind',
+          kind: 'lag-messages',
+          threshold: 100,
+          resolveAfterSeconds: 0,
+        }),
+      ],
+      store,
+      channels: [
+        {
+          name: 'webhook',
+          url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`,
+          secret: null,
+        },
+      ],
+      inputs: () =>
+        Promise.resolve({
+          lag: {
+            generatedAt: '',
+            brokers: [],
+            groups: [{ system: 'kafka', destination: 'orders', group: 'billing', lagMessages } as GroupLag],
+          } satisfies LagSnapshot,
+          dlq: null,
+          telemetry: null,
+        }),
+      publicUrl: null,
+      intervalMs: 15_000,
+      now: () => now,
+      schedule: false,
+    });
+    await store.addSilence({
+      id: 'maintenance',
+      ruleId: null,
+      subject: 'kafka:orders#*',
+      reason: 'billing redeploy',
+      createdBy: 'Omar Operator',
+      createdMs: now,
+      endsMs: now + 30 * 60_000,
+      expiredBy: null,
+    });
+    // Another rule's silence, and another subject's, do not apply.
+    await store.addSilence({
+      ...(await store.activeSilences(now))[0]!,
+      id: 'other',
+      ruleId: 'other-rule',
+      subject: null,
+    });
+
+    await evaluator.evaluateNow();
+    expect(received).toEqual([]);
+    const [held] = await store.recent(1);
+    expect(held).toMatchObject({
+      event: 'firing',
+      deliveredMs: null,
+      nextAttemptMs: null,
+      lastStatus: `not sent: silenced by Omar Operator until ${new Date(now + 30 * 60_000).toISOString()}`,
+    });
+
+    expect(await store.acknowledge('behind', 'kafka:orders#billing', 'Ada Admin', now + 1000)).toBe(true);
+    expect(await store.acknowledge('behind', 'kafka:orders#nobody', 'Ada Admin', now + 1000)).toBe(false);
+    now += 15_000;
+    await evaluator.evaluateNow();
+    expect(await store.states()).toMatchObject([
+      { phase: 'firing', ackedBy: 'Ada Admin', ackedMs: 10_001_000 },
+    ]);
+
+    expect(await store.expireSilence('maintenance', 'Omar Operator', now)).toMatchObject({
+      expiredBy: 'Omar Operator',
+    });
+    expect(await store.expireSilence('maintenance', 'Omar Operator', now)).toBeNull();
+    lagMessages = 0;
+    now += 15_000;
+    await evaluator.evaluateNow();
+    expect(received).toEqual(['resolved']);
+    expect(await store.states()).toEqual([]);
+    await evaluator.stop();
+  });
+});
