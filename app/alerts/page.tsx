@@ -2,8 +2,10 @@ import type { Metadata } from 'next';
 import { AlertTable } from '@/components/alerts/alert-table';
 import { NotificationTable } from '@/components/alerts/notification-table';
 import { RuleTable } from '@/components/alerts/rule-table';
+import { SilenceTable } from '@/components/alerts/silence-table';
 import { Forbidden } from '@/components/layout/forbidden';
 import { pageAccess } from '@/lib/auth/page-access';
+import { offers } from '@/lib/auth/principal';
 import { config, getAlerts } from '@/lib/runtime';
 
 export const metadata: Metadata = { title: 'Alerts' };
@@ -11,10 +13,15 @@ export const dynamic = 'force-dynamic';
 
 /** Alerts firing and pending, the rules behind them, and what was sent where. */
 export default async function AlertsPage() {
-  const { denied } = await pageAccess('/alerts', 'view');
+  const { principal, denied } = await pageAccess('/alerts', 'view');
   if (denied) return <Forbidden title="Alerts" reason={denied} />;
+  const canChange = offers(principal, 'change');
   const { evaluator, store } = await getAlerts();
-  const [states, notifications] = await Promise.all([store.states(), store.recent(50)]);
+  const [states, silences, notifications] = await Promise.all([
+    store.states(),
+    store.activeSilences(Date.now()),
+    store.recent(50),
+  ]);
   const { channels, intervalMs } = config().alerts;
   const rules = evaluator.rules;
   return (
@@ -46,9 +53,15 @@ export default async function AlertsPage() {
             )}
           </p>
         ) : (
-          <AlertTable states={states} rules={rules} />
+          <AlertTable states={states} rules={rules} canChange={canChange} />
         )}
       </section>
+      {silences.length > 0 ? (
+        <section className="panel" aria-labelledby="silences-title">
+          <h2 id="silences-title">Silences</h2>
+          <SilenceTable silences={silences} rules={rules} canChange={canChange} />
+        </section>
+      ) : null}
       {rules.length > 0 ? (
         <section className="panel" aria-labelledby="rules-title">
           <h2 id="rules-title">Rules</h2>

@@ -1,10 +1,20 @@
 import Link from 'next/link';
 import type { AlertState } from '@/lib/alerts/alert-state';
 import type { AlertRule } from '@/lib/alerts/rule';
+import { AlertActions } from './alert-actions';
 import { utc } from './format';
 
 /** Alerts now: firing first, each linked to the page that explains it. */
-export function AlertTable({ states, rules }: { states: AlertState[]; rules: readonly AlertRule[] }) {
+export function AlertTable({
+  states,
+  rules,
+  canChange,
+}: {
+  states: AlertState[];
+  rules: readonly AlertRule[];
+  /** Offer acknowledge and silence (operators; without sign-in, the operator token is asked for). */
+  canChange: boolean;
+}) {
   const byId = new Map(rules.map((r) => [r.id, r]));
   const sorted = [...states].sort((a, b) =>
     a.phase === b.phase ? a.breachSinceMs - b.breachSinceMs : a.phase === 'firing' ? -1 : 1,
@@ -20,6 +30,7 @@ export function AlertTable({ states, rules }: { states: AlertState[]; rules: rea
             <th scope="col">Now</th>
             <th scope="col">Breaching since (UTC)</th>
             <th scope="col">Fired (UTC)</th>
+            {canChange ? <th scope="col">Act</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -34,6 +45,11 @@ export function AlertTable({ states, rules }: { states: AlertState[]; rules: rea
                     {s.phase === 'firing' ? `firing · ${rule?.severity ?? 'warning'}` : 'pending'}
                   </span>
                   {s.clearSinceMs !== null ? <span className="muted"> recovering</span> : null}
+                  {s.ackedBy ? (
+                    <div className="muted">
+                      acknowledged by {s.ackedBy} at {utc(s.ackedMs)}
+                    </div>
+                  ) : null}
                 </td>
                 <td>{rule?.name ?? s.ruleId}</td>
                 <td>
@@ -44,6 +60,13 @@ export function AlertTable({ states, rules }: { states: AlertState[]; rules: rea
                 <td>{s.value}</td>
                 <td className="mono">{utc(s.breachSinceMs)}</td>
                 <td className="mono">{utc(s.firedAtMs)}</td>
+                {canChange ? (
+                  <td>
+                    {s.phase === 'firing' ? (
+                      <AlertActions ruleId={s.ruleId} subject={s.subject} acked={s.ackedBy !== null} />
+                    ) : null}
+                  </td>
+                ) : null}
               </tr>
             );
           })}
