@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible, keepScreenshot } from './support';
 
+const TOKEN = process.env.E2E_OPERATOR_TOKEN ?? 'e2e-operator-token-0123456789';
+
 // The demo runs with examples/alert-rules.yaml (scripts/start.mjs): its rejected payments fill
 // payments.dlq, so the dead-letter rule fires 30 s after the first one, on the next 15 s round.
 test('the Alerts page lists the rules and shows the demo’s dead letters firing, counted in the nav', async ({
@@ -31,6 +33,17 @@ test('the Alerts page lists the rules and shows the demo’s dead letters firing
     '/dlq?queue=rabbitmq%3Apayments.dlq',
   );
   await expect(page.getByRole('link', { name: /^Alerts/ }).locator('.nav-count')).toHaveText(/^[1-9]\d*$/);
+
+  // Without sign-in the page asks for the operator token (and a name for the audit log) on first use.
+  const answers = [TOKEN, 'Erin E2E', 'payments team is on it', TOKEN, 'Erin E2E'];
+  page.on('dialog', (dialog) => void dialog.accept(dialog.type() === 'prompt' ? answers.shift() : undefined));
+  await firing.getByRole('button', { name: 'Acknowledge' }).click();
+  await expect(firing).toContainText(/acknowledged by Erin E2E \(token [0-9a-f]{8}\)/);
+  await firing.getByRole('button', { name: 'Silence 1 h' }).click();
+  const silences = page.getByRole('region', { name: 'Silences' });
+  await expect(silences.getByRole('row').filter({ hasText: 'payments team is on it' })).toContainText(
+    'rabbitmq:payments.dlq',
+  );
   await expectAccessible(page);
   await keepScreenshot(page, testInfo, 'alerts-light');
   // The theme follows the system's preference when the page loads.
@@ -38,4 +51,7 @@ test('the Alerts page lists the rules and shows the demo’s dead letters firing
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await keepScreenshot(page, testInfo, 'alerts-dark');
+
+  await silences.getByRole('button', { name: 'End now' }).click();
+  await expect(silences).toHaveCount(0);
 });
