@@ -92,4 +92,40 @@ describe('rules on the store figures', () => {
       ),
     ).toEqual([]);
   });
+
+  it('unroutable: an exchange published to that no binding routes from breaches; a routed one does not', async () => {
+    const rule = alertRule({
+      id: 'lost',
+      name: 'Messages lost',
+      kind: 'unroutable',
+      scope: { system: 'rabbitmq', destination: null, group: null },
+    });
+    const exchange = (unroutable?: string) =>
+      ({
+        ...node('dst:billing-events', 'destination', 'billing-events'),
+        system: 'rabbitmq',
+        ...(unroutable && { unroutable }),
+      }) as FlowGraph['nodes'][number];
+    const published = {
+      ...edge('svc->x', 12, 0, null),
+      source: 'svc:billing',
+      target: 'dst:billing-events',
+      kind: 'publish',
+      system: 'rabbitmq',
+    } as FlowEdge;
+    const seen = (n: FlowGraph['nodes'][number]) =>
+      observeTelemetry(
+        rule,
+        reader(() => ({ ...graph([published]), nodes: [n] })),
+        NOW,
+      );
+    expect(await seen(exchange('no binding matches routing key receipt.refund'))).toMatchObject([
+      {
+        subject: 'dst:billing-events',
+        breaching: true,
+        value: '12 messages: no binding matches routing key receipt.refund',
+      },
+    ]);
+    expect(await seen(exchange())).toMatchObject([{ breaching: false, value: '12 messages, routed' }]);
+  });
 });

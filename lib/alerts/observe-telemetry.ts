@@ -113,7 +113,29 @@ async function noTrafficObservations(rule: AlertRule, reader: TelemetryReader, n
     });
 }
 
-/** The observations of a rule on the store's figures (latency, error-ratio, no-traffic). */
+/**
+ * Destinations published to in the window that RabbitMQ's bindings say nothing receives from (an
+ * exchange without a matching binding): those messages are dropped, or kept only by an
+ * alternate exchange. Never claimed without the bindings (the graph's `unroutable`).
+ */
+async function unroutableObservations(rule: AlertRule, reader: TelemetryReader, nowMs: number) {
+  const graph = await reader.flows(range(nowMs - rule.windowSeconds * 1000, nowMs));
+  return graph.nodes
+    .filter((n) => n.kind === 'destination' && inScope(rule.scope, n.system ?? '', [n.name, n.label], null))
+    .map((n): Observation => {
+      const published = graph.edges
+        .filter((e) => e.target === n.id && e.kind === 'publish')
+        .reduce((sum, e) => sum + e.messages, 0);
+      return {
+        subject: n.id,
+        breaching: n.unroutable !== undefined && published > 0,
+        value: n.unroutable ? `${published} messages: ${n.unroutable}` : `${published} messages, routed`,
+        href: `/flows?${new URLSearchParams({ from: `${rule.windowSeconds}s` }).toString()}`,
+      };
+    });
+}
+
+/** The observations of a rule on the store's figures (latency, error-ratio, no-traffic, unroutable). */
 export function observeTelemetry(
   rule: AlertRule,
   reader: TelemetryReader,
@@ -121,5 +143,6 @@ export function observeTelemetry(
 ): Promise<Observation[]> {
   if (rule.kind === 'latency') return latencyObservations(rule, reader, nowMs);
   if (rule.kind === 'error-ratio') return errorRatioObservations(rule, reader, nowMs);
+  if (rule.kind === 'unroutable') return unroutableObservations(rule, reader, nowMs);
   return noTrafficObservations(rule, reader, nowMs);
 }

@@ -57,7 +57,7 @@ function lagObservation(rule: AlertRule, g: GroupLag): Observation {
   }
 }
 
-const TELEMETRY_KINDS = new Set(['latency', 'error-ratio', 'no-traffic']);
+const TELEMETRY_KINDS = new Set(['latency', 'error-ratio', 'no-traffic', 'unroutable']);
 
 /** Every subject in the rule's scope, and whether it breaches now. */
 export async function observe(rule: AlertRule, inputs: AlertInputs, nowMs: number): Promise<Observation[]> {

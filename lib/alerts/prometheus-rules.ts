@@ -51,6 +51,7 @@ export function promql(rule: AlertRule): string | null {
     case 'latency':
     case 'error-ratio':
     case 'no-traffic':
+    case 'unroutable':
       return null;
   }
 }

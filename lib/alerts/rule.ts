@@ -15,6 +15,7 @@ export const ALERT_KINDS = [
   'latency',
   'error-ratio',
   'no-traffic',
+  'unroutable',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -96,5 +97,7 @@ export function describeCondition(rule: AlertRule): string {
       return `errors above ${(rule.threshold ?? 0) * 100} % over ${rule.windowSeconds} s`;
     case 'no-traffic':
       return `no messages for ${rule.windowSeconds} s on an edge that had traffic`;
+    case 'unroutable':
+      return `messages published where no queue receives them, within ${rule.windowSeconds} s`;
   }
 }

@@ -64,11 +64,13 @@ rules:
   - { id: slow, name: Slow, kind: latency, of: edge, percentile: 99, threshold: 2.5, window: 10m }
   - { id: failing, name: Failing, kind: error-ratio, threshold: 0.05, minMessages: 50 }
   - { id: quiet, name: Quiet, kind: no-traffic, window: 15m }
+  - { id: lost, name: Lost, kind: unroutable, system: rabbitmq }
 `;
     expect(parseRulesFile(text, 'r.yaml')).toMatchObject([
       { kind: 'latency', of: 'edge', percentile: 99, threshold: 2.5, windowSeconds: 600 },
       { kind: 'error-ratio', threshold: 0.05, minMessages: 50, windowSeconds: 300 },
       { kind: 'no-traffic', windowSeconds: 900 },
+      { kind: 'unroutable', threshold: null, scope: { system: 'rabbitmq' } },
     ]);
     expect(() =>
       parseRulesFile('rules: [{ id: q, name: Q, kind: lag-seconds, threshold: 1, window: 5m }]', 'r.yaml'),

@@ -65,19 +65,20 @@ const ruleSchema = z
         path: ['threshold'],
         message: 'lag-status takes statuses, not a threshold',
       });
-    if (r.kind === 'no-traffic' && r.threshold !== undefined)
+    const thresholdless = r.kind === 'no-traffic' || r.kind === 'unroutable';
+    if (thresholdless && r.threshold !== undefined)
       ctx.addIssue({
         code: 'custom',
         path: ['threshold'],
-        message: 'no-traffic takes a window, not a threshold',
+        message: `${r.kind} takes a window, not a threshold`,
       });
-    if (r.kind !== 'lag-status' && r.kind !== 'no-traffic' && r.threshold === undefined)
+    if (r.kind !== 'lag-status' && !thresholdless && r.threshold === undefined)
       ctx.addIssue({ code: 'custom', path: ['threshold'], message: `required for ${r.kind}` });
     if (r.kind === 'dlq-depth' && r.group !== undefined)
       ctx.addIssue({ code: 'custom', path: ['group'], message: 'a dead-letter queue has no consumer group' });
     if (r.kind === 'error-ratio' && r.threshold !== undefined && r.threshold > 1)
       ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'a ratio: 0.05 is 5 %' });
-    const windowed = ['latency', 'error-ratio', 'no-traffic'].includes(r.kind);
+    const windowed = ['latency', 'error-ratio', 'no-traffic', 'unroutable'].includes(r.kind);
     for (const key of ['window', 'percentile', 'of', 'minMessages'] as const)
       if (r[key] !== undefined && !(windowed && (key === 'window' || r.kind === KEY_KIND[key])))
         ctx.addIssue({ code: 'custom', path: [key], message: `not used by ${r.kind}` });
