@@ -1,3 +1,4 @@
+import { DataTable } from '@/components/data-table';
 import Link from 'next/link';
 import type { AlertState } from '@/lib/alerts/alert-state';
 import type { AlertRule } from '@/lib/alerts/rule';
@@ -20,58 +21,54 @@ export function AlertTable({
     a.phase === b.phase ? a.breachSinceMs - b.breachSinceMs : a.phase === 'firing' ? -1 : 1,
   );
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">State</th>
-            <th scope="col">Rule</th>
-            <th scope="col">Where</th>
-            <th scope="col">Now</th>
-            <th scope="col">Breaching since (UTC)</th>
-            <th scope="col">Fired (UTC)</th>
-            {canChange ? <th scope="col">Act</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.map((s) => {
-            const rule = byId.get(s.ruleId);
-            return (
-              <tr key={`${s.ruleId} ${s.subject}`}>
-                <td>
-                  <span
-                    className={`badge alert-${s.phase === 'firing' ? (rule?.severity ?? 'warning') : 'pending'}`}
-                  >
-                    {s.phase === 'firing' ? `firing · ${rule?.severity ?? 'warning'}` : 'pending'}
-                  </span>
-                  {s.clearSinceMs !== null ? <span className="muted"> recovering</span> : null}
-                  {s.ackedBy ? (
-                    <div className="muted">
-                      acknowledged by {s.ackedBy} at {utc(s.ackedMs)}
-                    </div>
-                  ) : null}
-                </td>
-                <td>{rule?.name ?? s.ruleId}</td>
-                <td>
-                  <Link href={s.href} className="mono">
-                    {s.subject}
-                  </Link>
-                </td>
-                <td>{s.value}</td>
-                <td className="mono">{utc(s.breachSinceMs)}</td>
-                <td className="mono">{utc(s.firedAtMs)}</td>
-                {canChange ? (
-                  <td>
-                    {s.phase === 'firing' ? (
-                      <AlertActions ruleId={s.ruleId} subject={s.subject} acked={s.ackedBy !== null} />
-                    ) : null}
-                  </td>
+    <DataTable
+      label="Alerts firing and pending"
+      columns={[
+        'State',
+        'Rule',
+        'Where',
+        'Now',
+        'Breaching since (UTC)',
+        'Fired (UTC)',
+        ...(canChange ? ['Act'] : []),
+      ]}
+    >
+      {sorted.map((s) => {
+        const rule = byId.get(s.ruleId);
+        return (
+          <tr key={`${s.ruleId} ${s.subject}`}>
+            <td>
+              <span
+                className={`badge alert-${s.phase === 'firing' ? (rule?.severity ?? 'warning') : 'pending'}`}
+              >
+                {s.phase === 'firing' ? `firing · ${rule?.severity ?? 'warning'}` : 'pending'}
+              </span>
+              {s.clearSinceMs !== null ? <span className="muted"> recovering</span> : null}
+              {s.ackedBy ? (
+                <div className="muted">
+                  acknowledged by {s.ackedBy} at {utc(s.ackedMs)}
+                </div>
+              ) : null}
+            </td>
+            <td>{rule?.name ?? s.ruleId}</td>
+            <td>
+              <Link href={s.href} className="mono">
+                {s.subject}
+              </Link>
+            </td>
+            <td>{s.value}</td>
+            <td className="mono">{utc(s.breachSinceMs)}</td>
+            <td className="mono">{utc(s.firedAtMs)}</td>
+            {canChange ? (
+              <td>
+                {s.phase === 'firing' ? (
+                  <AlertActions ruleId={s.ruleId} subject={s.subject} acked={s.ackedBy !== null} />
                 ) : null}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+              </td>
+            ) : null}
+          </tr>
+        );
+      })}
+    </DataTable>
   );
 }

@@ -1,3 +1,4 @@
+import { DataTable } from '@/components/data-table';
 import type { AlertNotification } from '@/lib/alerts/alert-store';
 import type { AlertRule } from '@/lib/alerts/rule';
 import { utc } from './format';
@@ -19,33 +20,22 @@ export function NotificationTable({
 }) {
   const names = new Map(rules.map((r) => [r.id, r.name]));
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">When (UTC)</th>
-            <th scope="col">Event</th>
-            <th scope="col">Rule</th>
-            <th scope="col">Where</th>
-            <th scope="col">Channel</th>
-            <th scope="col">Delivery</th>
-          </tr>
-        </thead>
-        <tbody>
-          {notifications.map((n) => (
-            <tr key={n.id}>
-              <td className="mono">{utc(n.createdMs)}</td>
-              <td>{n.event}</td>
-              <td>{names.get(n.ruleId) ?? n.ruleId}</td>
-              <td className="mono">{n.subject}</td>
-              <td>{n.channel}</td>
-              <td className={n.deliveredMs === null && n.nextAttemptMs === null ? 'error-text' : undefined}>
-                {outcome(n)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label="Notifications"
+      columns={['When (UTC)', 'Event', 'Rule', 'Where', 'Channel', 'Delivery']}
+    >
+      {notifications.map((n) => (
+        <tr key={n.id}>
+          <td className="mono">{utc(n.createdMs)}</td>
+          <td>{n.event}</td>
+          <td>{names.get(n.ruleId) ?? n.ruleId}</td>
+          <td className="mono">{n.subject}</td>
+          <td>{n.channel}</td>
+          <td className={n.deliveredMs === null && n.nextAttemptMs === null ? 'error-text' : undefined}>
+            {outcome(n)}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

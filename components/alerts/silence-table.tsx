@@ -1,3 +1,4 @@
+import { DataTable } from '@/components/data-table';
 import type { AlertSilence } from '@/lib/alerts/alert-store';
 import type { AlertRule } from '@/lib/alerts/rule';
 import { EndSilenceButton } from './alert-actions';
@@ -15,35 +16,24 @@ export function SilenceTable({
 }) {
   const names = new Map(rules.map((r) => [r.id, r.name]));
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Rule</th>
-            <th scope="col">Where</th>
-            <th scope="col">Why</th>
-            <th scope="col">By</th>
-            <th scope="col">Until (UTC)</th>
-            {canChange ? <th scope="col">End</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {silences.map((s) => (
-            <tr key={s.id}>
-              <td>{s.ruleId === null ? 'every rule' : (names.get(s.ruleId) ?? s.ruleId)}</td>
-              <td className="mono">{s.subject ?? 'everywhere'}</td>
-              <td>{s.reason}</td>
-              <td>{s.createdBy}</td>
-              <td className="mono">{utc(s.endsMs)}</td>
-              {canChange ? (
-                <td>
-                  <EndSilenceButton id={s.id} />
-                </td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label="Silences"
+      columns={['Rule', 'Where', 'Why', 'By', 'Until (UTC)', ...(canChange ? ['End'] : [])]}
+    >
+      {silences.map((s) => (
+        <tr key={s.id}>
+          <td>{s.ruleId === null ? 'every rule' : (names.get(s.ruleId) ?? s.ruleId)}</td>
+          <td className="mono">{s.subject ?? 'everywhere'}</td>
+          <td>{s.reason}</td>
+          <td>{s.createdBy}</td>
+          <td className="mono">{utc(s.endsMs)}</td>
+          {canChange ? (
+            <td>
+              <EndSilenceButton id={s.id} />
+            </td>
+          ) : null}
+        </tr>
+      ))}
+    </DataTable>
   );
 }

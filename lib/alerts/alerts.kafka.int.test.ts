@@ -7,6 +7,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumeAndCommit } from '@/lib/brokers/kafka/testing/consume';
 import { KafkaLagAdapter } from '@/lib/brokers/kafka/lag';
 import { type LagPoller, startLagPolling } from '@/lib/lag/poller';
 import { MemoryLagHistory } from '@/lib/lag/memory-history';
@@ -76,27 +77,7 @@ async function produce(count: number) {
   await producer.send({ topic, messages: Array.from({ length: count }, (_, i) => ({ value: `m${i}` })) });
 }
 
-/** A real consumer in the group: reads `count` messages, commits, and leaves (the "stopped" consumer). */
-async function consume(count: number) {
-  const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let seen = 0;
-  await new Promise<void>((resolve, reject) => {
-    consumer
-      .run({
-        autoCommit: false,
-        eachMessage: async ({ partition, message }) => {
-          if (seen >= count) return;
-          seen++;
-          await consumer.commitOffsets([{ topic, partition, offset: String(Number(message.offset) + 1) }]);
-          if (seen === count) resolve();
-        },
-      })
-      .catch(reject);
-  });
-  await consumer.disconnect();
-}
+const consume = (count: number) => consumeAndCommit(kafka, group, topic, count);
 
 /** The dashboard's alert parts on the DuckDB file, as a process start builds them. */
 async function startDashboard(poller: LagPoller, clock: () => number) {

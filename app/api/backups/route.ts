@@ -1,7 +1,7 @@
 import { authorizeRequest } from '@/lib/auth/guard';
-import { actorOf } from '@/lib/auth/principal';
+import { recordChange } from '@/lib/auth/record-change';
 import { errorResponse } from '@/lib/http/respond';
-import { getAuditLog, getBackups } from '@/lib/runtime';
+import { getBackups } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 
@@ -25,16 +25,7 @@ export async function POST(request: Request): Promise<Response> {
   try {
     const principal = await authorizeRequest(request, 'administer');
     const backup = await (await getBackups()).take();
-    await (
-      await getAuditLog()
-    ).append({
-      atMs: backup.createdAtMs,
-      actor: actorOf(principal),
-      action: 'backup',
-      queueId: '',
-      jobId: null,
-      detail: { name: backup.name, bytes: backup.bytes },
-    });
+    await recordChange(principal, 'backup', { name: backup.name, bytes: backup.bytes }, backup.createdAtMs);
     return Response.json({ backup }, { status: 201 });
   } catch (error) {
     return errorResponse(error, 'taking a backup');

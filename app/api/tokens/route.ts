@@ -1,10 +1,9 @@
 import { authorizeRequest } from '@/lib/auth/guard';
-import { actorOf } from '@/lib/auth/principal';
+import { recordChange } from '@/lib/auth/record-change';
 import { apiTokens } from '@/lib/auth/token-admin';
 import { parseBody } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
 import { createTokenBody } from '@/lib/http/schemas/tokens';
-import { getAuditLog } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 
@@ -36,16 +35,12 @@ export async function POST(request: Request): Promise<Response> {
       expiresAtMs: now + body.expiresInDays * 86_400_000,
       nowMs: now,
     });
-    await (
-      await getAuditLog()
-    ).append({
-      atMs: now,
-      actor: actorOf(principal),
-      action: 'token-create',
-      queueId: '',
-      jobId: null,
-      detail: { tokenId: token.id, name: token.name, grant: token.grant, expiresAtMs: token.expiresAtMs },
-    });
+    await recordChange(
+      principal,
+      'token-create',
+      { tokenId: token.id, name: token.name, grant: token.grant, expiresAtMs: token.expiresAtMs },
+      now,
+    );
     return Response.json({ token, secret }, { status: 201, headers: { 'cache-control': 'no-store' } });
   } catch (error) {
     return errorResponse(error, 'creating the API token');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumeAndCommit } from './testing/consume';
 import { drive } from '@/lib/lag/testing/drive';
 import { brokerGate } from '@/lib/testing/brokers';
 import type { KafkaSettings } from '@/lib/config';
@@ -50,27 +51,7 @@ async function produce(partition: number, count: number, headers?: Record<string
   return { before, after: Date.now() };
 }
 
-/** A real consumer in the group that reads `count` messages from the start, commits, and leaves. */
-async function consume(count: number): Promise<void> {
-  const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let seen = 0;
-  await new Promise<void>((resolve, reject) => {
-    consumer
-      .run({
-        autoCommit: false,
-        eachMessage: async ({ partition, message }) => {
-          if (seen >= count) return;
-          seen++;
-          await consumer.commitOffsets([{ topic, partition, offset: String(Number(message.offset) + 1) }]);
-          if (seen === count) resolve();
-        },
-      })
-      .catch(reject);
-  });
-  await consumer.disconnect();
-}
+const consume = (count: number) => consumeAndCommit(kafka, group, topic, count);
 
 describe.skipIf(gate.skip)('Kafka consumer lag', () => {
   beforeAll(async () => {

@@ -1,10 +1,10 @@
 import { authorizeRequest } from '@/lib/auth/guard';
-import { actorOf } from '@/lib/auth/principal';
+import { recordChange } from '@/lib/auth/record-change';
 import { NotFoundError } from '@/lib/http/errors';
 import { parseBody } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
 import { acknowledgeBody } from '@/lib/http/schemas/alerts';
-import { getAlerts, getAuditLog } from '@/lib/runtime';
+import { getAlerts } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,16 +19,7 @@ export async function POST(request: Request): Promise<Response> {
     const now = Date.now();
     if (!(await (await getAlerts()).store.acknowledge(ruleId, subject, principal.name, now)))
       throw new NotFoundError(`no alert of rule ${ruleId} on ${subject} is firing`);
-    await (
-      await getAuditLog()
-    ).append({
-      atMs: now,
-      actor: actorOf(principal),
-      action: 'alert-acknowledge',
-      queueId: '',
-      jobId: null,
-      detail: { ruleId, subject },
-    });
+    await recordChange(principal, 'alert-acknowledge', { ruleId, subject }, now);
     return Response.json({ acknowledged: true });
   } catch (error) {
     return errorResponse(error, 'acknowledging the alert');

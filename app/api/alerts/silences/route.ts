@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { authorizeRequest } from '@/lib/auth/guard';
-import { actorOf } from '@/lib/auth/principal';
+import { recordChange } from '@/lib/auth/record-change';
 import { parseBody } from '@/lib/http/parse';
 import { errorResponse } from '@/lib/http/respond';
 import { createSilenceBody } from '@/lib/http/schemas/alerts';
-import { getAlerts, getAuditLog } from '@/lib/runtime';
+import { getAlerts } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 
@@ -28,16 +28,7 @@ export async function POST(request: Request): Promise<Response> {
       expiredBy: null,
     };
     await (await getAlerts()).store.addSilence(silence);
-    await (
-      await getAuditLog()
-    ).append({
-      atMs: now,
-      actor: actorOf(principal),
-      action: 'alert-silence',
-      queueId: '',
-      jobId: null,
-      detail: silence,
-    });
+    await recordChange(principal, 'alert-silence', silence, now);
     return Response.json({ silence }, { status: 201 });
   } catch (error) {
     return errorResponse(error, 'silencing alerts');

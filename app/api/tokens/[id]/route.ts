@@ -1,10 +1,9 @@
 import { authorizeRequest } from '@/lib/auth/guard';
-import { actorOf } from '@/lib/auth/principal';
+import { recordChange } from '@/lib/auth/record-change';
 import { apiTokens } from '@/lib/auth/token-admin';
 import { NotFoundError } from '@/lib/http/errors';
 import { decodeSegment } from '@/lib/http/path';
 import { errorResponse } from '@/lib/http/respond';
-import { getAuditLog } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,16 +18,7 @@ export async function DELETE(
     const now = Date.now();
     const token = await (await apiTokens()).revoke(id, principal.name, now);
     if (!token) throw new NotFoundError(`there is no API token ${id}`);
-    await (
-      await getAuditLog()
-    ).append({
-      atMs: now,
-      actor: actorOf(principal),
-      action: 'token-revoke',
-      queueId: '',
-      jobId: null,
-      detail: { tokenId: token.id, name: token.name },
-    });
+    await recordChange(principal, 'token-revoke', { tokenId: token.id, name: token.name }, now);
     return Response.json({ token });
   } catch (error) {
     return errorResponse(error, 'revoking the API token');

@@ -1,9 +1,9 @@
 import { authorizeRequest } from '@/lib/auth/guard';
-import { actorOf } from '@/lib/auth/principal';
+import { recordChange } from '@/lib/auth/record-change';
 import { NotFoundError } from '@/lib/http/errors';
 import { decodeSegment } from '@/lib/http/path';
 import { errorResponse } from '@/lib/http/respond';
-import { getAlerts, getAuditLog } from '@/lib/runtime';
+import { getAlerts } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,16 +18,7 @@ export async function DELETE(
     const now = Date.now();
     const silence = await (await getAlerts()).store.expireSilence(id, principal.name, now);
     if (!silence) throw new NotFoundError(`there is no running silence ${id}`);
-    await (
-      await getAuditLog()
-    ).append({
-      atMs: now,
-      actor: actorOf(principal),
-      action: 'alert-unsilence',
-      queueId: '',
-      jobId: null,
-      detail: { id },
-    });
+    await recordChange(principal, 'alert-unsilence', { id }, now);
     return Response.json({ silence });
   } catch (error) {
     return errorResponse(error, 'ending the silence');
