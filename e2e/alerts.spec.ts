@@ -38,12 +38,13 @@ test('the Alerts page lists the rules and shows the demo’s dead letters firing
   const answers = [TOKEN, 'Erin E2E', 'payments team is on it', TOKEN, 'Erin E2E'];
   page.on('dialog', (dialog) => void dialog.accept(dialog.type() === 'prompt' ? answers.shift() : undefined));
   await firing.getByRole('button', { name: 'Acknowledge' }).click();
-  await expect(firing).toContainText(/acknowledged by Erin E2E \(token [0-9a-f]{8}\)/);
+  await expect(firing).toContainText(/Erin E2E \(token [0-9a-f]{8}\) is on it/);
   await firing.getByRole('button', { name: 'Silence 1 h' }).click();
   const silences = page.getByRole('region', { name: 'Silences' });
   await expect(silences.getByRole('row').filter({ hasText: 'payments team is on it' })).toContainText(
     'rabbitmq:payments.dlq',
   );
+  await expect(firing).toContainText(/silenced until \d\d:\d\d UTC/);
   await expectAccessible(page);
   await keepScreenshot(page, testInfo, 'alerts-light');
   // The theme follows the system's preference when the page loads.

@@ -53,7 +53,7 @@ export default async function AlertsPage() {
             )}
           </p>
         ) : (
-          <AlertTable states={states} rules={rules} canChange={canChange} />
+          <AlertTable states={states} rules={rules} silences={silences} canChange={canChange} />
         )}
       </section>
       {silences.length > 0 ? (

@@ -1,22 +1,28 @@
 import { DataTable } from '@/components/data-table';
 import Link from 'next/link';
 import type { AlertState } from '@/lib/alerts/alert-state';
+import type { AlertSilence } from '@/lib/alerts/alert-store';
 import type { AlertRule } from '@/lib/alerts/rule';
+import { silenceOf } from '@/lib/alerts/silences';
 import { AlertActions } from './alert-actions';
-import { utc } from './format';
+import { clock, utc } from './format';
 
 /** Alerts now: firing first, each linked to the page that explains it. */
 export function AlertTable({
   states,
   rules,
+  silences,
   canChange,
 }: {
   states: AlertState[];
   rules: readonly AlertRule[];
+  silences: readonly AlertSilence[];
   /** Offer acknowledge and silence (operators; without sign-in, the operator token is asked for). */
   canChange: boolean;
 }) {
   const byId = new Map(rules.map((r) => [r.id, r]));
+  const now = Date.now();
+  const silenced = (s: AlertState) => silenceOf(silences, s.ruleId, s.subject, now);
   const sorted = [...states].sort((a, b) =>
     a.phase === b.phase ? a.breachSinceMs - b.breachSinceMs : a.phase === 'firing' ? -1 : 1,
   );
@@ -30,7 +36,7 @@ export function AlertTable({
         'Now',
         'Breaching since (UTC)',
         'Fired (UTC)',
-        ...(canChange ? ['Act'] : []),
+        ...(canChange ? ['Actions'] : []),
       ]}
     >
       {sorted.map((s) => {
@@ -43,14 +49,17 @@ export function AlertTable({
               >
                 {s.phase === 'firing' ? `firing · ${rule?.severity ?? 'warning'}` : 'pending'}
               </span>
-              {s.clearSinceMs !== null ? <span className="muted"> recovering</span> : null}
+              {s.clearSinceMs !== null ? <div className="muted">recovering</div> : null}
+              {silenced(s) ? <div className="muted">silenced until {clock(silenced(s)!.endsMs)}</div> : null}
+            </td>
+            <td>
+              {rule?.name ?? s.ruleId}
               {s.ackedBy ? (
                 <div className="muted">
-                  acknowledged by {s.ackedBy} at {utc(s.ackedMs)}
+                  {s.ackedBy} is on it (since {clock(s.ackedMs!)})
                 </div>
               ) : null}
             </td>
-            <td>{rule?.name ?? s.ruleId}</td>
             <td>
               <Link href={s.href} className="mono">
                 {s.subject}
