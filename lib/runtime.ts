@@ -172,13 +172,15 @@ export function getAlerts(): Promise<Alerts> {
   return once('alerts', async () => {
     const { alerts } = config();
     const store = await AlertStore.create(new SerialConnection(await sideTableConnection()));
-    const watchesDlq = alerts.rules.some((r) => r.kind === 'dlq-depth');
     const evaluator = new AlertEvaluator({
       ...alerts,
       store,
-      inputs: async () => ({
+      inputs: async (rules) => ({
         lag: (await getLagPoller()).latest(),
-        dlq: watchesDlq ? (await (await getDlqServices()).service.queues()).queues : null,
+        // Reading DLQ depths asks every broker: only when a rule watches them.
+        dlq: rules.some((r) => r.kind === 'dlq-depth')
+          ? (await (await getDlqServices()).service.queues()).queues
+          : null,
         telemetry: {
           latency: async (range) => getLatencyReport(await getStore(), range, null),
           flows: async (range) => getFlowGraph(await flowSources(), range),
@@ -298,8 +300,8 @@ export async function startRuntime(): Promise<void> {
   getDlqServices().catch((error: unknown) =>
     console.error('signalbox: dead-letter services did not start', error),
   );
-  if (config().alerts.rules.length > 0)
-    getAlerts().catch((error: unknown) => console.error('signalbox: alert evaluation did not start', error));
+  // Always: rules added on the Alerts page live in the store, not in the configuration.
+  getAlerts().catch((error: unknown) => console.error('signalbox: alert evaluation did not start', error));
 }
 
 /** A part if it was opened (or is opening), without opening it; undefined if it failed. */

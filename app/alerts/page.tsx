@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { AlertTable } from '@/components/alerts/alert-table';
 import { NotificationTable } from '@/components/alerts/notification-table';
+import { NewRuleForm } from '@/components/alerts/rule-form';
 import { RuleTable } from '@/components/alerts/rule-table';
 import { SilenceTable } from '@/components/alerts/silence-table';
 import { Forbidden } from '@/components/layout/forbidden';
@@ -17,13 +18,15 @@ export default async function AlertsPage() {
   if (denied) return <Forbidden title="Alerts" reason={denied} />;
   const canChange = offers(principal, 'change');
   const { evaluator, store } = await getAlerts();
-  const [states, silences, notifications] = await Promise.all([
+  const [rules, added, states, silences, notifications] = await Promise.all([
+    evaluator.rules(),
+    store.storedRules(),
     store.states(),
     store.activeSilences(Date.now()),
     store.recent(50),
   ]);
   const { channels, intervalMs } = config().alerts;
-  const rules = evaluator.rules;
+  const addedBy = new Map(added.map((a) => [a.rule.id, a.createdBy]));
   return (
     <>
       <div className="page-head">
@@ -32,7 +35,7 @@ export default async function AlertsPage() {
           <p className="muted">
             {rules.length === 0
               ? 'No alert rules yet.'
-              : `${rules.length} rule${rules.length === 1 ? '' : 's'}, evaluated every ${intervalMs / 1000} s on the lag and dead-letter figures the dashboard reads. `}
+              : `${rules.length} rule${rules.length === 1 ? '' : 's'}, evaluated every ${intervalMs / 1000} s on the lag, dead-letter and telemetry figures the dashboard holds. `}
             {channels.length === 0
               ? 'No notification channel is configured: alerts show here only.'
               : `Notifications go to ${channels.map((c) => c.name).join(' and ')}.`}
@@ -45,8 +48,8 @@ export default async function AlertsPage() {
           <p className="muted">
             {rules.length === 0 ? (
               <>
-                Set <code>SIGNALBOX_ALERT_RULES_FILE</code> to a YAML file of rules: see “Alerts” in the
-                README, and <code>examples/alert-rules.yaml</code>.
+                Add a rule below, or set <code>SIGNALBOX_ALERT_RULES_FILE</code> to a YAML file of rules
+                (“Alerts” in the README, and <code>examples/alert-rules.yaml</code>).
               </>
             ) : (
               'Nothing is firing or pending.'
@@ -65,7 +68,13 @@ export default async function AlertsPage() {
       {rules.length > 0 ? (
         <section className="panel" aria-labelledby="rules-title">
           <h2 id="rules-title">Rules</h2>
-          <RuleTable rules={rules} />
+          <RuleTable rules={rules} addedBy={addedBy} canChange={canChange} />
+        </section>
+      ) : null}
+      {canChange ? (
+        <section className="panel" aria-labelledby="new-rule-title">
+          <h2 id="new-rule-title">New rule</h2>
+          <NewRuleForm />
         </section>
       ) : null}
       <section className="panel" aria-labelledby="sent-title">

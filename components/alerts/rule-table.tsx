@@ -1,14 +1,27 @@
 import { DataTable } from '@/components/data-table';
 import { type AlertRule, describeCondition } from '@/lib/alerts/rule';
+import { RemoveRuleButton } from './rule-form';
 
 const scopeOf = ({ scope }: AlertRule) =>
   [scope.system, scope.destination, scope.group && `group ${scope.group}`].filter(Boolean).join(' · ') ||
   'everything';
 
-/** The configured rules, as the rules file says them. */
-export function RuleTable({ rules }: { rules: readonly AlertRule[] }) {
+/** The rules in force: the file's, and those added on this page (with who added them). */
+export function RuleTable({
+  rules,
+  addedBy,
+  canChange,
+}: {
+  rules: readonly AlertRule[];
+  /** Rule id → who added it on the page; absent: from the rules file. */
+  addedBy: ReadonlyMap<string, string>;
+  canChange: boolean;
+}) {
   return (
-    <DataTable label="Alert rules" columns={['Rule', 'When', 'On', 'For', 'Resolves after', 'Severity']}>
+    <DataTable
+      label="Alert rules"
+      columns={['Rule', 'When', 'On', 'For', 'Resolves after', 'Severity', 'From']}
+    >
       {rules.map((r) => (
         <tr key={r.id}>
           <td>
@@ -21,6 +34,16 @@ export function RuleTable({ rules }: { rules: readonly AlertRule[] }) {
           <td>{r.resolveAfterSeconds} s</td>
           <td>
             <span className={`badge alert-${r.severity}`}>{r.severity}</span>
+          </td>
+          <td>
+            {addedBy.has(r.id) ? (
+              <>
+                <div className="muted">added by {addedBy.get(r.id)}</div>
+                {canChange ? <RemoveRuleButton id={r.id} /> : null}
+              </>
+            ) : (
+              <span className="muted">rules file</span>
+            )}
           </td>
         </tr>
       ))}

@@ -1,6 +1,7 @@
 import type { Row, SerialConnection } from '@/lib/store/serial-connection';
 import { numberOrNull, stringOrNull } from '@/lib/store/serial-connection';
 import type { AlertEvent, AlertState } from './alert-state';
+import type { AlertRule } from './rule';
 
 /*
  * Alert state and the notification outbox, beside the telemetry in DuckDB.
@@ -15,6 +16,8 @@ const TABLES = [
     rule_id VARCHAR NOT NULL, subject VARCHAR NOT NULL, phase VARCHAR NOT NULL, breach_since_ms BIGINT NOT NULL,
     fired_at_ms BIGINT, clear_since_ms BIGINT, value VARCHAR NOT NULL, href VARCHAR NOT NULL,
     acked_by VARCHAR, acked_ms BIGINT, PRIMARY KEY (rule_id, subject))`,
+  `CREATE TABLE IF NOT EXISTS alert_rules (
+    id VARCHAR PRIMARY KEY, rule_json VARCHAR NOT NULL, created_by VARCHAR NOT NULL, created_ms BIGINT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS alert_silences (
     id VARCHAR PRIMARY KEY, rule_id VARCHAR, subject VARCHAR, reason VARCHAR NOT NULL, created_by VARCHAR NOT NULL,
     created_ms BIGINT NOT NULL, ends_ms BIGINT NOT NULL, expired_by VARCHAR)`,
@@ -42,6 +45,13 @@ export interface AlertNotification {
   deliveredMs: number | null;
   /** The last attempt's outcome: `HTTP 200`, `connection refused`, … */
   lastStatus: string | null;
+}
+
+/** A rule added on the Alerts page, with who added it. */
+export interface StoredRule {
+  rule: AlertRule;
+  createdBy: string;
+  createdMs: number;
 }
 
 /** What one evaluation round changes. */
@@ -198,6 +208,42 @@ export class AlertStore {
         next: outcome.nextAttemptMs === null ? null : BigInt(outcome.nextAttemptMs),
       },
     );
+  }
+
+  /** Rules added from the Alerts page (the file's rules are in the configuration), oldest first. */
+  async storedRules(): Promise<StoredRule[]> {
+    return (await this.db.rows('SELECT * FROM alert_rules ORDER BY created_ms, id')).map((r) => ({
+      rule: JSON.parse(String(r.rule_json)) as AlertRule,
+      createdBy: String(r.created_by),
+      createdMs: Number(r.created_ms),
+    }));
+  }
+
+  /** Adds a rule; false when a stored rule already has its id. */
+  async addRule(rule: AlertRule, by: string, atMs: number): Promise<boolean> {
+    const rows = await this.db.rows(
+      `INSERT INTO alert_rules VALUES ($id, $json, $by, $at) ON CONFLICT DO NOTHING RETURNING id`,
+      { id: rule.id, json: JSON.stringify(rule), by, at: BigInt(atMs) },
+    );
+    return rows.length > 0;
+  }
+
+  /** Removes a stored rule and its alerts (no resolution is sent: the rule is gone); false when none. */
+  removeRule(id: string): Promise<boolean> {
+    return this.db.serial(async (c) => {
+      await c.run('BEGIN TRANSACTION');
+      try {
+        const removed = (
+          await c.runAndReadAll('DELETE FROM alert_rules WHERE id = $id RETURNING id', { id })
+        ).getRows();
+        await c.run('DELETE FROM alert_states WHERE rule_id = $id', { id });
+        await c.run('COMMIT');
+        return removed.length > 0;
+      } catch (error) {
+        await c.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   /** Marks a firing alert as being handled; false when there is no such alert. */

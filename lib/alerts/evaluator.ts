@@ -8,11 +8,12 @@ import { deliverDue } from './sender';
 import { silenceOf } from './silences';
 
 export interface AlertEvaluatorOptions {
+  /** The rules file's rules; those added on the page are read from the store each round. */
   rules: readonly AlertRule[];
   store: AlertStore;
   channels: readonly AlertChannel[];
-  /** The figures of this round (lag snapshot, DLQ depths); read once per round. */
-  inputs: () => Promise<AlertInputs>;
+  /** The figures of this round (lag snapshot, DLQ depths), for these rules; read once per round. */
+  inputs: (rules: readonly AlertRule[]) => Promise<AlertInputs>;
   publicUrl: string | null;
   intervalMs: number;
   now?: () => number;
@@ -37,11 +38,16 @@ export class AlertEvaluator {
 
   constructor(private readonly options: AlertEvaluatorOptions) {
     this.now = options.now ?? Date.now;
-    if (options.schedule !== false && options.rules.length > 0) this.schedule(0);
+    if (options.schedule !== false) this.schedule(0);
   }
 
-  get rules(): readonly AlertRule[] {
-    return this.options.rules;
+  /** Every rule in force: the file's, then those added on the page (a file rule's id wins). */
+  async rules(): Promise<AlertRule[]> {
+    const fromFile = new Set(this.options.rules.map((r) => r.id));
+    const added = (await this.options.store.storedRules())
+      .map((s) => s.rule)
+      .filter((r) => !fromFile.has(r.id));
+    return [...this.options.rules, ...added];
   }
 
   private schedule(delayMs: number): void {
@@ -64,9 +70,10 @@ export class AlertEvaluator {
   }
 
   private async round(): Promise<void> {
-    const { rules, store, channels, publicUrl } = this.options;
+    const { store, channels, publicUrl } = this.options;
     const nowMs = this.now();
-    const inputs = await this.options.inputs();
+    const rules = await this.rules();
+    const inputs = await this.options.inputs(rules);
     const existing = new Map((await store.states()).map((s) => [key(s.ruleId, s.subject), s]));
     const silences = await store.activeSilences(nowMs);
     const changes: RoundChanges = { upsert: [], remove: [], notify: [] };
@@ -98,15 +105,20 @@ export class AlertEvaluator {
     await deliverDue(store, channels, this.now);
     await this.resendToAlertmanager(
       changes.upsert.filter((s) => !silenceOf(silences, s.ruleId, s.subject, nowMs)),
+      rules,
       nowMs,
     );
   }
 
   /** Alertmanager forgets a firing alert not sent again (alertmanager.ts): every round re-sends them. */
-  private async resendToAlertmanager(current: readonly AlertState[], nowMs: number): Promise<void> {
+  private async resendToAlertmanager(
+    current: readonly AlertState[],
+    allRules: readonly AlertRule[],
+    nowMs: number,
+  ): Promise<void> {
     const alertmanager = this.options.channels.find((c) => c.name === 'alertmanager');
     if (!alertmanager) return;
-    const rules = new Map(this.options.rules.map((r) => [r.id, r]));
+    const rules = new Map(allRules.map((r) => [r.id, r]));
     const firing = current
       .filter((s) => s.phase === 'firing' && rules.has(s.ruleId))
       .map((state) => ({ state, rule: rules.get(state.ruleId)! }));

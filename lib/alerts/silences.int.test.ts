@@ -117,4 +117,43 @@ describe('silences and acknowledgements', () => {
     expect(await store.states()).toEqual([]);
     await evaluator.stop();
   });
+
+  it('evaluates a rule added to the store from the next round, and drops its alerts when it is removed', async () => {
+    const store = await AlertStore.create(new SerialConnection(await db.connect()));
+    const evaluator = new AlertEvaluator({
+      rules: [alertRule({ id: 'from-file', name: 'From the file', kind: 'lag-messages', threshold: 1e9 })],
+      store,
+      channels: [],
+      inputs: () =>
+        Promise.resolve({
+          lag: {
+            generatedAt: '',
+            brokers: [],
+            groups: [
+              { system: 'kafka', destination: 'orders', group: 'billing', lagMessages: 50 } as GroupLag,
+            ],
+          } satisfies LagSnapshot,
+          dlq: null,
+          telemetry: null,
+        }),
+      publicUrl: null,
+      intervalMs: 15_000,
+      schedule: false,
+    });
+    const added = alertRule({ id: 'added', name: 'Added on the page', kind: 'lag-messages', threshold: 10 });
+    expect(await store.addRule(added, 'Omar Operator', 1)).toBe(true);
+    expect(await store.addRule(added, 'Omar Operator', 2)).toBe(false);
+    // A stored rule cannot shadow the file's: the file's id wins.
+    await store.addRule({ ...added, id: 'from-file', threshold: 0 }, 'Omar Operator', 3);
+    expect((await evaluator.rules()).map((r) => [r.id, r.threshold])).toEqual([
+      ['from-file', 1e9],
+      ['added', 10],
+    ]);
+    await evaluator.evaluateNow();
+    expect((await store.states()).map((s) => [s.ruleId, s.phase])).toEqual([['added', 'firing']]);
+    expect(await store.removeRule('added')).toBe(true);
+    expect(await store.removeRule('added')).toBe(false);
+    expect(await store.states()).toEqual([]);
+    await evaluator.stop();
+  });
 });

@@ -31,7 +31,9 @@ export type AuditAction =
   | 'backup'
   | 'alert-silence'
   | 'alert-unsilence'
-  | 'alert-acknowledge';
+  | 'alert-acknowledge'
+  | 'alert-rule-add'
+  | 'alert-rule-remove';
 
 export interface AuditEntry {
   atMs: number;

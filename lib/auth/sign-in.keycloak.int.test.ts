@@ -47,6 +47,8 @@ const RULES: Record<string, Partial<Record<Method, Rule>>> = {
   'api/alerts': { GET: 'view' },
   'api/alerts/acknowledgements': { POST: 'change' },
   'api/alerts/prometheus-rules': { GET: 'view' },
+  'api/alerts/rules': { POST: 'change' },
+  'api/alerts/rules/[id]': { DELETE: 'change' },
   'api/alerts/silences': { POST: 'change' },
   'api/alerts/silences/[id]': { DELETE: 'change' },
   'api/anomalies': { GET: 'view' },

@@ -14,7 +14,7 @@ export async function GET(request: Request): Promise<Response> {
   try {
     await authorizeRequest(request, 'view');
     const { evaluator, store } = await getAlerts();
-    const rules = evaluator.rules.map((rule) => ({ ...rule, condition: describeCondition(rule) }));
+    const rules = (await evaluator.rules()).map((rule) => ({ ...rule, condition: describeCondition(rule) }));
     const byId = new Map(rules.map((r) => [r.id, r]));
     const alerts = (await store.states()).map((state) => ({
       ...state,

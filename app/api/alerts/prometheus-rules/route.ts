@@ -1,7 +1,7 @@
 import { prometheusRules } from '@/lib/alerts/prometheus-rules';
 import { authorizeRequest } from '@/lib/auth/guard';
 import { errorResponse } from '@/lib/http/respond';
-import { config } from '@/lib/runtime';
+import { getAlerts } from '@/lib/runtime';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(request: Request): Promise<Response> {
   try {
     await authorizeRequest(request, 'view');
-    return new Response(prometheusRules(config().alerts.rules), {
+    return new Response(prometheusRules(await (await getAlerts()).evaluator.rules()), {
       headers: {
         'content-type': 'application/yaml; charset=utf-8',
         'content-disposition': 'inline; filename="signalbox-rules.yml"',
