@@ -55,4 +55,20 @@ test('the Alerts page lists the rules and shows the demo’s dead letters firing
 
   await silences.getByRole('button', { name: 'End now' }).click();
   await expect(silences).toHaveCount(0);
+
+  // An operator adds a rule on the page; the file's validation speaks for a bad one.
+  const form = page.getByRole('region', { name: 'New rule' });
+  await form.getByLabel('Id').fill('e2e-orders-behind');
+  await form.getByLabel('Name').fill('Orders far behind');
+  await form.getByLabel('Threshold').fill('100000');
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  const added = rules.getByRole('row').filter({ hasText: 'e2e-orders-behind' });
+  await expect(added).toContainText('added by Erin E2E');
+  await form.getByLabel('Id').fill('e2e-orders-behind');
+  await form.getByLabel('Name').fill('Again');
+  await form.getByLabel('Threshold').fill('1');
+  await form.getByRole('button', { name: 'Add rule' }).click();
+  await expect(form.getByRole('alert')).toContainText('a rule e2e-orders-behind was already added');
+  await added.getByRole('button', { name: 'Remove' }).click();
+  await expect(added).toHaveCount(0);
 });

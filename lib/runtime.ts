@@ -166,7 +166,8 @@ export function getBackups(): Promise<StoreBackups> {
 
 /**
  * Alert evaluation on the figures the dashboard holds: the lag poller's latest
- * snapshot, and the DLQ depths when a rule watches them.
+ * snapshot, the DLQ depths when a rule watches them, and the store's latency,
+ * error and traffic figures over a rule's window.
  */
 export function getAlerts(): Promise<Alerts> {
   return once('alerts', async () => {
