@@ -18,7 +18,8 @@ export function DataTable({
   children: ReactNode;
 }) {
   return (
-    <div className="table-wrap">
+    // Focusable, so a keyboard can scroll a table wider than the screen (axe: scrollable-region-focusable).
+    <div className="table-wrap" tabIndex={0}>
       <table className="table" aria-label={label}>
         {caption === undefined ? null : <caption>{caption}</caption>}
         <thead>

@@ -5,7 +5,7 @@ import type { AlertSilence } from '@/lib/alerts/alert-store';
 import type { AlertRule } from '@/lib/alerts/rule';
 import { silenceOf } from '@/lib/alerts/silences';
 import { AlertActions } from './alert-actions';
-import { clock, utc } from './format';
+import { clock } from './format';
 
 /** Alerts now: firing first, each linked to the page that explains it. */
 export function AlertTable({
@@ -29,15 +29,7 @@ export function AlertTable({
   return (
     <DataTable
       label="Alerts firing and pending"
-      columns={[
-        'State',
-        'Rule',
-        'Where',
-        'Now',
-        'Breaching since (UTC)',
-        'Fired (UTC)',
-        ...(canChange ? ['Actions'] : []),
-      ]}
+      columns={['State', 'Rule', 'Where', 'Now', 'Since', ...(canChange ? ['Actions'] : [])]}
     >
       {sorted.map((s) => {
         const rule = byId.get(s.ruleId);
@@ -66,8 +58,10 @@ export function AlertTable({
               </Link>
             </td>
             <td>{s.value}</td>
-            <td className="mono">{utc(s.breachSinceMs)}</td>
-            <td className="mono">{utc(s.firedAtMs)}</td>
+            <td>
+              {s.firedAtMs !== null ? <div>fired {clock(s.firedAtMs)}</div> : null}
+              <div className="muted">breaching since {clock(s.breachSinceMs)}</div>
+            </td>
             {canChange ? (
               <td>
                 {s.phase === 'firing' ? (

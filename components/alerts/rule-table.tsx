@@ -18,22 +18,17 @@ export function RuleTable({
   canChange: boolean;
 }) {
   return (
-    <DataTable
-      label="Alert rules"
-      columns={['Rule', 'When', 'On', 'For', 'Resolves after', 'Severity', 'From']}
-    >
+    <DataTable label="Alert rules" columns={['Rule', 'When', 'On', 'Timing', 'From']}>
       {rules.map((r) => (
         <tr key={r.id}>
           <td>
-            {r.name}
+            {r.name} <span className={`badge alert-${r.severity}`}>{r.severity}</span>
             <div className="muted mono">{r.id}</div>
           </td>
           <td>{describeCondition(r)}</td>
           <td>{scopeOf(r)}</td>
-          <td>{r.forSeconds} s</td>
-          <td>{r.resolveAfterSeconds} s</td>
           <td>
-            <span className={`badge alert-${r.severity}`}>{r.severity}</span>
+            for {r.forSeconds} s<div className="muted">resolves after {r.resolveAfterSeconds} s</div>
           </td>
           <td>
             {addedBy.has(r.id) ? (
