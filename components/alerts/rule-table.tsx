@@ -37,7 +37,7 @@ export function RuleTable({
                 {canChange ? <RemoveRuleButton id={r.id} /> : null}
               </>
             ) : (
-              <span className="muted">rules file</span>
+              <span className="muted">file</span>
             )}
           </td>
         </tr>
