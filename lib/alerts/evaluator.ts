@@ -78,7 +78,16 @@ export class AlertEvaluator {
     const silences = await store.activeSilences(nowMs);
     const changes: RoundChanges = { upsert: [], remove: [], notify: [] };
     for (const rule of rules) {
-      const observations = new Map((await observe(rule, inputs, nowMs)).map((o) => [o.subject, o]));
+      let found;
+      try {
+        found = await observe(rule, inputs, nowMs);
+      } catch (error) {
+        // One rule's failed read (a store query, say) neither stops the others nor resolves its alerts.
+        console.error(`signalbox: alert rule ${rule.id} could not be evaluated this round`, error);
+        for (const [k, s] of existing) if (s.ruleId === rule.id) existing.delete(k);
+        continue;
+      }
+      const observations = new Map(found.map((o) => [o.subject, o]));
       const subjects = new Set([
         ...observations.keys(),
         ...[...existing.values()].filter((s) => s.ruleId === rule.id).map((s) => s.subject),

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tempDuckDb } from '@/lib/dlq/testing/support';
+import type { LatencyReport } from '@/lib/analytics/latency';
 import type { GroupLag, LagSnapshot } from '@/lib/lag/types';
 import { SerialConnection } from '@/lib/store/serial-connection';
 import { AlertStore } from './alert-store';
@@ -154,6 +155,78 @@ describe('silences and acknowledgements', () => {
     expect(await store.removeRule('added')).toBe(true);
     expect(await store.removeRule('added')).toBe(false);
     expect(await store.states()).toEqual([]);
+    expect(await store.removeRule('from-file')).toBe(true); // the shadowed copy, for the next test
+    await evaluator.stop();
+  });
+
+  it('keeps the alerts of a rule whose figures cannot be read this round, and evaluates the others', async () => {
+    const store = await AlertStore.create(new SerialConnection(await db.connect()));
+    let storeDown = false;
+    const evaluator = new AlertEvaluator({
+      rules: [
+        alertRule({ id: 'slow', name: 'Slow', kind: 'latency', threshold: 1 }),
+        alertRule({ id: 'deep', name: 'Deep', kind: 'lag-messages', threshold: 10 }),
+      ],
+      store,
+      channels: [],
+      inputs: () =>
+        Promise.resolve({
+          lag: {
+            generatedAt: '',
+            brokers: [],
+            groups: [
+              { system: 'kafka', destination: 'orders', group: 'billing', lagMessages: 50 } as GroupLag,
+            ],
+          } satisfies LagSnapshot,
+          dlq: null,
+          telemetry: {
+            latency: () =>
+              storeDown
+                ? Promise.reject(new Error('the store is busy'))
+                : Promise.resolve({
+                    from: '',
+                    to: '',
+                    compare: null,
+                    edges: [],
+                    pathways: [
+                      {
+                        id: 'p1',
+                        consumer: {
+                          service: 'billing',
+                          consumerGroup: 'billing',
+                          system: 'kafka',
+                          destination: 'orders',
+                        },
+                        p95Ms: 5000,
+                        p99Ms: 6000,
+                        source: 'metrics',
+                      } as LatencyReport['pathways'][number],
+                    ],
+                  }),
+            flows: () => Promise.reject(new Error('unused')),
+          },
+        }),
+      publicUrl: null,
+      intervalMs: 15_000,
+      schedule: false,
+    });
+    await evaluator.evaluateNow();
+    expect((await store.states()).map((s) => [s.ruleId, s.phase]).sort()).toEqual([
+      ['deep', 'firing'],
+      ['slow', 'firing'],
+    ]);
+    storeDown = true;
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    await evaluator.evaluateNow();
+    expect(quiet).toHaveBeenCalledWith(
+      'signalbox: alert rule slow could not be evaluated this round',
+      expect.any(Error),
+    );
+    quiet.mockRestore();
+    expect((await store.states()).map((s) => [s.ruleId, s.phase]).sort()).toEqual([
+      ['deep', 'firing'],
+      ['slow', 'firing'],
+    ]);
     await evaluator.stop();
   });
 });
