@@ -1,30 +1,6 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
-import { useState } from 'react';
-import { errorOf, operatorFetch } from '@/components/dlq/operator-fetch';
-
-/** One change to the alerts, then the page again; the API's reason shows beside the button on failure. */
-function useChange() {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const run = async (url: string, init: { method: string; body?: unknown }) => {
-    setError(null);
-    setBusy(true);
-    try {
-      const response = await operatorFetch(url, init);
-      if (!response.ok) setError(await errorOf(response));
-      else router.refresh();
-    } catch (failure) {
-      setError((failure as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const shown = error ? <span className="error-text"> {error}</span> : null;
-  return { run, busy, shown };
-}
+import { useChange } from './use-change';
 
 /** Acknowledge (someone is on it) or silence (no notifications for a while) one firing alert. */
 export function AlertActions({

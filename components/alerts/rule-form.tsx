@@ -1,9 +1,8 @@
 'use client';
 
-import { type FormEvent, useState } from 'react';
-import { useRouter } from 'next/navigation';
-import { errorOf, operatorFetch } from '@/components/dlq/operator-fetch';
+import type { FormEvent } from 'react';
 import { ALERT_KINDS, SEVERITIES } from '@/lib/alerts/rule';
+import { useChange } from './use-change';
 
 const text = (form: FormData, key: string) => {
   const value = form.get(key);
@@ -15,12 +14,11 @@ const text = (form: FormData, key: string) => {
  * says what is wrong. Keys the form leaves out (statuses, percentile, labels…) take their defaults.
  */
 export function NewRuleForm() {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const { run, busy, shown } = useChange();
   async function add(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setError(null);
-    const form = new FormData(event.currentTarget);
+    const element = event.currentTarget;
+    const form = new FormData(element);
     const threshold = text(form, 'threshold');
     const body = {
       id: text(form, 'id'),
@@ -34,17 +32,9 @@ export function NewRuleForm() {
       for: text(form, 'for') ?? 0,
       severity: text(form, 'severity'),
     };
-    try {
-      const response = await operatorFetch('/api/alerts/rules', { method: 'POST', body });
-      if (!response.ok) setError(await errorOf(response));
-      else {
-        (event.target as HTMLFormElement).reset();
-        router.refresh();
-      }
-    } catch (failure) {
-      setError((failure as Error).message);
-    }
+    if (await run('/api/alerts/rules', { method: 'POST', body })) element.reset();
   }
+
   return (
     <form className="token-form" onSubmit={(event) => void add(event)}>
       <label>
@@ -87,40 +77,27 @@ export function NewRuleForm() {
           ))}
         </select>
       </label>
-      <button type="submit" className="button">
+      <button type="submit" className="button" disabled={busy}>
         Add rule
       </button>
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
+      {shown}
     </form>
   );
 }
 
 /** Removes a rule added on this page (a file rule is changed in the file). */
 export function RemoveRuleButton({ id }: { id: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  async function remove() {
-    if (!window.confirm(`Remove the rule ${id}? Its alerts go without a notification.`)) return;
-    try {
-      const response = await operatorFetch(`/api/alerts/rules/${encodeURIComponent(id)}`, {
-        method: 'DELETE',
-      });
-      if (!response.ok) setError(await errorOf(response));
-      else router.refresh();
-    } catch (failure) {
-      setError((failure as Error).message);
-    }
-  }
+  const { run, busy, shown } = useChange();
+  const remove = () => {
+    if (window.confirm(`Remove the rule ${id}? Its alerts go without a notification.`))
+      void run(`/api/alerts/rules/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  };
   return (
     <>
-      <button type="button" className="button" onClick={() => void remove()}>
+      <button type="button" className="button" disabled={busy} onClick={remove}>
         Remove
       </button>
-      {error ? <span className="error-text"> {error}</span> : null}
+      {shown}
     </>
   );
 }

@@ -7,12 +7,24 @@ import type { GroupLag, LagSnapshot } from '@/lib/lag/types';
 import { SerialConnection } from '@/lib/store/serial-connection';
 import { AlertStore } from './alert-store';
 import { AlertEvaluator } from './evaluator';
+import type { AlertInputs } from './observe';
 import { alertRule } from './rule';
 
 // Silences and acknowledgements in a real DuckDB file, with a real HTTP receiver: a silenced alert
 // is recorded but not sent; an acknowledgement survives the rounds that follow; once the silence
 // ends, the resolution is sent. The lag figures are given directly (broker reads are covered in
 // alerts.kafka.int.test.ts); the evaluator's clock is the test's.
+/** What the evaluator reads when the billing group on orders is `lagMessages` behind, and nothing else. */
+const billingLag = (lagMessages: number, telemetry: AlertInputs['telemetry'] = null): AlertInputs => ({
+  lag: {
+    generatedAt: '',
+    brokers: [],
+    groups: [{ system: 'kafka', destination: 'orders', group: 'billing', lagMessages } as GroupLag],
+  } satisfies LagSnapshot,
+  dlq: null,
+  telemetry,
+});
+
 describe('silences and acknowledgements', () => {
   let db: Awaited<ReturnType<typeof tempDuckDb>>;
   const received: string[] = [];
@@ -56,16 +68,7 @@ describe('silences and acknowledgements', () => {
           secret: null,
         },
       ],
-      inputs: () =>
-        Promise.resolve({
-          lag: {
-            generatedAt: '',
-            brokers: [],
-            groups: [{ system: 'kafka', destination: 'orders', group: 'billing', lagMessages } as GroupLag],
-          } satisfies LagSnapshot,
-          dlq: null,
-          telemetry: null,
-        }),
+      inputs: () => Promise.resolve(billingLag(lagMessages)),
       publicUrl: null,
       intervalMs: 15_000,
       now: () => now,
@@ -125,18 +128,7 @@ describe('silences and acknowledgements', () => {
       rules: [alertRule({ id: 'from-file', name: 'From the file', kind: 'lag-messages', threshold: 1e9 })],
       store,
       channels: [],
-      inputs: () =>
-        Promise.resolve({
-          lag: {
-            generatedAt: '',
-            brokers: [],
-            groups: [
-              { system: 'kafka', destination: 'orders', group: 'billing', lagMessages: 50 } as GroupLag,
-            ],
-          } satisfies LagSnapshot,
-          dlq: null,
-          telemetry: null,
-        }),
+      inputs: () => Promise.resolve(billingLag(50)),
       publicUrl: null,
       intervalMs: 15_000,
       schedule: false,
@@ -170,16 +162,8 @@ describe('silences and acknowledgements', () => {
       store,
       channels: [],
       inputs: () =>
-        Promise.resolve({
-          lag: {
-            generatedAt: '',
-            brokers: [],
-            groups: [
-              { system: 'kafka', destination: 'orders', group: 'billing', lagMessages: 50 } as GroupLag,
-            ],
-          } satisfies LagSnapshot,
-          dlq: null,
-          telemetry: {
+        Promise.resolve(
+          billingLag(50, {
             latency: () =>
               storeDown
                 ? Promise.reject(new Error('the store is busy'))
@@ -204,8 +188,8 @@ describe('silences and acknowledgements', () => {
                     ],
                   }),
             flows: () => Promise.reject(new Error('unused')),
-          },
-        }),
+          }),
+        ),
       publicUrl: null,
       intervalMs: 15_000,
       schedule: false,
